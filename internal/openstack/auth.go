@@ -1,0 +1,196 @@
+package openstack
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	gopenstack "github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+)
+
+// Config says how to reach one region of one cloud. Either Cloud names a clouds.yaml entry (found through
+// OS_CLIENT_CONFIG_FILE or the usual locations), or AuthURL and the credentials are given explicitly, or,
+// when both are empty, the OS_* environment variables are used, as the openstack CLI does.
+type Config struct {
+	Cloud  string
+	Region string
+
+	AuthURL           string
+	Username          string
+	Password          string
+	ProjectName       string
+	ProjectID         string
+	UserDomainName    string
+	ProjectDomainName string
+	Insecure          bool
+	CACertFile        string
+}
+
+// Cloud is an authenticated connection to one region: a client per service, all sharing one token.
+type Cloud struct {
+	Region       string
+	Identity     *gophercloud.ServiceClient
+	Network      *gophercloud.ServiceClient
+	Compute      *gophercloud.ServiceClient
+	BlockStorage *gophercloud.ServiceClient
+	Counter      *RequestCounter
+
+	// The authenticated user, its project and its role names in that project.
+	UserID    string
+	ProjectID string
+	DomainID  string
+	Roles     []string
+}
+
+// Connect authenticates once and builds the service clients of cfg's region. Every request goes through a
+// transport that retries transient failures and counts requests in counter (a new one when nil).
+func Connect(ctx context.Context, cfg Config, counter *RequestCounter) (*Cloud, error) {
+	ao, region, tlsConfig, err := authOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if counter == nil {
+		counter = NewRequestCounter()
+	}
+	provider, err := gopenstack.NewClient(ao.IdentityEndpoint)
+	if err != nil {
+		return nil, fmt.Errorf("auth_url %q: %w", ao.IdentityEndpoint, err)
+	}
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.MaxIdleConnsPerHost = 32
+	base.TLSClientConfig = tlsConfig
+	provider.HTTPClient = http.Client{
+		Transport: &retryingTransport{next: base, counter: counter, attempts: 5, base: 200 * time.Millisecond},
+		Timeout:   10 * time.Minute,
+	}
+	ao.AllowReauth = true
+	if err := gopenstack.Authenticate(ctx, provider, ao); err != nil {
+		return nil, fmt.Errorf("authenticating at %s as %q: %w", ao.IdentityEndpoint, ao.Username, err)
+	}
+	eo := gophercloud.EndpointOpts{Region: region}
+	c := &Cloud{Region: region, Counter: counter}
+	if c.Identity, err = gopenstack.NewIdentityV3(provider, eo); err != nil {
+		return nil, fmt.Errorf("identity endpoint: %w", err)
+	}
+	if c.Network, err = gopenstack.NewNetworkV2(provider, eo); err != nil {
+		return nil, fmt.Errorf("network endpoint in region %q: %w", region, err)
+	}
+	if c.Compute, err = gopenstack.NewComputeV2(provider, eo); err != nil {
+		return nil, fmt.Errorf("compute endpoint in region %q: %w", region, err)
+	}
+	if c.BlockStorage, err = gopenstack.NewBlockStorageV3(provider, eo); err != nil {
+		return nil, fmt.Errorf("block-storage endpoint in region %q: %w", region, err)
+	}
+	counter.registerService("identity", c.Identity.Endpoint)
+	counter.registerService("network", c.Network.Endpoint)
+	counter.registerService("compute", c.Compute.Endpoint)
+	counter.registerService("volume", c.BlockStorage.Endpoint)
+	if err := c.readToken(provider); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cloud) readToken(provider *gophercloud.ProviderClient) error {
+	result, ok := provider.GetAuthResult().(tokens.CreateResult)
+	if !ok {
+		return fmt.Errorf("unexpected authentication result %T", provider.GetAuthResult())
+	}
+	user, err := result.ExtractUser()
+	if err != nil {
+		return err
+	}
+	c.UserID, c.DomainID = user.ID, user.Domain.ID
+	if project, err := result.ExtractProject(); err == nil && project != nil {
+		c.ProjectID = project.ID
+		c.DomainID = project.Domain.ID
+	}
+	roles, err := result.ExtractRoles()
+	if err != nil {
+		return err
+	}
+	for _, r := range roles {
+		c.Roles = append(c.Roles, r.Name)
+	}
+	return nil
+}
+
+// IsAdmin reports whether the token carries the admin role, which creating projects and users, setting
+// quotas and choosing MAC addresses need.
+func (c *Cloud) IsAdmin() bool {
+	for _, r := range c.Roles {
+		if r == "admin" {
+			return true
+		}
+	}
+	return false
+}
+
+func authOptions(cfg Config) (gophercloud.AuthOptions, string, *tls.Config, error) {
+	switch {
+	case cfg.Cloud != "":
+		opts := []clouds.ParseOption{clouds.WithCloudName(cfg.Cloud)}
+		if cfg.Region != "" {
+			opts = append(opts, clouds.WithRegion(cfg.Region))
+		}
+		ao, eo, tlsConfig, err := clouds.Parse(opts...)
+		if err != nil {
+			return ao, "", nil, fmt.Errorf("cloud %q: %w", cfg.Cloud, err)
+		}
+		return ao, eo.Region, tlsConfig, nil
+	case cfg.AuthURL != "":
+		ao := gophercloud.AuthOptions{
+			IdentityEndpoint: cfg.AuthURL,
+			Username:         cfg.Username,
+			Password:         cfg.Password,
+			DomainName:       cfg.UserDomainName,
+			Scope: &gophercloud.AuthScope{
+				ProjectName: cfg.ProjectName,
+				ProjectID:   cfg.ProjectID,
+				DomainName:  cfg.ProjectDomainName,
+			},
+		}
+		if ao.DomainName == "" {
+			ao.DomainName = "Default"
+		}
+		if ao.Scope.DomainName == "" && ao.Scope.ProjectID == "" {
+			ao.Scope.DomainName = "Default"
+		}
+		tlsConfig, err := tlsFromConfig(cfg)
+		return ao, cfg.Region, tlsConfig, err
+	default:
+		ao, err := gopenstack.AuthOptionsFromEnv()
+		if err != nil {
+			return ao, "", nil, fmt.Errorf("no cloud, no auth_url and no usable OS_* variables: %w", err)
+		}
+		region := cfg.Region
+		if region == "" {
+			region = os.Getenv("OS_REGION_NAME")
+		}
+		tlsConfig, err := tlsFromConfig(Config{Insecure: os.Getenv("OS_INSECURE") == "true", CACertFile: os.Getenv("OS_CACERT")})
+		return ao, region, tlsConfig, err
+	}
+}
+
+func tlsFromConfig(cfg Config) (*tls.Config, error) {
+	t := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // an explicit user choice
+	if cfg.CACertFile != "" {
+		pem, err := os.ReadFile(cfg.CACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("cacert %q: %w", cfg.CACertFile, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("cacert %q: no certificate found", cfg.CACertFile)
+		}
+		t.RootCAs = pool
+	}
+	return t, nil
+}

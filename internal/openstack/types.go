@@ -1,0 +1,147 @@
+package openstack
+
+// The Neutron objects the engine copies, as the API shows them (JSON names are Neutron's). Pointers stand
+// for values Neutron may return as null, where null and zero mean different things (a subnet without a
+// gateway, an ICMP rule with type 0).
+
+type Network struct {
+	ID                  string   `json:"id,omitempty"`
+	ProjectID           string   `json:"project_id,omitempty"`
+	Name                string   `json:"name"`
+	Description         string   `json:"description"`
+	AdminStateUp        bool     `json:"admin_state_up"`
+	MTU                 int      `json:"mtu,omitempty"`
+	PortSecurityEnabled *bool    `json:"port_security_enabled,omitempty"`
+	External            bool     `json:"router:external,omitempty"`
+	Shared              bool     `json:"shared,omitempty"`
+	Tags                []string `json:"tags,omitempty"`
+}
+
+type AllocationPool struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+type HostRoute struct {
+	Destination string `json:"destination"`
+	NextHop     string `json:"nexthop"`
+}
+
+type Subnet struct {
+	ID              string           `json:"id,omitempty"`
+	ProjectID       string           `json:"project_id,omitempty"`
+	NetworkID       string           `json:"network_id"`
+	Name            string           `json:"name"`
+	Description     string           `json:"description"`
+	IPVersion       int              `json:"ip_version"`
+	CIDR            string           `json:"cidr"`
+	GatewayIP       *string          `json:"gateway_ip"`
+	AllocationPools []AllocationPool `json:"allocation_pools"`
+	DNSNameservers  []string         `json:"dns_nameservers"`
+	HostRoutes      []HostRoute      `json:"host_routes"`
+	EnableDHCP      bool             `json:"enable_dhcp"`
+	IPv6AddressMode string           `json:"ipv6_address_mode,omitempty"`
+	IPv6RAMode      string           `json:"ipv6_ra_mode,omitempty"`
+	Tags            []string         `json:"tags,omitempty"`
+}
+
+type Route struct {
+	Destination string `json:"destination"`
+	NextHop     string `json:"nexthop"`
+}
+
+type GatewayInfo struct {
+	NetworkID  string `json:"network_id"`
+	EnableSNAT *bool  `json:"enable_snat,omitempty"`
+}
+
+type Router struct {
+	ID              string       `json:"id,omitempty"`
+	ProjectID       string       `json:"project_id,omitempty"`
+	Name            string       `json:"name"`
+	Description     string       `json:"description"`
+	AdminStateUp    bool         `json:"admin_state_up"`
+	ExternalGateway *GatewayInfo `json:"external_gateway_info,omitempty"`
+	Routes          []Route      `json:"routes,omitempty"`
+	Tags            []string     `json:"tags,omitempty"`
+}
+
+type FixedIP struct {
+	SubnetID  string `json:"subnet_id,omitempty"`
+	IPAddress string `json:"ip_address,omitempty"`
+}
+
+type AddressPair struct {
+	IPAddress  string `json:"ip_address"`
+	MACAddress string `json:"mac_address,omitempty"`
+}
+
+type Port struct {
+	ID                  string        `json:"id,omitempty"`
+	ProjectID           string        `json:"project_id,omitempty"`
+	NetworkID           string        `json:"network_id"`
+	Name                string        `json:"name"`
+	Description         string        `json:"description"`
+	AdminStateUp        bool          `json:"admin_state_up"`
+	Status              string        `json:"status,omitempty"`
+	MACAddress          string        `json:"mac_address,omitempty"`
+	FixedIPs            []FixedIP     `json:"fixed_ips,omitempty"`
+	DeviceID            string        `json:"device_id,omitempty"`
+	DeviceOwner         string        `json:"device_owner,omitempty"`
+	SecurityGroups      []string      `json:"security_groups"`
+	PortSecurityEnabled *bool         `json:"port_security_enabled,omitempty"`
+	AllowedAddressPairs []AddressPair `json:"allowed_address_pairs,omitempty"`
+	Tags                []string      `json:"tags,omitempty"`
+}
+
+type SecurityGroup struct {
+	ID          string              `json:"id,omitempty"`
+	ProjectID   string              `json:"project_id,omitempty"`
+	Name        string              `json:"name"`
+	Description string              `json:"description"`
+	Tags        []string            `json:"tags,omitempty"`
+	Rules       []SecurityGroupRule `json:"security_group_rules,omitempty"`
+}
+
+type SecurityGroupRule struct {
+	ID              string `json:"id,omitempty"`
+	ProjectID       string `json:"project_id,omitempty"`
+	SecurityGroupID string `json:"security_group_id"`
+	Direction       string `json:"direction"`
+	EtherType       string `json:"ethertype"`
+	Protocol        string `json:"protocol,omitempty"`
+	PortRangeMin    *int   `json:"port_range_min,omitempty"`
+	PortRangeMax    *int   `json:"port_range_max,omitempty"`
+	RemoteIPPrefix  string `json:"remote_ip_prefix,omitempty"`
+	RemoteGroupID   string `json:"remote_group_id,omitempty"`
+	Description     string `json:"description,omitempty"`
+}
+
+// VolumeType is a Cinder volume type.
+type VolumeType struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	IsPublic    bool   `json:"os-volume-type-access:is_public"`
+}
+
+// Project is a Keystone project.
+type Project struct {
+	ID          string   `json:"id,omitempty"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	DomainID    string   `json:"domain_id,omitempty"`
+	Enabled     bool     `json:"enabled"`
+	Tags        []string `json:"tags,omitempty"`
+}
+
+// User is a Keystone user.
+type User struct {
+	ID               string `json:"id,omitempty"`
+	Name             string `json:"name"`
+	Description      string `json:"description,omitempty"`
+	DomainID         string `json:"domain_id,omitempty"`
+	DefaultProjectID string `json:"default_project_id,omitempty"`
+	Password         string `json:"password,omitempty"`
+	Enabled          bool   `json:"enabled"`
+}

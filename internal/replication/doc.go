@@ -1,0 +1,14 @@
+// Package replication is the engine of the standalone backend: it copies an OpenStack tenant (a Keystone
+// project and its network objects, security groups, ports and quotas) from one cloud or region to another.
+//
+// It works in four stages, each in its own file group:
+//
+//   - snapshot: read the source tenant with one list call per object type into an immutable Snapshot;
+//   - plan: a pure, deterministic function of Snapshot + Mappings + destination Facts that returns the
+//     Plan (every object to build, with its final attributes) or the validation errors (SPEC §5);
+//   - execute: build the Plan on the destination as a dependency graph with bounded concurrency, adopting
+//     what an earlier run already built (every object carries a tag naming its source object);
+//   - result: destination ids, source-to-destination id maps, credentials and what was skipped.
+//
+// The Terraform provider renders the Plan as the plan-time preview and the Result as computed attributes.
+package replication

@@ -1,0 +1,70 @@
+package replication
+
+import "github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+
+// Snapshot is the source tenant as read from the API: everything the plan needs, nothing more.
+type Snapshot struct {
+	Project        openstack.Project
+	Networks       []openstack.Network
+	Subnets        []openstack.Subnet
+	Routers        []openstack.Router
+	Ports          []openstack.Port // every port of the project, router interfaces included
+	SecurityGroups []openstack.SecurityGroup
+	Rules          []openstack.SecurityGroupRule
+	Quotas         Quotas
+	VolumeTypes    []openstack.VolumeType // the volume types of the source region
+}
+
+// Quotas are the limits of a project in the three services.
+type Quotas struct {
+	Compute map[string]int `json:"compute"`
+	Network map[string]int `json:"network"`
+	Volume  map[string]int `json:"volume"`
+}
+
+func (q Quotas) empty() bool { return len(q.Compute)+len(q.Network)+len(q.Volume) == 0 }
+
+// Mappings are the user's choices (SPEC §3).
+type Mappings struct {
+	// Networks selects source networks (by id) to copy, with their subnets; empty copies all.
+	Networks []string
+	// Subnets remaps subnet CIDRs.
+	Subnets []SubnetRemap
+	// VolumeTypes maps source volume types to destination ones (by id); several may map onto one.
+	VolumeTypes []VolumeTypeMap
+	// SyncInstancePorts also copies instance ports and free VIP ports.
+	SyncInstancePorts bool
+	// SkipConnectionExtnet leaves the destination routers without an external gateway.
+	SkipConnectionExtnet bool
+}
+
+// SubnetRemap moves a source subnet to another CIDR.
+type SubnetRemap struct {
+	SrcCIDR string
+	DstCIDR string
+}
+
+// VolumeTypeMap maps a source volume type to a destination volume type.
+type VolumeTypeMap struct {
+	SrcTypeID string
+	DstTypeID string
+}
+
+// Facts are what the plan needs to know about the destination before anything is built there.
+type Facts struct {
+	// ExternalNetworkID is the network routers get their gateway on; "" when the destination has none.
+	ExternalNetworkID string
+	// VolumeTypes of the destination region.
+	VolumeTypes []openstack.VolumeType
+	// CanCreateProjects is true when the destination credentials may create projects, users and quotas.
+	CanCreateProjects bool
+	// User names the destination credentials' user, for messages.
+	User string
+}
+
+// Target names the tenant to build.
+type Target struct {
+	// Name and Description of the new project; empty means the source project's.
+	Name        string
+	Description string
+}

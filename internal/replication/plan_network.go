@@ -1,0 +1,154 @@
+package replication
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// planNetworks copies name, description, MTU, admin state and the port security default. Provider
+// attributes (segmentation) and the external/shared flags are the cloud's, not the tenant's.
+func planNetworks(snap *Snapshot, selected map[string]bool, p *Plan) {
+	for _, n := range sortedCopy(snap.Networks, func(a, b openstack.Network) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
+		if !selected[n.ID] {
+			reason := "not selected in mappings.networks"
+			if n.External {
+				reason = "external network: provider infrastructure, not tenant data"
+			}
+			p.Skipped = append(p.Skipped, Skipped{Kind: "network", SourceID: n.ID, Reason: reason})
+			continue
+		}
+		p.Networks = append(p.Networks, NetworkPlan{
+			SourceID: n.ID, Name: n.Name, Description: n.Description, MTU: n.MTU,
+			AdminStateUp: n.AdminStateUp, PortSecurityEnabled: n.PortSecurityEnabled,
+		})
+	}
+}
+
+// planSubnets copies the subnets of the selected networks, moving remapped ones to their new CIDR.
+func planSubnets(snap *Snapshot, selected map[string]bool, remaps remapTable, p *Plan) {
+	for _, s := range sortedCopy(snap.Subnets, func(a, b openstack.Subnet) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
+		if !selected[s.NetworkID] {
+			continue
+		}
+		sp := SubnetPlan{
+			SourceID: s.ID, NetworkSourceID: s.NetworkID, Name: s.Name, Description: s.Description,
+			IPVersion: s.IPVersion, SourceCIDR: s.CIDR, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
+			AllocationPools: slices.Clone(s.AllocationPools), DNSNameservers: nonNil(s.DNSNameservers),
+			HostRoutes: nonNil(s.HostRoutes), EnableDHCP: s.EnableDHCP,
+			IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode,
+		}
+		if src, err := netip.ParsePrefix(s.CIDR); err == nil {
+			if r, ok := remaps.lookup(src.Masked()); ok {
+				remapSubnet(&sp, r, remaps)
+			}
+		}
+		p.Subnets = append(p.Subnets, sp)
+	}
+}
+
+// remapSubnet moves a subnet to r.dst: the gateway and the pools keep their offsets when they fit,
+// otherwise the gateway becomes the first host and the pools are regenerated over the rest of the range;
+// host routes are moved through the whole remap table (a next hop may sit in another remapped subnet).
+func remapSubnet(sp *SubnetPlan, r remap, remaps remapTable) {
+	sp.CIDR = r.dst.String()
+	var gateway netip.Addr
+	if sp.GatewayIP != nil {
+		if gw, err := netip.ParseAddr(*sp.GatewayIP); err == nil {
+			moved, ok := moveAddr(gw, r.src, r.dst)
+			if !ok || !usableHost(r.dst, moved) {
+				moved = addrAt(r.dst, 1)
+			}
+			gateway = moved
+			s := moved.String()
+			sp.GatewayIP = &s
+		}
+	}
+	pools, ok := movePools(sp.AllocationPools, r)
+	if !ok {
+		pools = regeneratePools(r.dst, gateway)
+		sp.PoolsRegenerated = true
+	}
+	sp.AllocationPools = pools
+	for i, hr := range sp.HostRoutes {
+		if dst, err := netip.ParsePrefix(hr.Destination); err == nil {
+			if moved, _, ok := remaps.translatePrefix(dst); ok {
+				sp.HostRoutes[i].Destination = moved.String()
+			}
+		}
+		sp.HostRoutes[i].NextHop, _ = remaps.translateString(hr.NextHop)
+	}
+}
+
+// movePools moves every pool to the same offsets in r.dst; ok is false if any pool does not fit.
+func movePools(pools []openstack.AllocationPool, r remap) ([]openstack.AllocationPool, bool) {
+	out := make([]openstack.AllocationPool, 0, len(pools))
+	for _, pool := range pools {
+		start, err1 := netip.ParseAddr(pool.Start)
+		end, err2 := netip.ParseAddr(pool.End)
+		if err1 != nil || err2 != nil {
+			return nil, false
+		}
+		ns, ok1 := moveAddr(start, r.src, r.dst)
+		ne, ok2 := moveAddr(end, r.src, r.dst)
+		if !ok1 || !ok2 || !usableHost(r.dst, ns) || !usableHost(r.dst, ne) {
+			return nil, false
+		}
+		out = append(out, openstack.AllocationPool{Start: ns.String(), End: ne.String()})
+	}
+	return out, true
+}
+
+// regeneratePools covers network address + 2 .. broadcast - 1 (the last address for IPv6), leaving out
+// the gateway if it falls inside that range.
+func regeneratePools(p netip.Prefix, gateway netip.Addr) []openstack.AllocationPool {
+	start, end := addrAt(p, 2), addrAt(p, -2)
+	if p.Addr().Is6() {
+		end = addrAt(p, -1)
+	}
+	if end.Less(start) {
+		return nil
+	}
+	if !gateway.IsValid() || gateway.Less(start) || end.Less(gateway) {
+		return []openstack.AllocationPool{{Start: start.String(), End: end.String()}}
+	}
+	var pools []openstack.AllocationPool
+	if start.Less(gateway) {
+		pools = append(pools, openstack.AllocationPool{Start: start.String(), End: gateway.Prev().String()})
+	}
+	if gateway.Less(end) {
+		pools = append(pools, openstack.AllocationPool{Start: gateway.Next().String(), End: end.String()})
+	}
+	return pools
+}
+
+// usableHost reports whether a is inside p and, for IPv4, neither its network nor its broadcast address.
+func usableHost(p netip.Prefix, a netip.Addr) bool {
+	if !p.Contains(a) {
+		return false
+	}
+	if p.Addr().Is4() && p.Bits() < 31 {
+		return a != p.Masked().Addr() && a != lastAddr(p)
+	}
+	return true
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return slices.Clone(s)
+}
+
+// subnetCIDRs indexes the planned subnets' destination CIDRs by source subnet id.
+func subnetCIDRs(p *Plan) map[string]netip.Prefix {
+	out := make(map[string]netip.Prefix, len(p.Subnets))
+	for _, s := range p.Subnets {
+		if c, err := netip.ParsePrefix(s.CIDR); err == nil {
+			out[s.SourceID] = c
+		}
+	}
+	return out
+}
+

@@ -1,0 +1,146 @@
+package replication
+
+import (
+	"fmt"
+	"net/netip"
+	"cmp"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// routerInterfaceOwners are the device_owner values of a router's interface ports.
+var routerInterfaceOwners = map[string]bool{
+	"network:router_interface":               true,
+	"network:router_interface_distributed":   true,
+	"network:ha_router_replicated_interface": true,
+}
+
+// planRouters copies routers with their gateway (on the destination's external network, unless
+// skipped), their interfaces on copied subnets (keeping the interface IP, moved under a remap) and, to be
+// set last, the static routes that will still make sense.
+func planRouters(snap *Snapshot, m Mappings, facts Facts, remaps remapTable, p *Plan) {
+	subnets := map[string]SubnetPlan{}
+	for _, s := range p.Subnets {
+		subnets[s.SourceID] = s
+	}
+	cidrs := subnetCIDRs(p)
+	for _, r := range sortedCopy(snap.Routers, func(a, b openstack.Router) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
+		rp := RouterPlan{SourceID: r.ID, Name: r.Name, Description: r.Description, AdminStateUp: r.AdminStateUp,
+			Interfaces: []InterfacePlan{}, Routes: []openstack.Route{}, DroppedRoutes: []DroppedRoute{}}
+		if r.ExternalGateway != nil && r.ExternalGateway.NetworkID != "" {
+			switch {
+			case m.SkipConnectionExtnet:
+				p.Skipped = append(p.Skipped, Skipped{Kind: "router_gateway", SourceID: r.ID, Reason: "mappings.skip_connection_extnet is set"})
+			case facts.ExternalNetworkID == "":
+				p.Skipped = append(p.Skipped, Skipped{Kind: "router_gateway", SourceID: r.ID, Reason: "the destination has no external network"})
+			default:
+				rp.ExternalGateway, rp.EnableSNAT = true, r.ExternalGateway.EnableSNAT
+			}
+		}
+		rp.Interfaces = planInterfaces(snap, r.ID, subnets, remaps, p)
+		rp.Routes, rp.DroppedRoutes = filterRoutes(r.Routes, rp.Interfaces, cidrs, remaps)
+		p.Routers = append(p.Routers, rp)
+	}
+}
+
+func planInterfaces(snap *Snapshot, routerID string, subnets map[string]SubnetPlan, remaps remapTable, p *Plan) []InterfacePlan {
+	out := []InterfacePlan{}
+	for _, port := range snap.Ports {
+		if port.DeviceID != routerID || !routerInterfaceOwners[port.DeviceOwner] {
+			continue
+		}
+		for _, ip := range port.FixedIPs {
+			s, ok := subnets[ip.SubnetID]
+			if !ok {
+				p.Skipped = append(p.Skipped, Skipped{Kind: "router_interface", SourceID: port.ID,
+					Reason: fmt.Sprintf("subnet %s is not copied", ip.SubnetID)})
+				continue
+			}
+			addr, fits := remaps.translateString(ip.IPAddress)
+			if !fits {
+				addr = ""
+				if s.GatewayIP != nil {
+					addr = *s.GatewayIP
+				}
+				p.Skipped = append(p.Skipped, Skipped{Kind: "router_interface_ip", SourceID: port.ID,
+					Reason: fmt.Sprintf("address %s does not fit the remapped subnet %s; attached at %s", ip.IPAddress, s.CIDR, cmp.Or(addr, "an address Neutron picks"))})
+			}
+			atGateway := s.GatewayIP != nil && *s.GatewayIP == addr
+			out = append(out, InterfacePlan{SourcePortID: port.ID, SubnetSourceID: ip.SubnetID, IPAddress: addr, AtGateway: atGateway})
+		}
+	}
+	return out
+}
+
+// filterRoutes keeps a static route only if, after remapping, its destination lies inside a copied
+// subnet and its next hop lies on a subnet the router is attached to (Neutron rejects any other next
+// hop). Every dropped route comes back with its reason.
+func filterRoutes(routes []openstack.Route, ifaces []InterfacePlan, cidrs map[string]netip.Prefix, remaps remapTable) ([]openstack.Route, []DroppedRoute) {
+	kept, dropped := []openstack.Route{}, []DroppedRoute{}
+	for _, r := range routes {
+		dest, err := netip.ParsePrefix(r.Destination)
+		hop, err2 := netip.ParseAddr(r.NextHop)
+		if err != nil || err2 != nil {
+			dropped = append(dropped, DroppedRoute{Route: r, Reason: "not a valid destination CIDR and next hop"})
+			continue
+		}
+		newDest, _, ok1 := remaps.translatePrefix(dest)
+		newHop, _, ok2 := remaps.translateAddr(hop)
+		if !ok1 || !ok2 {
+			dropped = append(dropped, DroppedRoute{Route: r, Reason: "does not fit the remapped subnet"})
+			continue
+		}
+		out := openstack.Route{Destination: newDest.String(), NextHop: newHop.String()}
+		if !insideAny(newDest, cidrs, nil) {
+			dropped = append(dropped, DroppedRoute{Route: r, Reason: fmt.Sprintf("destination %s is not inside any copied subnet", out.Destination)})
+			continue
+		}
+		attached := map[string]bool{}
+		for _, i := range ifaces {
+			attached[i.SubnetSourceID] = true
+		}
+		if !insideAny(netip.PrefixFrom(newHop, newHop.BitLen()), cidrs, attached) {
+			dropped = append(dropped, DroppedRoute{Route: r, Reason: fmt.Sprintf("next hop %s is not on a subnet the router is attached to", out.NextHop)})
+			continue
+		}
+		kept = append(kept, out)
+	}
+	return kept, dropped
+}
+
+// insideAny reports whether p lies inside one of cidrs (only those whose key is in among, when given).
+func insideAny(p netip.Prefix, cidrs map[string]netip.Prefix, among map[string]bool) bool {
+	for id, c := range cidrs {
+		if among != nil && !among[id] {
+			continue
+		}
+		if c.Bits() <= p.Bits() && c.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRouterOverlaps rejects remaps that would give one router two interfaces on overlapping subnets,
+// which Neutron refuses midway through a build.
+func checkRouterOverlaps(p *Plan, m Mappings, errs *ValidationErrors) {
+	cidrs := subnetCIDRs(p)
+	for _, r := range p.Routers {
+		for i, a := range r.Interfaces {
+			for _, b := range r.Interfaces[i+1:] {
+				ca, cb := cidrs[a.SubnetSourceID], cidrs[b.SubnetSourceID]
+				if a.SubnetSourceID == b.SubnetSourceID || !ca.Overlaps(cb) {
+					continue
+				}
+				attr, value := "mappings.subnets", ""
+				for k, sm := range m.Subnets {
+					if sm.DstCIDR == ca.String() || sm.DstCIDR == cb.String() {
+						attr, value = fmt.Sprintf("mappings.subnets[%d].dst_cidr", k), sm.DstCIDR
+						break
+					}
+				}
+				errs.add(attr, value, "router %q would be attached to overlapping subnets %s and %s", r.Name, ca, cb)
+			}
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package replication
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// planSecurityGroups copies every group of the tenant and its rules. The source "default" group maps onto
+// the destination project's own default group (Neutron creates it and refuses a second one). Remote-group
+// references stay source ids here and are resolved at execution; a reference to a group outside the
+// tenant is reported and the rule left out, never widened into an open rule.
+func planSecurityGroups(snap *Snapshot, remaps remapTable, p *Plan) {
+	groups := map[string]bool{}
+	for _, g := range sortedCopy(snap.SecurityGroups, func(a, b openstack.SecurityGroup) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
+		groups[g.ID] = true
+		p.SecurityGroups = append(p.SecurityGroups, SecurityGroupPlan{SourceID: g.ID, Name: g.Name, Description: g.Description, IsDefault: g.Name == "default"})
+	}
+	for _, r := range sortedCopy(snap.Rules, compareRules) {
+		if !groups[r.SecurityGroupID] {
+			continue
+		}
+		if r.RemoteGroupID != "" && !groups[r.RemoteGroupID] {
+			p.Skipped = append(p.Skipped, Skipped{Kind: "security_group_rule", SourceID: r.ID,
+				Reason: fmt.Sprintf("remote group %s is not a group of the source tenant", r.RemoteGroupID)})
+			continue
+		}
+		rp := RulePlan{
+			SourceID: r.ID, GroupSourceID: r.SecurityGroupID, Direction: r.Direction, EtherType: r.EtherType,
+			Protocol: r.Protocol, PortRangeMin: r.PortRangeMin, PortRangeMax: r.PortRangeMax,
+			RemoteIPPrefix: r.RemoteIPPrefix, RemoteGroupSourceID: r.RemoteGroupID, Description: r.Description,
+		}
+		if prefix, err := netip.ParsePrefix(r.RemoteIPPrefix); err == nil {
+			if moved, wasMoved, ok := remaps.translatePrefix(prefix); wasMoved && ok {
+				rp.RemoteIPPrefix = moved.String()
+			}
+		}
+		p.Rules = append(p.Rules, rp)
+	}
+}
+
+func compareRules(a, b openstack.SecurityGroupRule) int {
+	return cmp.Or(cmp.Compare(a.SecurityGroupID, b.SecurityGroupID), cmp.Compare(a.ID, b.ID))
+}
+
+// RuleKey identifies a rule by content, as Neutron does when it refuses duplicates: two rules of one
+// group with the same key are the same rule. remoteGroup is the group id in the cloud the key is made for.
+func RuleKey(direction, ethertype, protocol string, min, max *int, remoteIP, remoteGroup string) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", direction, ethertype, normalizeProtocol(protocol), intOrAny(min), intOrAny(max), normalizePrefix(remoteIP), remoteGroup)
+}
+
+// normalizeProtocol treats the protocol names and numbers Neutron accepts for the same protocol alike.
+func normalizeProtocol(p string) string {
+	switch p {
+	case "", "any", "0":
+		return ""
+	case "6":
+		return "tcp"
+	case "17":
+		return "udp"
+	case "1":
+		return "icmp"
+	case "58", "icmpv6", "ipv6-icmp":
+		return "ipv6-icmp"
+	}
+	return p
+}
+
+// normalizePrefix folds the "any address" prefixes into "", as Neutron treats them alike.
+func normalizePrefix(p string) string {
+	switch p {
+	case "0.0.0.0/0", "::/0":
+		return ""
+	}
+	return p
+}
+
+func intOrAny(v *int) string {
+	if v == nil {
+		return "*"
+	}
+	return fmt.Sprint(*v)
+}
