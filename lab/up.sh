@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the local OpenStack test lab on 127.0.0.1 (see README.md): one MariaDB, cloud "lab"
 # (Keystone + RegionOne and RegionTwo) and cloud "lab2" (own Keystone + RegionOne). Each region runs
-# neutron-server, cinder-api and nova-api only: no agents, no broker, no backends.
-# Idempotent: services already healthy are left alone, dead ones are restarted.
+# neutron-server, cinder-api and nova-api only: no agents, no message broker, no backends.
+# Idempotent: services already running are left alone, dead ones are restarted.
 set -euo pipefail
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,7 +16,7 @@ INIT_MARKER=$LAB_DIR/initialized
 CLOUDS_YAML=$LAB_DIR/clouds.yaml
 START_TIMEOUT=${LAB_START_TIMEOUT:-180}
 
-# Trap 1: "python3" on PATH may be an interpreter that cannot import the Debian OpenStack libraries.
+# Trap: "python3" on PATH may be an interpreter that cannot import the Debian OpenStack libraries.
 PY=/usr/bin/python3
 
 PACKAGES=(python3-keystone python3-neutron python3-cinder python3-nova python3-pymysql python3-yaml
@@ -39,11 +39,21 @@ REGIONS=(
 log() { printf '[%(%T)T] %s\n' -1 "$*"; }
 die() { log "ERROR: $*" >&2; exit 1; }
 
-# db_url NAME: SQLAlchemy URL of one lab database.
-db_url() { echo "mysql+pymysql://$DB_USER:$DB_PASSWORD@127.0.0.1:$DB_PORT/$1?charset=utf8"; }
+# for_each_region FUNC [CLOUD]: calls FUNC cloud region neutron-port cinder-port nova-port cidr physnet
+# for every region (of CLOUD only, if given).
+for_each_region() {
+  local row
+  for row in "${REGIONS[@]}"; do
+    [[ -z ${2:-} || $row == "$2 "* ]] || continue
+    # shellcheck disable=SC2086 # the row is a whitespace-separated record
+    "$1" $row
+  done
+}
 
-# db_name SERVICE CLOUD [REGION]: e.g. neutron_lab_regiontwo.
-db_name() { local n="${*}"; n=${n// /_}; echo "${n,,}"; }
+# db_name WORDS...: one database per service per region/cloud, e.g. "neutron lab RegionTwo" ->
+# neutron_lab_regiontwo.
+db_name() { local n="$*"; n=${n// /_}; echo "${n,,}"; }
+db_url() { echo "mysql+pymysql://$DB_USER:$DB_PASSWORD@127.0.0.1:$DB_PORT/$(db_name "$@")?charset=utf8"; }
 
 # ---- Packages --------------------------------------------------------------------------------------
 ensure_packages() {
@@ -58,9 +68,9 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# ---- Process handling ------------------------------------------------------------------------------
+# ---- Processes -------------------------------------------------------------------------------------
 # start_service NAME CMD...: runs CMD detached in its own process group, output appended to its log.
-# setsid does not fork here (the backgrounded child is no group leader), so $! is the group id.
+# setsid does not fork here (a background child is no group leader), so $! is the process group id.
 start_service() {
   local name=$1
   shift
@@ -68,18 +78,11 @@ start_service() {
   echo $! >"$PID_DIR/$name.pid"
 }
 
-# py_entry MODULE:FUNC PROG ARGS...: trap 2, Debian's python3-* packages ship no service executables
-# (they live in the *-common packages, with /etc side effects), so run entry points as modules.
-py_entry() {
-  local entry=$1
-  shift
-  "$PY" -c 'import importlib, sys
-mod, func = sys.argv.pop(1).split(":")
-sys.exit(getattr(importlib.import_module(mod), func)())' "$entry" "$@"
-}
+# pyrun MODULE:FUNC PROG ARGS...: an OpenStack entry point (see pyrun.py for why).
+pyrun() { "$PY" "$LAB_SRC/pyrun.py" "$@"; }
 
-# run_parallel NAME=FUNC... : runs the shell functions concurrently (output to logs/NAME.log) and
-# fails with the tail of the first failing one's log.
+# run_parallel NAME=COMMAND... : runs the commands (shell functions, args split on blanks) concurrently,
+# output to logs/NAME.log; on failure shows the tail of each failing log and exits.
 run_parallel() {
   local spec name pids=() names=() i failed=0
   for spec in "$@"; do
@@ -90,29 +93,34 @@ run_parallel() {
   for i in "${!pids[@]}"; do
     if ! wait "${pids[$i]}"; then
       log "${names[$i]} failed; tail of $LOG_DIR/${names[$i]}.log:" >&2
-      tail -n 25 "$LOG_DIR/${names[$i]}.log" >&2
+      tail -n 30 "$LOG_DIR/${names[$i]}.log" >&2
       failed=1
     fi
   done
   ((failed == 0)) || die "initialisation failed"
 }
 
+wait_healthy() {
+  "$PY" "$LAB_SRC/labctl.py" wait --timeout "$START_TIMEOUT" || die "the lab did not become healthy"
+}
+
 # ---- MariaDB ---------------------------------------------------------------------------------------
 sql() { mariadb --no-defaults --socket="$DB_SOCKET" -u root "$@"; }
 
+# A private server: no system config (--no-defaults), no binary log. Durability does not matter in a
+# throw-away lab, so no flush per commit and no doublewrite buffer (faster schema migrations).
 start_mariadb() {
   if [[ ! -d $DB_DATADIR/mysql ]]; then
     mariadb-install-db --no-defaults --datadir="$DB_DATADIR" --user=root --skip-test-db \
       --auth-root-authentication-method=socket >"$LOG_DIR/mariadb-install.log" 2>&1 ||
       { tail -n 20 "$LOG_DIR/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
   fi
-  # Private server: no system config (--no-defaults), no binary log; durability is not needed in a
-  # throw-away lab, so skip the per-commit flush and the doublewrite buffer (faster schema syncs).
   start_service mariadb mariadbd --no-defaults --datadir="$DB_DATADIR" --socket="$DB_SOCKET" \
     --pid-file="$LAB_DIR/mysql.pid" --port="$DB_PORT" --bind-address=127.0.0.1 --user=root \
     --skip-log-bin --skip-name-resolve --max-connections=1000 --log-error="$LOG_DIR/mariadb.log" \
     --innodb-buffer-pool-size=256M --innodb-log-file-size=32M --innodb-flush-log-at-trx-commit=0 \
     --innodb-doublewrite=0 --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
+  wait_mariadb
 }
 
 wait_mariadb() {
@@ -126,37 +134,24 @@ wait_mariadb() {
   die "MariaDB did not start"
 }
 
+list_databases() {
+  local cloud=$1 region=$2 svc
+  for svc in neutron cinder nova_api nova_cell0; do db_name "$svc" "$cloud" "$region"; done
+}
+
 create_databases() {
-  local stmts="CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
-GRANT ALL ON *.* TO '$DB_USER'@'127.0.0.1';" cloud region db
-  for cloud in "${!KEYSTONE_PORT[@]}"; do
-    stmts+="CREATE DATABASE IF NOT EXISTS $(db_name keystone "$cloud");"
-  done
-  for_each_region list_region_dbs
-  for db in "${REGION_DBS[@]}"; do
-    stmts+="CREATE DATABASE IF NOT EXISTS $db;"
+  local cloud db stmts="CREATE USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
+GRANT ALL ON *.* TO '$DB_USER'@'127.0.0.1';"
+  for db in $(for cloud in "${!KEYSTONE_PORT[@]}"; do db_name keystone "$cloud"; done) \
+    $(for_each_region list_databases); do
+    stmts+="CREATE DATABASE $db;"
   done
   sql -e "$stmts"
 }
 
-REGION_DBS=()
-list_region_dbs() {
-  local cloud=$1 region=$2
-  REGION_DBS+=("$(db_name neutron "$cloud" "$region")" "$(db_name cinder "$cloud" "$region")"
-    "$(db_name nova_api "$cloud" "$region")" "$(db_name nova_cell0 "$cloud" "$region")")
-}
-
-# for_each_region FUNC: calls FUNC cloud region neutron-port cinder-port nova-port cidr physnet.
-for_each_region() {
-  local row
-  for row in "${REGIONS[@]}"; do
-    # shellcheck disable=SC2086 # the row is a whitespace-separated record
-    "$1" $row
-  done
-}
-
 # ---- Configuration files ---------------------------------------------------------------------------
-# Services authenticate tokens as the cloud's admin (a lab needs no per-service users).
+# The services validate tokens as the cloud's admin: a lab needs no per-service users.
+# interface = public: keystonemiddleware looks for an "internal" identity endpoint by default.
 authtoken_section() {
   local cloud=$1 region=$2 url="http://127.0.0.1:${KEYSTONE_PORT[$1]}/v3"
   cat <<EOF
@@ -170,18 +165,20 @@ project_name = admin
 user_domain_name = Default
 project_domain_name = Default
 region_name = $region
+interface = public
 EOF
 }
 
+# Trap: the default bcrypt cost makes every token issue take 200-300 ms; 4 rounds is the minimum
+# (and must be set before bootstrap hashes the admin password).
 write_keystone_conf() {
-  local cloud=$1 dir=$STATE_DIR/keystone-$cloud
+  local cloud=$1 dir=$STATE_DIR/keystone-$1
   mkdir -p "$dir"
-  # Trap 6: the default bcrypt cost makes every token issue take 200-300 ms; 4 rounds is the minimum.
   cat >"$ETC_DIR/keystone-$cloud.conf" <<EOF
 [DEFAULT]
 log_file = $LOG_DIR/keystone-$cloud.log
 [database]
-connection = $(db_url "$(db_name keystone "$cloud")")
+connection = $(db_url keystone "$cloud")
 [token]
 provider = fernet
 [fernet_tokens]
@@ -195,19 +192,17 @@ password_hash_rounds = 4
 EOF
 }
 
-write_region_confs() {
-  local cloud=$1 region=$2 neutron_port=$3 cinder_port=$4 nova_port=$5 physnet=$7
-  local suffix=$cloud-$region
-  mkdir -p "$STATE_DIR"/{neutron,cinder,nova}-"$suffix"
-
-  # Neutron: ML2 without mechanism drivers (no agents), fake broker, no DHCP/Nova notifications.
-  # rpc_state_report_workers = 0: no agent ever reports state, spare a process.
-  cat >"$ETC_DIR/neutron-$suffix.conf" <<EOF
+# Neutron: ML2 without mechanism drivers (so no agents), fake broker, no DHCP/Nova notifications.
+# rpc_state_report_workers = 0: no agent ever reports its state, spare a process.
+write_neutron_conf() {
+  local cloud=$1 region=$2 port=$3 physnet=$4 name=neutron-$1-$2
+  mkdir -p "$STATE_DIR/$name"
+  cat >"$ETC_DIR/$name.conf" <<EOF
 [DEFAULT]
 bind_host = 127.0.0.1
-bind_port = $neutron_port
-log_file = $LOG_DIR/neutron-$suffix.log
-state_path = $STATE_DIR/neutron-$suffix
+bind_port = $port
+log_file = $LOG_DIR/$name.log
+state_path = $STATE_DIR/$name
 api_paste_config = $LAB_SRC/paste/neutron.ini
 auth_strategy = keystone
 core_plugin = ml2
@@ -221,10 +216,10 @@ notify_nova_on_port_status_changes = false
 notify_nova_on_port_data_changes = false
 dhcp_agent_notification = false
 [database]
-connection = $(db_url "$(db_name neutron "$cloud" "$region")")
+connection = $(db_url neutron "$cloud" "$region")
 $(authtoken_section "$cloud" "$region")
 [oslo_concurrency]
-lock_path = $STATE_DIR/neutron-$suffix/lock
+lock_path = $STATE_DIR/$name/lock
 [ml2]
 type_drivers = local,flat,vlan,vxlan
 tenant_network_types = vxlan
@@ -235,61 +230,71 @@ flat_networks = $physnet
 [ml2_type_vxlan]
 vni_ranges = 1:10000
 EOF
+}
 
-  # Cinder: the API only (no scheduler/volume service: volumes stay "creating").
-  cat >"$ETC_DIR/cinder-$suffix.conf" <<EOF
+# Cinder: the API only (no scheduler or volume service: volumes stay "creating").
+write_cinder_conf() {
+  local cloud=$1 region=$2 port=$3 name=cinder-$1-$2
+  mkdir -p "$STATE_DIR/$name"
+  cat >"$ETC_DIR/$name.conf" <<EOF
 [DEFAULT]
 osapi_volume_listen = 127.0.0.1
-osapi_volume_listen_port = $cinder_port
+osapi_volume_listen_port = $port
 osapi_volume_workers = 1
-log_file = $LOG_DIR/cinder-$suffix.log
-state_path = $STATE_DIR/cinder-$suffix
+log_file = $LOG_DIR/$name.log
+state_path = $STATE_DIR/$name
 api_paste_config = $LAB_SRC/paste/cinder.ini
 auth_strategy = keystone
 transport_url = fake://
 [database]
-connection = $(db_url "$(db_name cinder "$cloud" "$region")")
+connection = $(db_url cinder "$cloud" "$region")
 $(authtoken_section "$cloud" "$region")
 [oslo_concurrency]
-lock_path = $STATE_DIR/cinder-$suffix/lock
+lock_path = $STATE_DIR/$name/lock
 EOF
+}
 
-  # Nova: the compute API only, with its API database and cell0 (enough for quota sets, flavors...).
-  # [keystone] is what Nova uses to verify project ids in quota calls: it needs the identity endpoint
-  # of this region in the catalog.
-  cat >"$ETC_DIR/nova-$suffix.conf" <<EOF
+# Nova: the compute API with its API database and cell0 only (enough for quota sets and flavors).
+# [keystone] is how Nova verifies project ids in quota calls: it needs this region's identity endpoint.
+write_nova_conf() {
+  local cloud=$1 region=$2 port=$3 name=nova-$1-$2
+  mkdir -p "$STATE_DIR/$name"
+  cat >"$ETC_DIR/$name.conf" <<EOF
 [DEFAULT]
 enabled_apis = osapi_compute
 osapi_compute_listen = 127.0.0.1
-osapi_compute_listen_port = $nova_port
+osapi_compute_listen_port = $port
 osapi_compute_workers = 1
-log_file = $LOG_DIR/nova-$suffix.log
-state_path = $STATE_DIR/nova-$suffix
+log_file = $LOG_DIR/$name.log
+state_path = $STATE_DIR/$name
 transport_url = fake://
 [api]
 auth_strategy = keystone
 [wsgi]
 api_paste_config = $LAB_SRC/paste/nova.ini
 [api_database]
-connection = $(db_url "$(db_name nova_api "$cloud" "$region")")
+connection = $(db_url nova_api "$cloud" "$region")
 [database]
-connection = $(db_url "$(db_name nova_cell0 "$cloud" "$region")")
+connection = $(db_url nova_cell0 "$cloud" "$region")
 $(authtoken_section "$cloud" "$region")
 [keystone]
 region_name = $region
 valid_interfaces = public
 [oslo_concurrency]
-lock_path = $STATE_DIR/nova-$suffix/lock
+lock_path = $STATE_DIR/$name/lock
 EOF
 }
 
-write_clouds_yaml() {
-  local row cloud region
-  {
-    echo "clouds:"
-    for row in "${REGIONS[@]}"; do
-      read -r cloud region _ <<<"$row"
-      cat <<EOF
+write_region_confs() {
+  local cloud=$1 region=$2
+  write_neutron_conf "$cloud" "$region" "$3" "$7"
+  write_cinder_conf "$cloud" "$region" "$4"
+  write_nova_conf "$cloud" "$region" "$5"
+}
+
+clouds_yaml_entry() {
+  local cloud=$1 region=$2
+  cat <<EOF
   $cloud-$region:
     auth:
       auth_url: http://127.0.0.1:${KEYSTONE_PORT[$cloud]}/v3
@@ -302,66 +307,93 @@ write_clouds_yaml() {
     identity_api_version: 3
     interface: public
 EOF
-    done
-  } >"$CLOUDS_YAML"
 }
 
 write_configs() {
   local cloud
   for cloud in "${!KEYSTONE_PORT[@]}"; do write_keystone_conf "$cloud"; done
   for_each_region write_region_confs
-  write_clouds_yaml
+  { echo "clouds:"; for_each_region clouds_yaml_entry; } >"$CLOUDS_YAML"
 }
 
-# ---- Database initialisation (schema syncs, Keystone bootstrap) --------------------------------------
-keystone_manage() { py_entry keystone.cmd.manage:main keystone-manage --config-file "$ETC_DIR/keystone-$1.conf" "${@:2}"; }
+# ---- Services --------------------------------------------------------------------------------------
+# Trap: uwsgi's --http-socket resets connections and --http11-socket stalls 3-4 s on keep-alive;
+# the HTTP router (--http) with --http-keepalive works.
+start_keystone() {
+  local cloud=$1
+  start_service "keystone-$cloud" uwsgi --plugin python3,http --http "127.0.0.1:${KEYSTONE_PORT[$cloud]}" \
+    --http-keepalive --master --processes 2 --threads 1 --buffer-size 32768 --die-on-term --need-app \
+    --disable-logging --wsgi-file /usr/bin/keystone-wsgi-public \
+    --env "OS_KEYSTONE_CONFIG_FILES=$ETC_DIR/keystone-$cloud.conf"
+}
 
-init_keystone() {
-  local cloud=$1 url="http://127.0.0.1:${KEYSTONE_PORT[$1]}/v3"
+start_neutron() {
+  start_service "neutron-$1-$2" "$PY" "$LAB_SRC/pyrun.py" neutron.cmd.eventlet.server:main neutron-server \
+    --config-file "$ETC_DIR/neutron-$1-$2.conf"
+}
+
+start_cinder() {
+  start_service "cinder-$1-$2" "$PY" "$LAB_SRC/pyrun.py" cinder.cmd.api:main cinder-api \
+    --config-file "$ETC_DIR/cinder-$1-$2.conf"
+}
+
+start_nova() {
+  start_service "nova-$1-$2" "$PY" "$LAB_SRC/pyrun.py" nova.cmd.api:main nova-api \
+    --config-file "$ETC_DIR/nova-$1-$2.conf"
+}
+
+# start_missing_services: (re)starts whatever is not running, e.g. after down.sh or a crash.
+start_region_if_stopped() {
+  local svc
+  for svc in neutron cinder nova; do
+    service_running "$svc-$1-$2" || "start_$svc" "$1" "$2"
+  done
+}
+
+start_missing_services() {
+  local cloud
+  service_running mariadb || start_mariadb
+  for cloud in "${!KEYSTONE_PORT[@]}"; do
+    service_running "keystone-$cloud" || start_keystone "$cloud"
+  done
+  for_each_region start_region_if_stopped
+}
+
+# ---- Initialisation from empty databases -------------------------------------------------------------
+# Each job initialises one service's database and starts it, so that services boot while the other
+# schemas are still being built (everything is CPU-bound on 2 cores: overlap is what saves time).
+
+keystone_manage() { pyrun keystone.cmd.manage:main keystone-manage --config-file "$ETC_DIR/keystone-$1.conf" "${@:2}"; }
+
+# Fernet and credential keys are 32 random bytes, urlsafe-base64: what "keystone-manage fernet_setup"
+# and "credential_setup" write, without two more Python start-ups per cloud.
+make_key_repository() {
+  local dir=$1 i
+  mkdir -p "$dir"
+  for i in 0 1; do
+    head -c 32 /dev/urandom | base64 | tr '+/' '-_' >"$dir/$i"
+  done
+  chmod -R go-rwx "$dir"
+}
+
+# Bootstrap creates the admin, member and reader roles, the admin user and project, and the identity
+# endpoint of RegionOne; register_catalog adds the rest once Keystone answers.
+setup_keystone() {
+  local cloud=$1
   keystone_manage "$cloud" db_sync
-  keystone_manage "$cloud" fernet_setup --keystone-user root --keystone-group root
-  keystone_manage "$cloud" credential_setup --keystone-user root --keystone-group root
-  # Creates the admin/member/reader roles, admin user/project and RegionOne's identity endpoint.
+  make_key_repository "$STATE_DIR/keystone-$cloud/fernet-keys"
+  make_key_repository "$STATE_DIR/keystone-$cloud/credential-keys"
   keystone_manage "$cloud" bootstrap --bootstrap-password "${ADMIN_PASSWORD[$cloud]}" \
     --bootstrap-username admin --bootstrap-project-name admin --bootstrap-role-name admin \
-    --bootstrap-service-name keystone --bootstrap-region-id RegionOne --bootstrap-public-url "$url"
+    --bootstrap-service-name keystone --bootstrap-region-id RegionOne \
+    --bootstrap-public-url "http://127.0.0.1:${KEYSTONE_PORT[$cloud]}/v3"
+  start_keystone "$cloud"
+  for_each_region register_catalog "$cloud"
 }
 
-# On MariaDB Neutron's real alembic migrations work (they do not on SQLite, trap 3).
-init_neutron() {
-  py_entry neutron.db.migration.cli:main neutron-db-manage --config-file "$ETC_DIR/neutron-$1-$2.conf" upgrade heads
-}
-
-init_cinder() {
-  py_entry cinder.cmd.manage:main cinder-manage --config-file "$ETC_DIR/cinder-$1-$2.conf" db sync
-}
-
-# Trap 7: "db sync" of the cell database run alongside the cell0 mapping fails; --local_cell syncs only
-# the [database] (cell0) schema, after the mapping exists.
-init_nova() {
-  local conf=$ETC_DIR/nova-$1-$2.conf
-  py_entry nova.cmd.manage:main nova-manage --config-file "$conf" api_db sync
-  py_entry nova.cmd.manage:main nova-manage --config-file "$conf" cell_v2 map_cell0 \
-    --database_connection "$(db_url "$(db_name nova_cell0 "$1" "$2")")"
-  py_entry nova.cmd.manage:main nova-manage --config-file "$conf" db sync --local_cell
-}
-
-init_databases() {
-  local jobs=() cloud row region
-  create_databases
-  for cloud in "${!KEYSTONE_PORT[@]}"; do jobs+=("init-keystone-$cloud=init_keystone $cloud"); done
-  for row in "${REGIONS[@]}"; do
-    read -r cloud region _ <<<"$row"
-    jobs+=("init-neutron-$cloud-$region=init_neutron $cloud $region"
-      "init-cinder-$cloud-$region=init_cinder $cloud $region"
-      "init-nova-$cloud-$region=init_nova $cloud $region")
-  done
-  run_parallel "${jobs[@]}"
-}
-
-# Catalog (both block storage service types: the CLI wants volumev3, gophercloud block-storage) and the
-# external "public" network of each region. Needs the services running.
-register_region() {
+# Both block storage service types: the openstack CLI looks for volumev3, gophercloud for block-storage.
+# Every region also gets an identity endpoint (Nova's quota API and the CLI look it up in their region).
+register_catalog() {
   local cloud=$1 region=$2 neutron_port=$3 cinder_port=$4 nova_port=$5
   "$PY" "$LAB_SRC/labctl.py" register "$cloud-$region" \
     "identity=http://127.0.0.1:${KEYSTONE_PORT[$cloud]}/v3" \
@@ -371,8 +403,56 @@ register_region() {
     "block-storage=http://127.0.0.1:$cinder_port/v3/%(project_id)s"
 }
 
+# On MariaDB Neutron's real alembic migrations work (on SQLite they do not).
+setup_neutron() {
+  pyrun neutron.db.migration.cli:main neutron-db-manage --config-file "$ETC_DIR/neutron-$1-$2.conf" upgrade heads
+  start_neutron "$1" "$2"
+}
+
+setup_cinder() {
+  pyrun cinder.cmd.manage:main cinder-manage --config-file "$ETC_DIR/cinder-$1-$2.conf" db sync
+  start_cinder "$1" "$2"
+}
+
+# Trap: the cell database sync run alongside the cell0 mapping fails; "db sync --local_cell" syncs
+# only the [database] (cell0) schema, after the mapping exists.
+setup_nova() {
+  local conf=$ETC_DIR/nova-$1-$2.conf
+  pyrun nova.cmd.manage:main nova-manage --config-file "$conf" api_db sync
+  pyrun nova.cmd.manage:main nova-manage --config-file "$conf" cell_v2 map_cell0 \
+    --database_connection "$(db_url nova_cell0 "$1" "$2")"
+  pyrun nova.cmd.manage:main nova-manage --config-file "$conf" db sync --local_cell
+  start_nova "$1" "$2"
+}
+
+# External network "public" (flat, router:external, not shared) with a DHCP-less subnet, so routers can
+# get gateways.
 create_public_network() {
   "$PY" "$LAB_SRC/labctl.py" public-network "$1-$2" "$7" "$6"
+}
+
+setup_jobs() {
+  local cloud=$1 region=$2 svc
+  for svc in neutron cinder nova; do
+    echo "init-$svc-$cloud-$region=setup_$svc $cloud $region"
+  done
+}
+
+public_network_jobs() { echo "init-public-$1-$2=create_public_network $*"; }
+
+init_from_scratch() {
+  local cloud jobs=()
+  start_mariadb
+  create_databases
+  for cloud in "${!KEYSTONE_PORT[@]}"; do jobs+=("init-keystone-$cloud=setup_keystone $cloud"); done
+  mapfile -t -O ${#jobs[@]} jobs < <(for_each_region setup_jobs)
+  run_parallel "${jobs[@]}"
+  log "waiting for all services to answer"
+  wait_healthy
+  log "creating the external networks"
+  mapfile -t jobs < <(for_each_region public_network_jobs)
+  run_parallel "${jobs[@]}"
+  save_cache
 }
 
 # ---- Cache of initialised databases ------------------------------------------------------------------
@@ -384,104 +464,61 @@ cache_key() {
   } | sha256sum | cut -c1-16
 }
 
-# A logical dump, taken while everything runs (--single-transaction gives a consistent snapshot),
-# plus Keystone's fernet/credential keys.
+# A copy of MariaDB's data dir (restoring it is instant; replaying a dump takes 3-4 s of DDL) plus
+# Keystone's keys. The copy needs a cleanly shut down server: stop it, copy, restart; the services
+# reconnect by themselves (oslo.db pings pooled connections before use).
 save_cache() {
   local dest=$LAB_CACHE/$CACHE_KEY tmp
   mkdir -p "$LAB_CACHE"
   tmp=$(mktemp -d "$LAB_CACHE/.new.XXXXXX")
-  mariadb-dump --no-defaults --socket="$DB_SOCKET" -u root --single-transaction --skip-lock-tables \
-    --databases $(sql -N -e "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'keystone\_%' OR schema_name LIKE 'neutron\_%' OR schema_name LIKE 'cinder\_%' OR schema_name LIKE 'nova\_%'") \
-    >"$tmp/databases.sql"
-  tar -C "$STATE_DIR" -cf "$tmp/keystone-keys.tar" $(cd "$STATE_DIR" && echo keystone-*)
-  rm -rf "$dest" "$LAB_CACHE"/[0-9a-f]*
+  stop_service mariadb
+  cp -a "$DB_DATADIR" "$tmp/mysql"
+  start_mariadb
+  cp -a "$STATE_DIR"/keystone-* "$tmp/"
+  rm -rf "$LAB_CACHE"/[0-9a-f]*
   mv "$tmp" "$dest"
-  log "saved initialised databases to $dest"
+  log "saved the initialised databases to $dest"
 }
 
 restore_cache() {
   local src=$LAB_CACHE/$CACHE_KEY
-  create_databases
-  sql <"$src/databases.sql"
-  tar -C "$STATE_DIR" -xf "$src/keystone-keys.tar"
+  cp -a "$src/mysql" "$DB_DATADIR"
+  cp -a "$src"/keystone-* "$STATE_DIR/"
 }
 
-# ---- Services ----------------------------------------------------------------------------------------
-# Trap 5: uwsgi's --http-socket resets connections and --http11-socket stalls 3-4 s on keep-alive;
-# the HTTP router (--http) with --http-keepalive works.
-start_keystone() {
-  local cloud=$1
-  start_service "keystone-$cloud" uwsgi --plugin python3,http --http "127.0.0.1:${KEYSTONE_PORT[$cloud]}" \
-    --http-keepalive --master --processes 2 --threads 1 --buffer-size 32768 --die-on-term --need-app \
-    --disable-logging --wsgi-file /usr/bin/keystone-wsgi-public \
-    --env "OS_KEYSTONE_CONFIG_FILES=$ETC_DIR/keystone-$cloud.conf"
+# ---- Main --------------------------------------------------------------------------------------------
+# reset_state: a previous run died half-way, or the state dir is new: start from nothing.
+reset_state() {
+  stop_all
+  rm -rf "$DB_DATADIR" "$STATE_DIR" "$LOG_DIR" "$PID_DIR"
 }
 
-start_region() {
-  local suffix=$1-$2 name
-  name=neutron-$suffix
-  service_running "$name" || start_service "$name" py_entry neutron.cmd.eventlet.server:main neutron-server --config-file "$ETC_DIR/$name.conf"
-  name=cinder-$suffix
-  service_running "$name" || start_service "$name" py_entry cinder.cmd.api:main cinder-api --config-file "$ETC_DIR/$name.conf"
-  name=nova-$suffix
-  service_running "$name" || start_service "$name" py_entry nova.cmd.api:main nova-api --config-file "$ETC_DIR/$name.conf"
-}
-
-start_missing_services() {
-  local cloud
-  for cloud in "${!KEYSTONE_PORT[@]}"; do
-    service_running "keystone-$cloud" || start_keystone "$cloud"
-  done
-  for_each_region start_region
-}
-
-wait_healthy() {
-  "$PY" "$LAB_SRC/labctl.py" wait --timeout "$START_TIMEOUT" --log-dir "$LOG_DIR"
-}
-
-# ---- Main ------------------------------------------------------------------------------------------
 main() {
-  local t0=$SECONDS fresh=none
+  local t0=$SECONDS
   ensure_packages
-  mkdir -p "$PID_DIR" "$LOG_DIR" "$ETC_DIR" "$STATE_DIR"
   export OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML
-
-  if [[ ! -e $INIT_MARKER ]]; then
-    # A previous run died half-way (or this is a fresh state dir): start over from empty databases.
-    stop_all
-    rm -rf "$DB_DATADIR" "$STATE_DIR"
-    mkdir -p "$STATE_DIR"
-    CACHE_KEY=$(cache_key)
-    if [[ -f $LAB_CACHE/$CACHE_KEY/databases.sql ]]; then fresh=cache; else fresh=scratch; fi
-  fi
+  [[ -e $INIT_MARKER ]] || reset_state
+  mkdir -p "$PID_DIR" "$LOG_DIR" "$ETC_DIR" "$STATE_DIR"
   write_configs
 
-  if ! service_running mariadb; then
-    log "starting MariaDB"
-    start_mariadb
-  fi
-  wait_mariadb
-
-  case $fresh in
-    cache) log "restoring initialised databases from $LAB_CACHE/$CACHE_KEY"; restore_cache ;;
-    scratch) log "initialising databases (no cache yet)"; init_databases ;;
-  esac
-
-  start_missing_services
-  if [[ $fresh == scratch ]]; then
-    log "registering the service catalog"
-    for_each_region register_region
+  if [[ -e $INIT_MARKER ]]; then
+    start_missing_services
+  else
+    CACHE_KEY=$(cache_key)
+    if [[ -d $LAB_CACHE/$CACHE_KEY ]]; then
+      log "restoring the initialised databases from $LAB_CACHE/$CACHE_KEY"
+      restore_cache
+      start_missing_services
+    else
+      log "initialising the databases (no cache yet)"
+      init_from_scratch
+    fi
   fi
   log "waiting for all services to answer"
   wait_healthy
-  if [[ $fresh == scratch ]]; then
-    log "creating the external networks"
-    for_each_region create_public_network
-    save_cache
-  fi
   touch "$INIT_MARKER"
 
-  log "lab healthy after $((SECONDS - t0)) s; clouds: lab-RegionOne lab-RegionTwo lab2-RegionOne"
+  log "lab healthy after $((SECONDS - t0)) s: clouds lab-RegionOne, lab-RegionTwo, lab2-RegionOne"
   echo "export OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML"
 }
 

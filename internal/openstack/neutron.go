@@ -134,3 +134,27 @@ func SetNetworkQuotas(ctx context.Context, c *gophercloud.ServiceClient, project
 	_, err := c.Put(ctx, c.ServiceURL("quotas", projectID), map[string]any{"quota": quotas}, nil, &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}})
 	return apiError(err)
 }
+
+// DeleteNetworkQuotas resets a project's Neutron quotas to the defaults.
+func DeleteNetworkQuotas(ctx context.Context, c *gophercloud.ServiceClient, projectID string) error {
+	_, err := c.Delete(ctx, c.ServiceURL("quotas", projectID), nil)
+	if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		return apiError(err)
+	}
+	return nil
+}
+
+// SetTags replaces the tags of one object (Neutron's standard-attr-tag extension).
+func SetTags(ctx context.Context, c *gophercloud.ServiceClient, r Resource, id string, tags []string) error {
+	_, err := c.Put(ctx, c.ServiceURL(r.Path, id, "tags"), map[string]any{"tags": tags}, nil, &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}})
+	return apiError(err)
+}
+
+// HasExtension reports whether Neutron offers the extension with the given alias.
+func HasExtension(ctx context.Context, c *gophercloud.ServiceClient, alias string) (bool, error) {
+	_, err := c.Get(ctx, c.ServiceURL("extensions", alias), nil, nil)
+	if gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		return false, nil
+	}
+	return err == nil, apiError(err)
+}

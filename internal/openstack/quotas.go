@@ -102,3 +102,12 @@ func DeleteVolumeType(ctx context.Context, c *gophercloud.ServiceClient, id stri
 	}
 	return nil
 }
+
+// DeleteQuotaSet resets a project's Nova or Cinder quotas to the defaults.
+func DeleteQuotaSet(ctx context.Context, c *gophercloud.ServiceClient, projectID string) error {
+	_, err := c.Delete(ctx, c.ServiceURL("os-quota-sets", projectID), &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK, http.StatusAccepted, http.StatusNoContent}})
+	if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		return apiError(err)
+	}
+	return nil
+}

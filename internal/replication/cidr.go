@@ -37,10 +37,14 @@ func (t remapTable) translateAddr(a netip.Addr) (out netip.Addr, moved, ok bool)
 	return a, false, true
 }
 
-// translatePrefix moves a prefix that lies inside a remapped source CIDR.
+// translatePrefix moves a prefix that lies inside a remapped source CIDR; the source CIDR itself becomes the
+// destination CIDR.
 func (t remapTable) translatePrefix(p netip.Prefix) (out netip.Prefix, moved, ok bool) {
 	for _, r := range t {
 		if r.src.Bits() <= p.Bits() && r.src.Contains(p.Addr()) {
+			if p.Bits() == r.src.Bits() { // the whole subnet becomes the whole destination, whatever its size
+				return r.dst, true, true
+			}
 			a, fits := moveAddr(p.Addr(), r.src, r.dst)
 			if !fits || p.Bits() < r.dst.Bits() {
 				return p, true, false

@@ -5,16 +5,18 @@ import "github.com/waldur/terraform-provider-waldur-openstack-migration/internal
 // Plan is everything the destination will hold, with mappings applied, keyed by source ids. It is
 // produced by BuildPlan without any I/O; Execute builds it; the provider renders it as the preview.
 type Plan struct {
-	SourceProjectID string              `json:"source_project_id"`
-	Project         ProjectPlan         `json:"project"`
-	Quotas          Quotas              `json:"quotas"`
-	Networks        []NetworkPlan       `json:"networks"`
-	Subnets         []SubnetPlan        `json:"subnets"`
-	Routers         []RouterPlan        `json:"routers"`
-	SecurityGroups  []SecurityGroupPlan `json:"security_groups"`
-	Rules           []RulePlan          `json:"security_group_rules"`
-	Ports           []PortPlan          `json:"ports"`
-	Skipped         []Skipped           `json:"skipped"`
+	SourceProjectID string      `json:"source_project_id"`
+	Project         ProjectPlan `json:"project"`
+	// ExternalNetworkID is the destination network that routers planned with a gateway get it on.
+	ExternalNetworkID string              `json:"external_network_id,omitempty"`
+	Quotas            Quotas              `json:"quotas"`
+	Networks          []NetworkPlan       `json:"networks"`
+	Subnets           []SubnetPlan        `json:"subnets"`
+	Routers           []RouterPlan        `json:"routers"`
+	SecurityGroups    []SecurityGroupPlan `json:"security_groups"`
+	Rules             []RulePlan          `json:"security_group_rules"`
+	Ports             []PortPlan          `json:"ports"`
+	Skipped           []Skipped           `json:"skipped"`
 }
 
 // ProjectPlan is the new Keystone project.

@@ -1,6 +1,7 @@
 package replication
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -30,6 +31,7 @@ func planNetworks(snap *Snapshot, selected map[string]bool, p *Plan) {
 func planSubnets(snap *Snapshot, selected map[string]bool, remaps remapTable, p *Plan) {
 	for _, s := range sortedCopy(snap.Subnets, func(a, b openstack.Subnet) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
 		if !selected[s.NetworkID] {
+			p.Skipped = append(p.Skipped, Skipped{Kind: "subnet", SourceID: s.ID, Reason: fmt.Sprintf("network %s is not copied", s.NetworkID)})
 			continue
 		}
 		sp := SubnetPlan{
@@ -41,17 +43,19 @@ func planSubnets(snap *Snapshot, selected map[string]bool, remaps remapTable, p 
 		}
 		if src, err := netip.ParsePrefix(s.CIDR); err == nil {
 			if r, ok := remaps.lookup(src.Masked()); ok {
-				remapSubnet(&sp, r, remaps)
+				remapSubnet(&sp, r)
 			}
+		}
+		for _, reason := range translateHostRoutes(&sp, remaps) {
+			p.Skipped = append(p.Skipped, Skipped{Kind: "subnet_host_route", SourceID: s.ID, Reason: reason})
 		}
 		p.Subnets = append(p.Subnets, sp)
 	}
 }
 
 // remapSubnet moves a subnet to r.dst: the gateway and the pools keep their offsets when they fit,
-// otherwise the gateway becomes the first host and the pools are regenerated over the rest of the range;
-// host routes are moved through the whole remap table (a next hop may sit in another remapped subnet).
-func remapSubnet(sp *SubnetPlan, r remap, remaps remapTable) {
+// otherwise the gateway becomes the first host and the pools are regenerated over the rest of the range.
+func remapSubnet(sp *SubnetPlan, r remap) {
 	sp.CIDR = r.dst.String()
 	var gateway netip.Addr
 	if sp.GatewayIP != nil {
@@ -66,19 +70,58 @@ func remapSubnet(sp *SubnetPlan, r remap, remaps remapTable) {
 		}
 	}
 	pools, ok := movePools(sp.AllocationPools, r)
+	if ok && gateway.IsValid() && inPools(pools, gateway) { // a gateway reset to the first host may hit a pool
+		ok = false
+	}
 	if !ok {
 		pools = regeneratePools(r.dst, gateway)
 		sp.PoolsRegenerated = true
 	}
 	sp.AllocationPools = pools
-	for i, hr := range sp.HostRoutes {
+}
+
+// translateHostRoutes moves the host routes of any copied subnet through the whole remap table (a next hop
+// moves with its remapped subnet, a destination may be another remapped subnet); those that do not fit
+// are left out, with the reasons returned.
+func translateHostRoutes(sp *SubnetPlan, remaps remapTable) (dropped []string) {
+	if len(remaps) == 0 {
+		return nil
+	}
+	routes := make([]openstack.HostRoute, 0, len(sp.HostRoutes))
+	for _, hr := range sp.HostRoutes {
+		out := hr
 		if dst, err := netip.ParsePrefix(hr.Destination); err == nil {
-			if moved, _, ok := remaps.translatePrefix(dst); ok {
-				sp.HostRoutes[i].Destination = moved.String()
+			moved, wasMoved, ok := remaps.translatePrefix(dst)
+			if !ok {
+				dropped = append(dropped, fmt.Sprintf("host route %s via %s: destination does not fit the remapped subnet", hr.Destination, hr.NextHop))
+				continue
+			}
+			if wasMoved {
+				out.Destination = moved.String()
 			}
 		}
-		sp.HostRoutes[i].NextHop, _ = remaps.translateString(hr.NextHop)
+		hop, ok := remaps.translateString(hr.NextHop)
+		if !ok {
+			dropped = append(dropped, fmt.Sprintf("host route %s via %s: next hop does not fit the remapped subnet", hr.Destination, hr.NextHop))
+			continue
+		}
+		out.NextHop = hop
+		routes = append(routes, out)
 	}
+	sp.HostRoutes = routes
+	return dropped
+}
+
+// inPools reports whether a lies inside one of the pools.
+func inPools(pools []openstack.AllocationPool, a netip.Addr) bool {
+	for _, pool := range pools {
+		start, err1 := netip.ParseAddr(pool.Start)
+		end, err2 := netip.ParseAddr(pool.End)
+		if err1 == nil && err2 == nil && !a.Less(start) && !end.Less(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // movePools moves every pool to the same offsets in r.dst; ok is false if any pool does not fit.
@@ -151,4 +194,3 @@ func subnetCIDRs(p *Plan) map[string]netip.Prefix {
 	}
 	return out
 }
-

@@ -52,9 +52,14 @@ func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Validati
 		srcByName[n] = true
 	}
 
+	targets := map[string]bool{} // destination type names that mapped source types go to
+	for _, dst := range rename {
+		targets[dst] = true
+	}
 	volume := map[string]int{}
 	unmatched := map[string][]string{} // source type name -> its per-type keys with a limit
 	unlimitedOnly := map[string]bool{}
+	shadowed := map[string]bool{}
 	for _, key := range slices.Sorted(maps.Keys(snap.Quotas.Volume)) {
 		value := snap.Quotas.Volume[key]
 		prefix, typeName := splitPerTypeKey(key, srcByName)
@@ -63,6 +68,12 @@ func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Validati
 			continue
 		}
 		dstName, mapped := rename[typeName]
+		if !mapped && targets[typeName] && value == Unlimited {
+			// An unmapped source type named like a mapping target passes through onto the mapped
+			// types' total; its default "unlimited" would wipe out the limits the user mapped there.
+			shadowed[typeName] = true
+			continue
+		}
 		if !mapped {
 			dstName = typeName
 			if !dstByName[typeName] {
@@ -82,6 +93,10 @@ func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Validati
 		} else {
 			volume[newKey] = value
 		}
+	}
+	for _, typeName := range slices.Sorted(maps.Keys(shadowed)) {
+		p.Skipped = append(p.Skipped, Skipped{Kind: "volume_type_quota", SourceID: typeName,
+			Reason: "unmapped source type with unlimited per-type quotas, not added to the limits mapped onto the destination type of the same name"})
 	}
 	for _, typeName := range slices.Sorted(maps.Keys(unlimitedOnly)) {
 		if unlimitedOnly[typeName] {

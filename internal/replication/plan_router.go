@@ -1,9 +1,10 @@
 package replication
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
-	"cmp"
+	"slices"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
@@ -24,6 +25,7 @@ func planRouters(snap *Snapshot, m Mappings, facts Facts, remaps remapTable, p *
 		subnets[s.SourceID] = s
 	}
 	cidrs := subnetCIDRs(p)
+	ifacePorts := routerInterfacePorts(snap)
 	for _, r := range sortedCopy(snap.Routers, func(a, b openstack.Router) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
 		rp := RouterPlan{SourceID: r.ID, Name: r.Name, Description: r.Description, AdminStateUp: r.AdminStateUp,
 			Interfaces: []InterfacePlan{}, Routes: []openstack.Route{}, DroppedRoutes: []DroppedRoute{}}
@@ -37,18 +39,30 @@ func planRouters(snap *Snapshot, m Mappings, facts Facts, remaps remapTable, p *
 				rp.ExternalGateway, rp.EnableSNAT = true, r.ExternalGateway.EnableSNAT
 			}
 		}
-		rp.Interfaces = planInterfaces(snap, r.ID, subnets, remaps, p)
+		rp.Interfaces = planInterfaces(ifacePorts[r.ID], subnets, remaps, p)
 		rp.Routes, rp.DroppedRoutes = filterRoutes(r.Routes, rp.Interfaces, cidrs, remaps)
 		p.Routers = append(p.Routers, rp)
 	}
 }
 
-func planInterfaces(snap *Snapshot, routerID string, subnets map[string]SubnetPlan, remaps remapTable, p *Plan) []InterfacePlan {
-	out := []InterfacePlan{}
+// routerInterfacePorts indexes the interface ports of every router by router id, sorted by port id so that
+// the plan does not depend on the order the API listed the ports in.
+func routerInterfacePorts(snap *Snapshot) map[string][]openstack.Port {
+	out := map[string][]openstack.Port{}
 	for _, port := range snap.Ports {
-		if port.DeviceID != routerID || !routerInterfaceOwners[port.DeviceOwner] {
-			continue
+		if port.DeviceID != "" && routerInterfaceOwners[port.DeviceOwner] {
+			out[port.DeviceID] = append(out[port.DeviceID], port)
 		}
+	}
+	for _, ports := range out {
+		slices.SortFunc(ports, func(a, b openstack.Port) int { return cmp.Compare(a.ID, b.ID) })
+	}
+	return out
+}
+
+func planInterfaces(ports []openstack.Port, subnets map[string]SubnetPlan, remaps remapTable, p *Plan) []InterfacePlan {
+	out := []InterfacePlan{}
+	for _, port := range ports {
 		for _, ip := range port.FixedIPs {
 			s, ok := subnets[ip.SubnetID]
 			if !ok {
@@ -134,7 +148,7 @@ func checkRouterOverlaps(p *Plan, m Mappings, errs *ValidationErrors) {
 				}
 				attr, value := "mappings.subnets", ""
 				for k, sm := range m.Subnets {
-					if sm.DstCIDR == ca.String() || sm.DstCIDR == cb.String() {
+					if d, err := netip.ParsePrefix(sm.DstCIDR); err == nil && (d == ca || d == cb) {
 						attr, value = fmt.Sprintf("mappings.subnets[%d].dst_cidr", k), sm.DstCIDR
 						break
 					}

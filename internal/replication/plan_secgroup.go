@@ -33,7 +33,11 @@ func planSecurityGroups(snap *Snapshot, remaps remapTable, p *Plan) {
 			RemoteIPPrefix: r.RemoteIPPrefix, RemoteGroupSourceID: r.RemoteGroupID, Description: r.Description,
 		}
 		if prefix, err := netip.ParsePrefix(r.RemoteIPPrefix); err == nil {
-			if moved, wasMoved, ok := remaps.translatePrefix(prefix); wasMoved && ok {
+			if moved, wasMoved, ok := remaps.translatePrefix(prefix); wasMoved && !ok {
+				p.Skipped = append(p.Skipped, Skipped{Kind: "security_group_rule", SourceID: r.ID,
+					Reason: fmt.Sprintf("remote IP prefix %s does not fit the remapped subnet", r.RemoteIPPrefix)})
+				continue
+			} else if wasMoved {
 				rp.RemoteIPPrefix = moved.String()
 			}
 		}

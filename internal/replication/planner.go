@@ -19,7 +19,7 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 	selected := selectNetworks(snap, m, &errs)
 	remaps := parseRemaps(snap, m, selected, &errs)
 
-	p := &Plan{SourceProjectID: snap.Project.ID}
+	p := &Plan{SourceProjectID: snap.Project.ID, ExternalNetworkID: facts.ExternalNetworkID}
 	p.Project = ProjectPlan{Name: cmp.Or(target.Name, snap.Project.Name), Description: cmp.Or(target.Description, snap.Project.Description)}
 	p.Quotas = planQuotas(snap, m, facts, p, &errs)
 	planNetworks(snap, selected, p)

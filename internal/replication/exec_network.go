@@ -1,0 +1,225 @@
+package replication
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// createNetworks creates the missing networks in one bulk call.
+func (e *execution) createNetworks(ctx context.Context) error {
+	var missing []openstack.Network
+	var sources []string
+	var untagged []toTag
+	for _, n := range e.plan.Networks {
+		have, found, marked := e.existingNets.adopt(n.SourceID, func(x openstack.Network) bool {
+			return x.Name == n.Name && x.Description == n.Description
+		})
+		if found {
+			e.record(e.res.Networks, "network", n.SourceID, have.ID, false)
+			if !marked {
+				untagged = append(untagged, toTag{have.ID, n.SourceID})
+			}
+			continue
+		}
+		missing = append(missing, openstack.Network{
+			ProjectID: e.res.ProjectID, Name: n.Name, Description: n.Description, AdminStateUp: n.AdminStateUp,
+			MTU: n.MTU, PortSecurityEnabled: n.PortSecurityEnabled, Tags: e.createTags(n.SourceID),
+		})
+		sources = append(sources, n.SourceID)
+	}
+	created, err := openstack.BulkCreate(ctx, e.dst.Network, openstack.Networks, missing)
+	if err != nil {
+		return err
+	}
+	for i, n := range created {
+		e.record(e.res.Networks, "network", sources[i], n.ID, true)
+		if !e.tagOnCreate {
+			untagged = append(untagged, toTag{n.ID, sources[i]})
+		}
+	}
+	if err := e.tag(ctx, openstack.Networks, untagged); err != nil {
+		return err
+	}
+	e.progress("networks", "network", len(created), len(e.plan.Networks)-len(created), len(e.plan.Networks))
+	return nil
+}
+
+// createSubnets creates the missing subnets in one bulk call, with their remapped CIDRs, pools, gateways
+// and host routes.
+func (e *execution) createSubnets(ctx context.Context) error {
+	var missing []openstack.Subnet
+	var sources []string
+	var untagged []toTag
+	for _, s := range e.plan.Subnets {
+		networkID := e.res.Networks[s.NetworkSourceID]
+		have, found, marked := e.existingSubs.adopt(s.SourceID, func(x openstack.Subnet) bool {
+			return x.NetworkID == networkID && x.CIDR == s.CIDR
+		})
+		if found {
+			e.record(e.res.Subnets, "subnet", s.SourceID, have.ID, false)
+			if !marked {
+				untagged = append(untagged, toTag{have.ID, s.SourceID})
+			}
+			continue
+		}
+		missing = append(missing, openstack.Subnet{
+			ProjectID: e.res.ProjectID, NetworkID: networkID, Name: s.Name,
+			Description: s.Description, IPVersion: s.IPVersion, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
+			AllocationPools: s.AllocationPools, DNSNameservers: s.DNSNameservers, HostRoutes: s.HostRoutes,
+			EnableDHCP: s.EnableDHCP, IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode,
+			Tags: e.createTags(s.SourceID),
+		})
+		sources = append(sources, s.SourceID)
+	}
+	created, err := openstack.BulkCreate(ctx, e.dst.Network, openstack.Subnets, missing)
+	if err != nil {
+		return err
+	}
+	for i, s := range created {
+		e.record(e.res.Subnets, "subnet", sources[i], s.ID, true)
+		if !e.tagOnCreate {
+			untagged = append(untagged, toTag{s.ID, sources[i]})
+		}
+	}
+	if err := e.tag(ctx, openstack.Subnets, untagged); err != nil {
+		return err
+	}
+	e.progress("subnets", "subnet", len(created), len(e.plan.Subnets)-len(created), len(e.plan.Subnets))
+	return nil
+}
+
+// ensureRouter adopts or creates one router (routers have no bulk create in Neutron), with its gateway on
+// the destination's external network when planned. The router is stored in *out for the steps after it.
+func (e *execution) ensureRouter(ctx context.Context, r RouterPlan, out *openstack.Router) error {
+	have, found, marked := e.existingRtrs.adopt(r.SourceID, func(x openstack.Router) bool {
+		return x.Name == r.Name && x.Description == r.Description
+	})
+	if found {
+		*out = have
+		e.record(e.res.Routers, "router", r.SourceID, have.ID, false)
+		if !marked {
+			return e.tag(ctx, openstack.Routers, []toTag{{have.ID, r.SourceID}})
+		}
+		return nil
+	}
+	body := openstack.Router{ProjectID: e.res.ProjectID, Name: r.Name, Description: r.Description,
+		AdminStateUp: r.AdminStateUp, Tags: e.createTags(r.SourceID)}
+	if r.ExternalGateway {
+		body.ExternalGateway = &openstack.GatewayInfo{NetworkID: e.plan.ExternalNetworkID, EnableSNAT: r.EnableSNAT}
+	}
+	created, err := openstack.Create[openstack.Router](ctx, e.dst.Network, openstack.Routers, body)
+	if err != nil {
+		return err
+	}
+	*out = created
+	e.record(e.res.Routers, "router", r.SourceID, created.ID, true)
+	if !e.tagOnCreate {
+		return e.tag(ctx, openstack.Routers, []toTag{{created.ID, r.SourceID}})
+	}
+	return nil
+}
+
+// ensureInterfaces attaches the router to each planned subnet it is not yet attached to: by subnet when
+// the interface sits at the subnet's gateway, otherwise through a port made with the interface's address.
+// One router's interfaces are added one after another (Neutron serialises them on the router anyway);
+// different routers proceed in parallel.
+func (e *execution) ensureInterfaces(ctx context.Context, r RouterPlan, router *openstack.Router) error {
+	networkOf := map[string]string{}
+	for _, s := range e.plan.Subnets {
+		networkOf[s.SourceID] = s.NetworkSourceID
+	}
+	created := 0
+	for _, iface := range r.Interfaces {
+		subnetID := e.res.Subnets[iface.SubnetSourceID]
+		if e.attached(router.ID, subnetID) {
+			continue
+		}
+		portID := ""
+		if !iface.AtGateway {
+			port, err := e.interfacePort(ctx, iface, e.res.Networks[networkOf[iface.SubnetSourceID]], subnetID)
+			if err != nil {
+				return err
+			}
+			portID = port
+		}
+		if _, err := openstack.AddRouterInterface(ctx, e.dst.Network, router.ID, subnetID, portID); err != nil {
+			return fmt.Errorf("attaching router %q to subnet %s: %w", r.Name, subnetID, err)
+		}
+		created++
+	}
+	e.countN("router_interface", created, len(r.Interfaces)-created)
+	e.progress("interfaces of router "+r.Name, "router_interface", created, len(r.Interfaces)-created, len(r.Interfaces))
+	return nil
+}
+
+func (e *execution) attached(routerID, subnetID string) bool {
+	for _, p := range e.interfacePorts {
+		if p.DeviceID != routerID {
+			continue
+		}
+		for _, ip := range p.FixedIPs {
+			if ip.SubnetID == subnetID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// interfacePort returns the port for an interface away from the gateway: one an earlier run made, or a
+// new one at the planned address.
+func (e *execution) interfacePort(ctx context.Context, iface InterfacePlan, networkID, subnetID string) (string, error) {
+	have, found, marked := e.existingPorts.adopt(iface.SourcePortID, func(x openstack.Port) bool {
+		return x.NetworkID == networkID && len(x.FixedIPs) == 1 && x.FixedIPs[0].SubnetID == subnetID &&
+			(iface.IPAddress == "" || x.FixedIPs[0].IPAddress == iface.IPAddress) && x.DeviceOwner == ""
+	})
+	if found {
+		if !marked {
+			return have.ID, e.tag(ctx, openstack.Ports, []toTag{{have.ID, iface.SourcePortID}})
+		}
+		return have.ID, nil
+	}
+	port, err := openstack.Create[openstack.Port](ctx, e.dst.Network, openstack.Ports, openstack.Port{
+		ProjectID: e.res.ProjectID, NetworkID: networkID, AdminStateUp: true, SecurityGroups: []string{},
+		FixedIPs: []openstack.FixedIP{{SubnetID: subnetID, IPAddress: iface.IPAddress}},
+		Tags:     e.createTags(iface.SourcePortID),
+	})
+	if err != nil {
+		return "", fmt.Errorf("creating the interface port at %s: %w", iface.IPAddress, err)
+	}
+	if !e.tagOnCreate {
+		return port.ID, e.tag(ctx, openstack.Ports, []toTag{{port.ID, iface.SourcePortID}})
+	}
+	return port.ID, nil
+}
+
+// ensureRoutes sets the router's static routes, last: Neutron accepts a route only when its next hop is
+// on a subnet the router is attached to.
+func (e *execution) ensureRoutes(ctx context.Context, r RouterPlan, router *openstack.Router) error {
+	if sameRoutes(router.Routes, r.Routes) {
+		e.progress("routes of router "+r.Name, "route", 0, len(r.Routes), len(r.Routes))
+		return nil
+	}
+	_, err := openstack.Update[openstack.Router](ctx, e.dst.Network, openstack.Routers, router.ID, map[string]any{"routes": r.Routes})
+	if err != nil {
+		return fmt.Errorf("setting the static routes of router %q: %w", r.Name, err)
+	}
+	e.countN("route", len(r.Routes), 0)
+	e.progress("routes of router "+r.Name, "route", len(r.Routes), 0, len(r.Routes))
+	return nil
+}
+
+func sameRoutes(a, b []openstack.Route) bool {
+	key := func(rs []openstack.Route) []string {
+		out := make([]string, len(rs))
+		for i, r := range rs {
+			out[i] = r.Destination + ">" + r.NextHop
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(key(a), key(b))
+}

@@ -1,0 +1,273 @@
+package replication
+
+import (
+	"context"
+	"net/url"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// Options tune a run.
+type Options struct {
+	// Concurrency bounds the steps running at once (default 8).
+	Concurrency int
+	// PortBulkCalls splits the ports into at most this many bulk creates sent in parallel (default 4):
+	// Neutron spends seconds per hundred ports server-side, and with several API workers parallel bulks
+	// finish sooner than one.
+	PortBulkCalls int
+	// DomainID is the Keystone domain of the new project and user (default: the credentials' domain).
+	DomainID string
+	// MemberRole is given to the new user on the project (default "member").
+	MemberRole string
+	// Previous credentials from an earlier run of this migration: kept when their user still exists, so a
+	// resumed run does not change the password a user may already have.
+	Previous *Credentials
+	// Progress is called after each step.
+	Progress func(Progress)
+}
+
+func (o Options) withDefaults(dst *openstack.Cloud) Options {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.PortBulkCalls <= 0 {
+		o.PortBulkCalls = 4
+	}
+	if o.DomainID == "" {
+		o.DomainID = dst.DomainID
+	}
+	if o.MemberRole == "" {
+		o.MemberRole = "member"
+	}
+	return o
+}
+
+// execution is the state of one run: the plan, what exists on the destination, and the result so far.
+type execution struct {
+	dst  *openstack.Cloud
+	plan *Plan
+	opts Options
+
+	mu  sync.Mutex
+	res *Result
+
+	// tagOnCreate is true when Neutron takes tags in the create call (extension tag-creation); older
+	// releases (Zed included) need one tag call per object after it is created.
+	tagOnCreate bool
+
+	// What the destination project already holds (from an earlier run), by source id.
+	fresh          bool
+	existingNets   *pool[openstack.Network]
+	existingSubs   *pool[openstack.Subnet]
+	existingRtrs   *pool[openstack.Router]
+	existingPorts  *pool[openstack.Port]
+	existingGroups *pool[openstack.SecurityGroup]
+	defaultGroup   *openstack.SecurityGroup
+	interfacePorts []openstack.Port
+	groupRules     map[string][]openstack.SecurityGroupRule // destination group id -> its rules
+}
+
+// Execute builds plan on the destination cloud, as a dependency graph:
+//
+//	project → user and role; project → quotas (compute, network, volume)
+//	network quotas → networks → subnets → interfaces of each router → that router's static routes
+//	network quotas → routers ────────────────┘
+//	network quotas → security groups → rules of each group
+//	subnets + security groups → ports
+//
+// It adopts what an earlier run built (found by source markers) and creates only what is missing. On
+// error or cancellation it returns the partial Result with the error; running it again resumes.
+func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options) (*Result, error) {
+	e := &execution{dst: dst, plan: plan, opts: opts.withDefaults(dst), res: newResult(plan)}
+	if err := e.ensureProject(ctx); err != nil {
+		return e.res, err
+	}
+	g := &graph{limit: e.opts.Concurrency}
+	g.add("user", e.ensureUser)
+	g.add("compute quotas", e.setComputeQuotas)
+	g.add("volume quotas", e.setVolumeQuotas)
+	netQuotas := g.add("network quotas", e.setNetworkQuotas)
+	scan := g.add("read destination", e.scanDestination)
+	networks := g.add("networks", e.createNetworks, netQuotas, scan)
+	subnets := g.add("subnets", e.createSubnets, networks)
+	groups := g.add("security groups", e.createSecurityGroups, netQuotas, scan)
+	rulesByGroup := map[string][]RulePlan{}
+	for _, r := range plan.Rules {
+		rulesByGroup[r.GroupSourceID] = append(rulesByGroup[r.GroupSourceID], r)
+	}
+	for _, sg := range plan.SecurityGroups {
+		g.add("rules of security group "+sg.Name, func(ctx context.Context) error { return e.syncRules(ctx, sg, rulesByGroup[sg.SourceID]) }, groups)
+	}
+	for _, r := range plan.Routers {
+		dest := &openstack.Router{}
+		router := g.add("router "+r.Name, func(ctx context.Context) error { return e.ensureRouter(ctx, r, dest) }, netQuotas, scan)
+		ifaces := g.add("interfaces of router "+r.Name, func(ctx context.Context) error { return e.ensureInterfaces(ctx, r, dest) }, router, subnets)
+		g.add("routes of router "+r.Name, func(ctx context.Context) error { return e.ensureRoutes(ctx, r, dest) }, ifaces)
+	}
+	g.add("ports", e.createPorts, subnets, groups)
+	err := g.wait(ctx)
+	return e.res, err
+}
+
+// record stores a source → destination id and counts it as created or adopted.
+func (e *execution) record(ids map[string]string, kind, sourceID, destID string, created bool) {
+	e.mu.Lock()
+	ids[sourceID] = destID
+	e.mu.Unlock()
+	e.count(kind, created)
+}
+
+func (e *execution) count(kind string, created bool) {
+	if created {
+		e.countN(kind, 1, 0)
+	} else {
+		e.countN(kind, 0, 1)
+	}
+}
+
+// countN adds to the created and adopted counts of a kind; zero counts leave no entry.
+func (e *execution) countN(kind string, created, adopted int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if created > 0 {
+		e.res.Created[kind] += created
+	}
+	if adopted > 0 {
+		e.res.Adopted[kind] += adopted
+	}
+}
+
+func (e *execution) progress(step, kind string, created, adopted, total int) {
+	if e.opts.Progress != nil {
+		e.opts.Progress(Progress{Step: step, Kind: kind, Created: created, Adopted: adopted, Total: total})
+	}
+}
+
+// scanDestination lists what the project already holds, one call per type. A project created by this run
+// holds nothing yet but its default security group, so only security groups are read then.
+func (e *execution) scanDestination(ctx context.Context) error {
+	byProject := url.Values{"project_id": {e.res.ProjectID}}
+	g, ctx := errgroup.WithContext(ctx)
+	var nets []openstack.Network
+	var subs []openstack.Subnet
+	var rtrs []openstack.Router
+	var ports []openstack.Port
+	var groups []openstack.SecurityGroup
+	g.Go(func() (err error) {
+		e.tagOnCreate, err = openstack.HasExtension(ctx, e.dst.Network, "tag-creation")
+		return err
+	})
+	// Listing a project's security groups makes Neutron create its default group if it has none yet.
+	g.Go(func() (err error) {
+		groups, err = openstack.List[openstack.SecurityGroup](ctx, e.dst.Network, openstack.SecurityGroups, byProject)
+		return err
+	})
+	if !e.fresh {
+		g.Go(func() (err error) {
+			nets, err = openstack.List[openstack.Network](ctx, e.dst.Network, openstack.Networks, byProject)
+			return err
+		})
+		g.Go(func() (err error) {
+			subs, err = openstack.List[openstack.Subnet](ctx, e.dst.Network, openstack.Subnets, byProject)
+			return err
+		})
+		g.Go(func() (err error) {
+			rtrs, err = openstack.List[openstack.Router](ctx, e.dst.Network, openstack.Routers, byProject)
+			return err
+		})
+		g.Go(func() (err error) {
+			ports, err = openstack.List[openstack.Port](ctx, e.dst.Network, openstack.Ports, byProject)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	var nonDefault []openstack.SecurityGroup
+	e.groupRules = map[string][]openstack.SecurityGroupRule{}
+	for _, sg := range groups {
+		e.groupRules[sg.ID] = sg.Rules
+		if sg.Name == "default" {
+			e.defaultGroup = &sg
+		} else {
+			nonDefault = append(nonDefault, sg)
+		}
+	}
+	var plainPorts []openstack.Port
+	for _, p := range ports {
+		if routerInterfaceOwners[p.DeviceOwner] {
+			e.interfacePorts = append(e.interfacePorts, p)
+		} else {
+			plainPorts = append(plainPorts, p)
+		}
+	}
+	e.existingNets = newPool(nets, func(n openstack.Network) []string { return n.Tags })
+	e.existingSubs = newPool(subs, func(s openstack.Subnet) []string { return s.Tags })
+	e.existingRtrs = newPool(rtrs, func(r openstack.Router) []string { return r.Tags })
+	e.existingPorts = newPool(plainPorts, func(p openstack.Port) []string { return p.Tags })
+	e.existingGroups = newPool(nonDefault, func(g openstack.SecurityGroup) []string { return g.Tags })
+	return nil
+}
+
+// pool holds a project's existing objects of one type: those marked with their source id, and unmarked
+// ones, which a run interrupted between creating an object and tagging it leaves behind.
+type pool[T any] struct {
+	mu       sync.Mutex
+	bySource map[string]T
+	unmarked []T
+}
+
+func newPool[T any](items []T, tags func(T) []string) *pool[T] {
+	p := &pool[T]{bySource: map[string]T{}}
+	for _, it := range items {
+		if src := SourceOf(tags(it)); src != "" {
+			p.bySource[src] = it
+		} else {
+			p.unmarked = append(p.unmarked, it)
+		}
+	}
+	return p
+}
+
+// adopt returns the existing copy of a source object: the one marked with its id, or else an unmarked
+// object of the project with the same content (same reports which), claimed so that no other source
+// object can take it. marked is false when the copy still needs its marker.
+func (p *pool[T]) adopt(sourceID string, same func(T) bool) (obj T, found, marked bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if obj, ok := p.bySource[sourceID]; ok {
+		return obj, true, true
+	}
+	for i, it := range p.unmarked {
+		if same(it) {
+			p.unmarked = append(p.unmarked[:i], p.unmarked[i+1:]...)
+			return it, true, false
+		}
+	}
+	return obj, false, false
+}
+
+// toTag is an object that still needs its source marker.
+type toTag struct{ id, sourceID string }
+
+// tag marks objects with their source ids, in parallel: after a create when Neutron cannot take tags in
+// the create call, and on objects adopted by content.
+func (e *execution) tag(ctx context.Context, r openstack.Resource, items []toTag) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.opts.Concurrency)
+	for _, it := range items {
+		g.Go(func() error { return openstack.SetTags(ctx, e.dst.Network, r, it.id, []string{SourceTag(it.sourceID)}) })
+	}
+	return g.Wait()
+}
+
+// createTags is the tags to send in a create call: the marker, when Neutron takes it there.
+func (e *execution) createTags(sourceID string) []string {
+	if e.tagOnCreate {
+		return []string{SourceTag(sourceID)}
+	}
+	return nil
+}
