@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -165,17 +166,19 @@ func authOptions(cfg Config) (gophercloud.AuthOptions, string, *tls.Config, erro
 		}
 		tlsConfig, err := tlsFromConfig(cfg)
 		return ao, cfg.Region, tlsConfig, err
+	case os.Getenv("OS_CLOUD") != "":
+		return authOptions(Config{Cloud: os.Getenv("OS_CLOUD"), Region: cfg.Region})
+	case os.Getenv("OS_AUTH_URL") != "":
+		env := Config{
+			AuthURL: os.Getenv("OS_AUTH_URL"), Username: os.Getenv("OS_USERNAME"), Password: os.Getenv("OS_PASSWORD"),
+			ProjectName: os.Getenv("OS_PROJECT_NAME"), ProjectID: os.Getenv("OS_PROJECT_ID"),
+			UserDomainName: os.Getenv("OS_USER_DOMAIN_NAME"), ProjectDomainName: os.Getenv("OS_PROJECT_DOMAIN_NAME"),
+			Region: cmp.Or(cfg.Region, os.Getenv("OS_REGION_NAME")), Insecure: os.Getenv("OS_INSECURE") == "true",
+			CACertFile: os.Getenv("OS_CACERT"),
+		}
+		return authOptions(env)
 	default:
-		ao, err := gopenstack.AuthOptionsFromEnv()
-		if err != nil {
-			return ao, "", nil, fmt.Errorf("no cloud, no auth_url and no usable OS_* variables: %w", err)
-		}
-		region := cfg.Region
-		if region == "" {
-			region = os.Getenv("OS_REGION_NAME")
-		}
-		tlsConfig, err := tlsFromConfig(Config{Insecure: os.Getenv("OS_INSECURE") == "true", CACertFile: os.Getenv("OS_CACERT")})
-		return ao, region, tlsConfig, err
+		return gophercloud.AuthOptions{}, "", nil, fmt.Errorf("no cloud, no auth_url, and neither OS_CLOUD nor OS_AUTH_URL is set")
 	}
 }
 
