@@ -15,6 +15,9 @@ case ${1:-} in
   *) echo "usage: $0 [--purge]" >&2; exit 2 ;;
 esac
 
+[[ -d $LAB_DIR ]] || { echo "no lab in $LAB_DIR"; exit 0; }
+exec 9>"$LAB_DIR.lock"  # not while up.sh is running
+flock 9
 stop_all
 if $purge; then
   rm -rf "$LAB_DIR"

@@ -82,16 +82,44 @@ def load_clouds():
         return yaml.safe_load(f)["clouds"]
 
 
+def lab_dir():
+    return os.path.dirname(os.path.abspath(os.environ["OS_CLIENT_CONFIG_FILE"]))
+
+
+def group_alive(name):
+    """False if the service's recorded process group is gone (no point in waiting for it)."""
+    try:
+        with open(os.path.join(lab_dir(), "pids", name + ".pid")) as f:
+            os.killpg(int(f.read()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def report(name, state, reason):
+    """Prints why a service is failing and the tail of its log."""
+    print(f"\n*** {name}: {state}: {reason}", file=sys.stderr)
+    log = os.path.join(lab_dir(), "logs", name + ".log")
+    if os.path.exists(log):
+        with open(log, errors="replace") as f:
+            tail = f.readlines()[-30:]
+        print(f"--- tail of {log}:", file=sys.stderr)
+        sys.stderr.writelines(tail)
+
+
 def connect(name, timeout=0):
     """Authenticates, retrying up to timeout seconds while Keystone starts."""
     deadline = time.monotonic() + timeout
+    keystone = "keystone-" + name.rsplit("-", 1)[0]
     while True:
         try:
             return Cloud(name, load_clouds()[name])
-        except HTTPError:
-            if time.monotonic() > deadline:
+        except HTTPError as e:
+            dead = not group_alive(keystone)
+            if dead or time.monotonic() > deadline:
+                report(keystone, "process exited" if dead else "not answering", e)
                 raise
-            time.sleep(0.5)
+            time.sleep(0.25)
 
 
 def register(args):
@@ -137,35 +165,36 @@ def public_network(args):
             "cidr": str(cidr), "gateway_ip": str(cidr[1]), "enable_dhcp": False}})
 
 
-def group_alive(lab_dir, name):
-    """False if the service's recorded process group is gone (no point in waiting for it)."""
-    try:
-        with open(os.path.join(lab_dir, "pids", name + ".pid")) as f:
-            os.killpg(int(f.read()), 0)
-    except (OSError, ValueError):
-        return False
-    return True
+def check_all(healthy, sessions):
+    """One round of checks; returns {service name: reason} for those not (yet) healthy.
 
-
-def check_all(healthy):
-    """One round of checks; returns {service name: reason} for those not (yet) healthy."""
+    Tokens are kept in sessions between rounds (issuing one costs Keystone CPU while everything
+    boots), and dropped when the catalog lacks an endpoint, in case it was registered since.
+    """
     failing = {}
-    for name in load_clouds():
+    for name, entry in load_clouds().items():
         checks = {f"{proc}-{name}": stype for stype, (proc, _) in CHECKS.items()}
         if all(svc in healthy for svc in checks):
             continue
         keystone = "keystone-" + name.rsplit("-", 1)[0]
         try:
-            c = Cloud(name, load_clouds()[name])
-            healthy.add(keystone)
-        except (HTTPError, KeyError) as e:
+            c = sessions.get(name) or Cloud(name, entry)
+        except HTTPError as e:
             failing[keystone] = str(e)
             continue
+        sessions[name] = c
+        healthy.add(keystone)
         for svc, stype in checks.items():
             if svc in healthy:
                 continue
             try:
-                c.call("GET", c.endpoint(stype) + CHECKS[stype][1])
+                url = c.endpoint(stype)
+            except HTTPError as e:
+                failing[svc] = str(e)
+                sessions.pop(name, None)
+                continue
+            try:
+                c.call("GET", url + CHECKS[stype][1])
                 healthy.add(svc)
             except HTTPError as e:
                 failing[svc] = str(e)
@@ -174,26 +203,18 @@ def check_all(healthy):
 
 def wait(args):
     """Waits until Keystone issues tokens and every service answers an authenticated list call."""
-    lab_dir = os.path.dirname(os.path.abspath(os.environ["OS_CLIENT_CONFIG_FILE"]))
     deadline = time.monotonic() + args.timeout
-    healthy = set()
+    healthy, sessions = set(), {}
     while True:
-        failing = check_all(healthy)
-        dead = [svc for svc in failing if not group_alive(lab_dir, svc)]
+        failing = check_all(healthy, sessions)
         if not failing:
             return 0
+        dead = {svc for svc in failing if not group_alive(svc)}
         if dead or time.monotonic() > deadline:
             break
-        time.sleep(0.5)
+        time.sleep(0.25)
     for svc, reason in sorted(failing.items()):
-        state = "process exited" if svc in dead else "not answering"
-        print(f"\n*** {svc}: {state}: {reason}", file=sys.stderr)
-        log = os.path.join(lab_dir, "logs", svc + ".log")
-        if os.path.exists(log):
-            with open(log, errors="replace") as f:
-                tail = f.readlines()[-30:]
-            print(f"--- tail of {log}:", file=sys.stderr)
-            sys.stderr.writelines(tail)
+        report(svc, "process exited" if svc in dead else "not answering", reason)
     return 1
 
 

@@ -26,6 +26,8 @@ service_running() {
 }
 
 # stop_service NAME: SIGTERM the recorded process group, wait up to 15 s, then SIGKILL what is left.
+# Once the group is known to be ours, wait for every member to be gone: exiting processes lose their
+# command line before they disappear.
 stop_service() {
   local name=$1 pidfile=$PID_DIR/$1.pid pgid i
   [[ -s $pidfile ]] || return 0
@@ -33,13 +35,16 @@ stop_service() {
   if group_is_ours "$pgid"; then
     kill -TERM -- "-$pgid" 2>/dev/null || true
     for ((i = 0; i < 150; i++)); do
-      group_is_ours "$pgid" || break
+      kill -0 -- "-$pgid" 2>/dev/null || break
       sleep 0.1
     done
-    if group_is_ours "$pgid"; then
+    if kill -0 -- "-$pgid" 2>/dev/null; then
       echo "$name: still running after 15 s, sending SIGKILL" >&2
       kill -KILL -- "-$pgid" 2>/dev/null || true
-      sleep 0.2
+      for ((i = 0; i < 50; i++)); do
+        kill -0 -- "-$pgid" 2>/dev/null || break
+        sleep 0.1
+      done
     fi
   fi
   rm -f "$pidfile"

@@ -20,7 +20,7 @@ START_TIMEOUT=${LAB_START_TIMEOUT:-180}
 PY=/usr/bin/python3
 
 PACKAGES=(python3-keystone python3-neutron python3-cinder python3-nova python3-pymysql python3-yaml
-  uwsgi-core uwsgi-plugin-python3 mariadb-server)
+  uwsgi-core uwsgi-plugin-python3 mariadb-server mariadb-client procps)
 
 # ---- Topology --------------------------------------------------------------------------------------
 DB_PORT=3316
@@ -71,10 +71,11 @@ ensure_packages() {
 # ---- Processes -------------------------------------------------------------------------------------
 # start_service NAME CMD...: runs CMD detached in its own process group, output appended to its log.
 # setsid does not fork here (a background child is no group leader), so $! is the process group id.
+# 9>&- : services must not inherit the lock of up.sh (see main).
 start_service() {
   local name=$1
   shift
-  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$PID_DIR/$name.pid"
 }
 
@@ -120,7 +121,6 @@ start_mariadb() {
     --skip-log-bin --skip-name-resolve --max-connections=1000 --log-error="$LOG_DIR/mariadb.log" \
     --innodb-buffer-pool-size=256M --innodb-log-file-size=32M --innodb-flush-log-at-trx-commit=0 \
     --innodb-doublewrite=0 --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
-  wait_mariadb
 }
 
 wait_mariadb() {
@@ -179,6 +179,7 @@ write_keystone_conf() {
 log_file = $LOG_DIR/keystone-$cloud.log
 [database]
 connection = $(db_url keystone "$cloud")
+retry_interval = 1
 [token]
 provider = fernet
 [fernet_tokens]
@@ -217,6 +218,7 @@ notify_nova_on_port_data_changes = false
 dhcp_agent_notification = false
 [database]
 connection = $(db_url neutron "$cloud" "$region")
+retry_interval = 1
 $(authtoken_section "$cloud" "$region")
 [oslo_concurrency]
 lock_path = $STATE_DIR/$name/lock
@@ -248,6 +250,7 @@ auth_strategy = keystone
 transport_url = fake://
 [database]
 connection = $(db_url cinder "$cloud" "$region")
+retry_interval = 1
 $(authtoken_section "$cloud" "$region")
 [oslo_concurrency]
 lock_path = $STATE_DIR/$name/lock
@@ -276,6 +279,7 @@ api_paste_config = $LAB_SRC/paste/nova.ini
 connection = $(db_url nova_api "$cloud" "$region")
 [database]
 connection = $(db_url nova_cell0 "$cloud" "$region")
+retry_interval = 1
 $(authtoken_section "$cloud" "$region")
 [keystone]
 region_name = $region
@@ -343,6 +347,8 @@ start_nova() {
 }
 
 # start_missing_services: (re)starts whatever is not running, e.g. after down.sh or a crash.
+# No need to wait for MariaDB first: it answers in well under a second, the services take seconds to
+# import their code, and retry_interval = 1 covers a late database anyway.
 start_region_if_stopped() {
   local svc
   for svc in neutron cinder nova; do
@@ -414,14 +420,8 @@ setup_cinder() {
   start_cinder "$1" "$2"
 }
 
-# Trap: the cell database sync run alongside the cell0 mapping fails; "db sync --local_cell" syncs
-# only the [database] (cell0) schema, after the mapping exists.
 setup_nova() {
-  local conf=$ETC_DIR/nova-$1-$2.conf
-  pyrun nova.cmd.manage:main nova-manage --config-file "$conf" api_db sync
-  pyrun nova.cmd.manage:main nova-manage --config-file "$conf" cell_v2 map_cell0 \
-    --database_connection "$(db_url nova_cell0 "$1" "$2")"
-  pyrun nova.cmd.manage:main nova-manage --config-file "$conf" db sync --local_cell
+  "$PY" "$LAB_SRC/nova_db_init.py" "$ETC_DIR/nova-$1-$2.conf" "$(db_url nova_cell0 "$1" "$2")"
   start_nova "$1" "$2"
 }
 
@@ -443,6 +443,7 @@ public_network_jobs() { echo "init-public-$1-$2=create_public_network $*"; }
 init_from_scratch() {
   local cloud jobs=()
   start_mariadb
+  wait_mariadb
   create_databases
   for cloud in "${!KEYSTONE_PORT[@]}"; do jobs+=("init-keystone-$cloud=setup_keystone $cloud"); done
   mapfile -t -O ${#jobs[@]} jobs < <(for_each_region setup_jobs)
@@ -456,10 +457,11 @@ init_from_scratch() {
 }
 
 # ---- Cache of initialised databases ------------------------------------------------------------------
-# Keyed by the installed package versions and the lab's own files: any change re-initialises.
+# Keyed by the versions of the packages that shape the databases (OpenStack, Python, MariaDB, uwsgi)
+# and the lab's own files: any change re-initialises. Unrelated package changes keep the cache.
 cache_key() {
   {
-    dpkg-query -W -f='${Package}=${Version}\n'
+    dpkg-query -W -f='${Package}=${Version}\n' 'python3*' 'libpython3*' 'mariadb*' 'uwsgi*'
     cat "$LAB_SRC"/*.sh "$LAB_SRC"/*.py "$LAB_SRC"/paste/*.ini
   } | sha256sum | cut -c1-16
 }
@@ -474,6 +476,7 @@ save_cache() {
   stop_service mariadb
   cp -a "$DB_DATADIR" "$tmp/mysql"
   start_mariadb
+  wait_mariadb
   cp -a "$STATE_DIR"/keystone-* "$tmp/"
   rm -rf "$LAB_CACHE"/[0-9a-f]*
   mv "$tmp" "$dest"
@@ -495,6 +498,10 @@ reset_state() {
 
 main() {
   local t0=$SECONDS
+  # One up.sh/down.sh at a time (e.g. several test runners calling up.sh at once).
+  mkdir -p "$(dirname "$LAB_DIR")"
+  exec 9>"$LAB_DIR.lock"
+  flock 9
   ensure_packages
   export OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML
   [[ -e $INIT_MARKER ]] || reset_state

@@ -30,7 +30,7 @@ func (e *execution) createNetworks(ctx context.Context) error {
 		})
 		sources = append(sources, n.SourceID)
 	}
-	created, err := openstack.BulkCreate(ctx, e.dst.Network, openstack.Networks, missing)
+	created, err := createAll(ctx, e, openstack.Networks, missing)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (e *execution) createSubnets(ctx context.Context) error {
 		})
 		sources = append(sources, s.SourceID)
 	}
-	created, err := openstack.BulkCreate(ctx, e.dst.Network, openstack.Subnets, missing)
+	created, err := createAll(ctx, e, openstack.Subnets, missing)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func (e *execution) createPorts(ctx context.Context) error {
 	var mu sync.Mutex
 	for _, c := range chunks(len(missing), e.opts.PortBulkCalls) {
 		g.Go(func() error {
-			created, err := openstack.BulkCreate(gctx, e.dst.Network, openstack.Ports, missing[c[0]:c[1]])
+			created, err := createAll(gctx, e, openstack.Ports, missing[c[0]:c[1]])
 			if err == nil {
 				err = e.fixBulkPorts(gctx, missing[c[0]:c[1]], created)
 			}

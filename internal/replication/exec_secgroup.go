@@ -36,7 +36,7 @@ func (e *execution) createSecurityGroups(ctx context.Context) error {
 			Description: sg.Description, Tags: e.createTags(sg.SourceID)})
 		sources = append(sources, sg.SourceID)
 	}
-	created, err := openstack.BulkCreate(ctx, e.dst.Network, openstack.SecurityGroups, missing)
+	created, err := createAll(ctx, e, openstack.SecurityGroups, missing)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 		})
 		sources = append(sources, r.SourceID)
 	}
-	created, err := openstack.BulkCreate(ctx, e.dst.Network, openstack.SecurityGroupRules, missing)
+	created, err := createAll(ctx, e, openstack.SecurityGroupRules, missing)
 	if err != nil {
 		return fmt.Errorf("creating %d rules: %w", len(missing), err)
 	}

@@ -27,6 +27,9 @@ type Options struct {
 	Previous *Credentials
 	// Progress is called after each step.
 	Progress func(Progress)
+	// OneCallPerObject disables bulk creates: every object gets its own create call. Slower; it exists
+	// to measure the engine against a one-call-per-object shape (Waldur's task chain) in benchmarks.
+	OneCallPerObject bool
 }
 
 func (o Options) withDefaults(dst *openstack.Cloud) Options {
@@ -144,6 +147,22 @@ func (e *execution) progress(step, kind string, created, adopted, total int) {
 	if e.opts.Progress != nil {
 		e.opts.Progress(Progress{Step: step, Kind: kind, Created: created, Adopted: adopted, Total: total})
 	}
+}
+
+// createAll creates items with one bulk call, or one call each with opts.OneCallPerObject.
+func createAll[T any](ctx context.Context, e *execution, r openstack.Resource, items []T) ([]T, error) {
+	if !e.opts.OneCallPerObject {
+		return openstack.BulkCreate(ctx, e.dst.Network, r, items)
+	}
+	created := make([]T, 0, len(items))
+	for _, it := range items {
+		c, err := openstack.Create[T](ctx, e.dst.Network, r, it)
+		if err != nil {
+			return created, err
+		}
+		created = append(created, c)
+	}
+	return created, nil
 }
 
 // scanDestination lists what the project already holds, one call per type. A project created by this run

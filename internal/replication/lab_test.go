@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ type labCase struct {
 	dstCloud string
 	mappings func(src *testlab.Tenant, dstTypes map[string]string) replication.Mappings
 	expect   expectation
+	options  replication.Options
 }
 
 // expectation says how the destination should differ from the source.
@@ -80,7 +82,8 @@ func TestLabReplication(t *testing.T) {
 			},
 			expect: expectation{cidr: map[string]string{"10.10.1.0/24": "192.168.11.0/24", "10.10.2.0/24": "172.20.2.0/24"},
 				volumeMap: map[string]string{"gigabytes_fast": "800", "volumes_fast": "-1", "snapshots_fast": "-1"}}}, // volumes_hdd is unlimited: 10 + unlimited = unlimited
-		{name: "same region, selected networks, with ports", dstCloud: testlab.RegionOne,
+		{name: "same region, selected networks, with ports, sequential one call per object", dstCloud: testlab.RegionOne,
+			options: replication.Options{Concurrency: 1, OneCallPerObject: true},
 			mappings: func(src *testlab.Tenant, _ map[string]string) replication.Mappings {
 				return replication.Mappings{Networks: []string{src.Networks["web"], src.Networks["app"]}, SyncInstancePorts: true}
 			},
@@ -95,7 +98,15 @@ func TestLabReplication(t *testing.T) {
 			}
 			m := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: dst,
 				Mappings: tc.mappings(tenant, dstTypes), Target: replication.Target{Name: "copy-" + testlab.Suffix()}}
-			plan, res, err := m.Run(ctx, replication.Options{})
+			var mu sync.Mutex
+			progress := map[string]replication.Progress{}
+			opts := tc.options
+			opts.Progress = func(p replication.Progress) {
+				mu.Lock()
+				defer mu.Unlock()
+				progress[p.Step] = p
+			}
+			plan, res, err := m.Run(ctx, opts)
 			if res != nil && res.ProjectID != "" {
 				t.Cleanup(func() { cleanupProject(t, dst, res.ProjectID) })
 			}
@@ -103,6 +114,14 @@ func TestLabReplication(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareTenants(t, ctx, src, tenant, dst, plan, res, tc.expect)
+			counts := plan.Counts()
+			// Everything is created, but the default security group, which is Neutron's own.
+			for step, want := range map[string][2]int{"networks": {counts["networks"], 0}, "subnets": {counts["subnets"], 0},
+				"security groups": {counts["security_groups"] - 1, 1}, "ports": {counts["ports"], 0}} {
+				if p := progress[step]; p.Created != want[0] || p.Adopted != want[1] || p.Total != want[0]+want[1] {
+					t.Errorf("progress of step %q = %+v, want %d created and %d adopted", step, p, want[0], want[1])
+				}
+			}
 
 			// The same migration again creates nothing: it adopts everything and writes nothing.
 			dst.Counter.Reset()
