@@ -56,7 +56,7 @@ func (e *execution) createSecurityGroups(ctx context.Context) error {
 
 // syncRules makes the rule set of one destination group equal to its source's: rules already there (by
 // content) are adopted, missing ones created in one bulk call (Neutron accepts a bulk within one group
-// only), and rules the source does not have, such as Neutron's automatic ones, deleted.
+// only), after rules the source does not have, such as Neutron's automatic ones, are deleted.
 func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules []RulePlan) error {
 	groupID := e.res.SecurityGroups[sg.SourceID]
 	existing := map[string]openstack.SecurityGroupRule{}
@@ -84,13 +84,8 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 		})
 		sources = append(sources, r.SourceID)
 	}
-	created, err := createAll(ctx, e, openstack.SecurityGroupRules, missing)
-	if err != nil {
-		return fmt.Errorf("creating %d rules: %w", len(missing), err)
-	}
-	for i, r := range created {
-		e.record(e.res.SecurityGroupRules, "security_group_rule", sources[i], r.ID, true)
-	}
+	// Extras go first: the destination's rule quota was set to the source's, and Neutron's automatic
+	// rules would otherwise count against it while the source's rules are created.
 	deleted := 0
 	for key, r := range existing {
 		if wanted[key] {
@@ -100,6 +95,13 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 			return fmt.Errorf("removing rule %s that the source group does not have: %w", r.ID, err)
 		}
 		deleted++
+	}
+	created, err := createAll(ctx, e, openstack.SecurityGroupRules, missing)
+	if err != nil {
+		return fmt.Errorf("creating %d rules: %w", len(missing), err)
+	}
+	for i, r := range created {
+		e.record(e.res.SecurityGroupRules, "security_group_rule", sources[i], r.ID, true)
 	}
 	if deleted > 0 {
 		e.mu.Lock()

@@ -3,8 +3,10 @@ package replication
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -19,6 +21,8 @@ type Existing struct {
 	Project         openstack.Project
 	SourceProjectID string
 	Result          *Result
+	// Mappings are those that explain what the destination holds (see InferMappings).
+	Mappings Mappings
 }
 
 // DestinationObjects are the Neutron objects of a destination project, as listed.
@@ -97,7 +101,36 @@ func ReadBack(ctx context.Context, src, dst *openstack.Cloud, projectID string) 
 	if u := MigrationUser(project, users); u != nil {
 		res.Credentials = Credentials{UserID: u.ID, Username: u.Name}
 	}
-	return &Existing{Project: project, SourceProjectID: sourceID, Result: res}, nil
+	return &Existing{Project: project, SourceProjectID: sourceID, Result: res, Mappings: InferMappings(res, d, s)}, nil
+}
+
+// InferMappings reconstructs, as far as the destination shows them, the mappings a migration was made
+// with: the copied networks, the subnet remaps (a copied subnet whose CIDR differs from its source's),
+// whether ports were copied and whether routers were left without a gateway. The volume type map leaves
+// no trace that can be told apart from unmapped types, so it stays empty.
+func InferMappings(res *Result, d DestinationObjects, s SourceObjects) Mappings {
+	var m Mappings
+	m.Networks = slices.Sorted(maps.Keys(res.Networks))
+	dstCIDR := map[string]string{}
+	for _, sn := range d.Subnets {
+		if id := SourceOf(sn.Tags); id != "" {
+			dstCIDR[id] = sn.CIDR
+		}
+	}
+	for _, sn := range s.Subnets {
+		if cidr, ok := dstCIDR[sn.ID]; ok && cidr != sn.CIDR {
+			m.Subnets = append(m.Subnets, SubnetRemap{SrcCIDR: sn.CIDR, DstCIDR: cidr})
+		}
+	}
+	slices.SortFunc(m.Subnets, func(a, b SubnetRemap) int { return strings.Compare(a.SrcCIDR, b.SrcCIDR) })
+	m.SyncInstancePorts = len(res.Ports) > 0 && len(m.Subnets) == 0
+	m.SkipConnectionExtnet = len(d.Routers) > 0
+	for _, r := range d.Routers {
+		if r.ExternalGateway != nil && r.ExternalGateway.NetworkID != "" {
+			m.SkipConnectionExtnet = false
+		}
+	}
+	return m
 }
 
 func projectUsers(ctx context.Context, dst *openstack.Cloud, projectID string) ([]openstack.User, error) {

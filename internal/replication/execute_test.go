@@ -1,0 +1,141 @@
+package replication
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// fakeCloud answers just enough of Keystone, Neutron, Nova and Cinder for Execute, and fails the calls
+// that fail(method, path) selects with a 500, to test what a run leaves and reports when a step breaks.
+func fakeCloud(t *testing.T, fail func(method, path string) bool) (*openstack.Cloud, *[]string) {
+	t.Helper()
+	var mu sync.Mutex
+	var calls []string
+	ids := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls = append(calls, r.Method+" "+r.URL.Path)
+		ids++
+		id := strings.Repeat("0", 31) + string(rune('a'+ids%26))
+		mu.Unlock()
+		if fail(r.Method, r.URL.Path) {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"NeutronError": {"type": "Boom", "message": "injected failure"}}`))
+			return
+		}
+		var body map[string]json.RawMessage
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		reply := func(code int, v any) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(code)
+			_ = json.NewEncoder(w).Encode(v)
+		}
+		p := r.URL.Path
+		switch {
+		case r.Method == "GET" && p == "/v3/projects", r.Method == "GET" && p == "/v3/users":
+			reply(200, map[string]any{strings.TrimPrefix(p, "/v3/"): []any{}})
+		case r.Method == "POST" && p == "/v3/projects":
+			reply(201, map[string]any{"project": map[string]any{"id": "p1", "name": "copy"}})
+		case r.Method == "POST" && p == "/v3/users":
+			reply(201, map[string]any{"user": map[string]any{"id": "u1", "name": "copy-x"}})
+		case r.Method == "GET" && p == "/v3/roles":
+			reply(200, map[string]any{"roles": []any{map[string]any{"id": "r1"}}})
+		case r.Method == "PUT" && strings.HasPrefix(p, "/v3/projects/"):
+			w.WriteHeader(http.StatusNoContent)
+		case r.Method == "GET" && p == "/v2.0/extensions/tag-creation":
+			w.WriteHeader(http.StatusNotFound)
+		case r.Method == "GET" && p == "/v2.0/security-groups":
+			reply(200, map[string]any{"security_groups": []any{map[string]any{"id": "default-sg", "name": "default"}}})
+		case r.Method == "POST" && strings.HasPrefix(p, "/v2.0/"):
+			plural := strings.TrimPrefix(p, "/v2.0/")
+			key := strings.ReplaceAll(plural, "-", "_")
+			singular := strings.TrimSuffix(key, "s")
+			if raw, ok := body[singular]; ok {
+				var item map[string]any
+				_ = json.Unmarshal(raw, &item)
+				item["id"] = id
+				reply(201, map[string]any{singular: item})
+				return
+			}
+			var items []map[string]any
+			_ = json.Unmarshal(body[key], &items)
+			for i := range items {
+				items[i]["id"] = id + string(rune('a'+i))
+			}
+			reply(201, map[string]any{key: items})
+		case r.Method == "PUT":
+			reply(200, map[string]any{"quota": map[string]any{}, "quota_set": map[string]any{}, "router": map[string]any{"id": id}, "port_id": id})
+		default:
+			t.Errorf("unexpected call %s %s", r.Method, p)
+			w.WriteHeader(http.StatusNotImplemented)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	provider := &gophercloud.ProviderClient{HTTPClient: *srv.Client()}
+	client := func(base string) *gophercloud.ServiceClient {
+		return &gophercloud.ServiceClient{ProviderClient: provider, Endpoint: srv.URL + "/", ResourceBase: srv.URL + base}
+	}
+	return &openstack.Cloud{Identity: client("/v3/"), Network: client("/v2.0/"), Compute: client("/compute/"),
+		BlockStorage: client("/volume/"), DomainID: "default", Counter: openstack.NewRequestCounter()}, &calls
+}
+
+func smallPlan() *Plan {
+	return &Plan{
+		SourceProjectID: "src", Project: ProjectPlan{Name: "copy"},
+		Quotas:   Quotas{Network: map[string]int{"network": 10}},
+		Networks: []NetworkPlan{{SourceID: "n1", Name: "web"}, {SourceID: "n2", Name: "db"}},
+		Subnets:  []SubnetPlan{{SourceID: "s1", NetworkSourceID: "n1", CIDR: "10.0.1.0/24", IPVersion: 4}},
+		Routers: []RouterPlan{{SourceID: "r1", Name: "edge", Interfaces: []InterfacePlan{{SubnetSourceID: "s1", AtGateway: true}},
+			Routes: []openstack.Route{{Destination: "10.0.1.128/25", NextHop: "10.0.1.10"}}}},
+		SecurityGroups: []SecurityGroupPlan{{SourceID: "g0", Name: "default", IsDefault: true}, {SourceID: "g1", Name: "web"}},
+	}
+}
+
+func TestExecuteFailedStepKeepsPartialResultAndSkipsDependents(t *testing.T) {
+	dst, calls := fakeCloud(t, func(method, path string) bool { return method == "POST" && path == "/v2.0/subnets" })
+	res, err := Execute(context.Background(), dst, smallPlan(), Options{})
+	if err == nil || !strings.Contains(err.Error(), "subnets: ") || !strings.Contains(err.Error(), "injected failure") {
+		t.Fatalf("err = %v, want the subnets step's error with Neutron's message", err)
+	}
+	if res.ProjectID != "p1" || len(res.Networks) != 2 || len(res.Routers) != 1 || len(res.SecurityGroups) != 2 {
+		t.Fatalf("partial result lost what was built: %+v", res)
+	}
+	if len(res.Subnets) != 0 {
+		t.Fatalf("subnets recorded although their create failed: %v", res.Subnets)
+	}
+	for _, c := range *calls {
+		if strings.Contains(c, "add_router_interface") || (strings.HasPrefix(c, "PUT /v2.0/routers/") && !strings.HasSuffix(c, "/tags")) {
+			t.Fatalf("a step depending on the failed subnets ran: %s", c)
+		}
+	}
+}
+
+func TestExecuteTagsObjectsWhenNeutronCannotTagOnCreate(t *testing.T) {
+	dst, calls := fakeCloud(t, func(string, string) bool { return false })
+	res, err := Execute(context.Background(), dst, smallPlan(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := 0
+	for _, c := range *calls {
+		if strings.HasSuffix(c, "/tags") {
+			tags++
+		}
+	}
+	// 2 networks + 1 subnet + 1 router + 1 non-default group; the default group is Neutron's own.
+	if tags != 5 {
+		t.Fatalf("%d tag calls, want 5: %v", tags, *calls)
+	}
+	if res.Created["network"] != 2 || res.Adopted["security_group"] != 1 || res.Created["route"] != 1 {
+		t.Fatalf("counts: created %v adopted %v", res.Created, res.Adopted)
+	}
+}
