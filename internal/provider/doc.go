@@ -1,0 +1,25 @@
+// Package provider is the Terraform face of the project: the `waldur` provider, the
+// waldur_openstack_migration resource and the data sources waldur_marketplace_offering,
+// waldur_openstack_volume_type and waldur_openstack_tenant (terraform-plugin-framework, protocol 6).
+//
+// # Backends
+//
+// The schema fits two backends (SPEC §2). The standalone backend (`openstack.offerings`) drives this
+// project's replication engine; the Waldur backend (`endpoint`, `token`) is accepted by the schema and by
+// Configure but not implemented yet: every resource and data source then says so (backend.go).
+// Connections to offerings are made on first use and shared by everything in one provider instance.
+//
+// # Patterns
+//
+//   - Terraform-facing code calls the engine (replication.Migration.Plan/Run, Teardown, ReadBack) and the
+//     typed functions of internal/openstack, never gophercloud.
+//   - Conversions are pure functions with unit tests: mappingsFromModel, applyResult (result → state),
+//     renderPreview (plan → preview), attributePath (engine attribute → Terraform path), the id parsers
+//     (ids.go) and the validators, each in a small file.
+//   - Values built in code take their types from the schema (attrTypes), so they cannot drift apart.
+//   - ModifyPlan runs the engine's pure planner at plan time: the preview, and every validation error on
+//     its attribute. Create keeps the planned values and adds what the run built; a failed run saves its
+//     partial result (ERRED) and errors, Terraform taints it, and the next apply resumes through the
+//     engine's adoption by source markers. Read removes the migration when its destination project is
+//     gone (by HTTP status, never by message).
+package provider
