@@ -10,85 +10,49 @@ import (
 
 // createNetworks creates the missing networks in one bulk call.
 func (e *execution) createNetworks(ctx context.Context) error {
-	var missing []openstack.Network
-	var sources []string
-	var untagged []toTag
+	b := newBatch(e, "network", e.res.Networks, func(n openstack.Network) string { return n.ID })
 	for _, n := range e.plan.Networks {
-		have, found, marked := e.existingNets.adopt(n.SourceID, func(x openstack.Network) bool {
+		b.adoptOr(n.SourceID, e.existingNets, func(x openstack.Network) bool {
 			return x.Name == n.Name && x.Description == n.Description
-		})
-		if found {
-			e.record(e.res.Networks, "network", n.SourceID, have.ID, false)
-			if !marked {
-				untagged = append(untagged, toTag{have.ID, n.SourceID})
+		}, func() openstack.Network {
+			return openstack.Network{
+				ProjectID: e.res.ProjectID, Name: n.Name, Description: n.Description, AdminStateUp: n.AdminStateUp,
+				MTU: n.MTU, PortSecurityEnabled: n.PortSecurityEnabled, Tags: e.createTags(n.SourceID),
 			}
-			continue
-		}
-		missing = append(missing, openstack.Network{
-			ProjectID: e.res.ProjectID, Name: n.Name, Description: n.Description, AdminStateUp: n.AdminStateUp,
-			MTU: n.MTU, PortSecurityEnabled: n.PortSecurityEnabled, Tags: e.createTags(n.SourceID),
 		})
-		sources = append(sources, n.SourceID)
 	}
-	created, err := createAll(ctx, e, openstack.Networks, missing)
+	created, err := createAll(ctx, e, openstack.Networks, b.missing)
+	b.recordCreated(0, created)
 	if err != nil {
 		return err
 	}
-	for i, n := range created {
-		e.record(e.res.Networks, "network", sources[i], n.ID, true)
-		if !e.tagOnCreate {
-			untagged = append(untagged, toTag{n.ID, sources[i]})
-		}
-	}
-	if err := e.tag(ctx, openstack.Networks, untagged); err != nil {
-		return err
-	}
-	e.progress("networks", "network", len(created), len(e.plan.Networks)-len(created), len(e.plan.Networks))
-	return nil
+	return b.finish(ctx, openstack.Networks, "networks", len(e.plan.Networks))
 }
 
 // createSubnets creates the missing subnets in one bulk call, with their remapped CIDRs, pools, gateways
 // and host routes.
 func (e *execution) createSubnets(ctx context.Context) error {
-	var missing []openstack.Subnet
-	var sources []string
-	var untagged []toTag
+	b := newBatch(e, "subnet", e.res.Subnets, func(s openstack.Subnet) string { return s.ID })
 	for _, s := range e.plan.Subnets {
 		networkID := e.res.Networks[s.NetworkSourceID]
-		have, found, marked := e.existingSubs.adopt(s.SourceID, func(x openstack.Subnet) bool {
+		b.adoptOr(s.SourceID, e.existingSubs, func(x openstack.Subnet) bool {
 			return x.NetworkID == networkID && x.CIDR == s.CIDR
-		})
-		if found {
-			e.record(e.res.Subnets, "subnet", s.SourceID, have.ID, false)
-			if !marked {
-				untagged = append(untagged, toTag{have.ID, s.SourceID})
+		}, func() openstack.Subnet {
+			return openstack.Subnet{
+				ProjectID: e.res.ProjectID, NetworkID: networkID, Name: s.Name,
+				Description: s.Description, IPVersion: s.IPVersion, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
+				AllocationPools: s.AllocationPools, DNSNameservers: s.DNSNameservers, HostRoutes: s.HostRoutes,
+				EnableDHCP: s.EnableDHCP, IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode,
+				Tags: e.createTags(s.SourceID),
 			}
-			continue
-		}
-		missing = append(missing, openstack.Subnet{
-			ProjectID: e.res.ProjectID, NetworkID: networkID, Name: s.Name,
-			Description: s.Description, IPVersion: s.IPVersion, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
-			AllocationPools: s.AllocationPools, DNSNameservers: s.DNSNameservers, HostRoutes: s.HostRoutes,
-			EnableDHCP: s.EnableDHCP, IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode,
-			Tags: e.createTags(s.SourceID),
 		})
-		sources = append(sources, s.SourceID)
 	}
-	created, err := createAll(ctx, e, openstack.Subnets, missing)
+	created, err := createAll(ctx, e, openstack.Subnets, b.missing)
+	b.recordCreated(0, created)
 	if err != nil {
 		return err
 	}
-	for i, s := range created {
-		e.record(e.res.Subnets, "subnet", sources[i], s.ID, true)
-		if !e.tagOnCreate {
-			untagged = append(untagged, toTag{s.ID, sources[i]})
-		}
-	}
-	if err := e.tag(ctx, openstack.Subnets, untagged); err != nil {
-		return err
-	}
-	e.progress("subnets", "subnet", len(created), len(e.plan.Subnets)-len(created), len(e.plan.Subnets))
-	return nil
+	return b.finish(ctx, openstack.Subnets, "subnets", len(e.plan.Subnets))
 }
 
 // ensureRouter adopts or creates one router (routers have no bulk create in Neutron), with its gateway on

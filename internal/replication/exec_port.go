@@ -3,7 +3,6 @@ package replication
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -13,63 +12,46 @@ import (
 // createPorts creates the missing instance and VIP ports with their fixed IPs, MAC addresses, security
 // groups and address pairs, split into opts.PortBulkCalls bulk calls sent in parallel.
 func (e *execution) createPorts(ctx context.Context) error {
-	var missing []openstack.Port
-	var sources []string
-	var untagged []toTag
+	b := newBatch(e, "port", e.res.Ports, func(p openstack.Port) string { return p.ID })
 	for _, p := range e.plan.Ports {
 		networkID := e.res.Networks[p.NetworkSourceID]
-		have, found, marked := e.existingPorts.adopt(p.SourceID, func(x openstack.Port) bool {
+		b.adoptOr(p.SourceID, e.existingPorts, func(x openstack.Port) bool {
 			return x.NetworkID == networkID && x.MACAddress == p.MACAddress && x.Name == p.Name
-		})
-		if found {
-			e.record(e.res.Ports, "port", p.SourceID, have.ID, false)
-			if !marked {
-				untagged = append(untagged, toTag{have.ID, p.SourceID})
-			}
-			continue
-		}
-		port := openstack.Port{
-			ProjectID: e.res.ProjectID, NetworkID: e.res.Networks[p.NetworkSourceID], Name: p.Name,
-			Description: p.Description, AdminStateUp: p.AdminStateUp, MACAddress: p.MACAddress,
-			PortSecurityEnabled: p.PortSecurityEnabled, AllowedAddressPairs: p.AllowedAddressPairs,
-			SecurityGroups: make([]string, 0, len(p.SecurityGroupSourceIDs)), Tags: e.createTags(p.SourceID),
-		}
-		for _, ip := range p.FixedIPs {
-			port.FixedIPs = append(port.FixedIPs, openstack.FixedIP{SubnetID: e.res.Subnets[ip.SubnetSourceID], IPAddress: ip.IPAddress})
-		}
-		for _, g := range p.SecurityGroupSourceIDs {
-			port.SecurityGroups = append(port.SecurityGroups, e.res.SecurityGroups[g])
-		}
-		missing = append(missing, port)
-		sources = append(sources, p.SourceID)
+		}, func() openstack.Port { return e.portBody(p, networkID) })
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	var mu sync.Mutex
-	for _, c := range chunks(len(missing), e.opts.PortBulkCalls) {
+	for _, c := range chunks(len(b.missing), e.opts.PortBulkCalls) {
 		g.Go(func() error {
-			created, err := createAll(gctx, e, openstack.Ports, missing[c[0]:c[1]])
-			if err == nil {
-				err = e.fixBulkPorts(gctx, missing[c[0]:c[1]], created)
+			sent := b.missing[c[0]:c[1]]
+			created, err := createAll(gctx, e, openstack.Ports, sent)
+			b.recordCreated(c[0], created)
+			if err != nil {
+				return err
 			}
-			for i, p := range created {
-				e.record(e.res.Ports, "port", sources[c[0]+i], p.ID, true)
-				if !e.tagOnCreate {
-					mu.Lock()
-					untagged = append(untagged, toTag{p.ID, sources[c[0]+i]})
-					mu.Unlock()
-				}
-			}
-			return err
+			return e.fixBulkPorts(gctx, sent, created)
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	if err := e.tag(ctx, openstack.Ports, untagged); err != nil {
-		return err
+	return b.finish(ctx, openstack.Ports, "ports", len(e.plan.Ports))
+}
+
+// portBody is the create request of a planned port, its references mapped to destination ids.
+func (e *execution) portBody(p PortPlan, networkID string) openstack.Port {
+	port := openstack.Port{
+		ProjectID: e.res.ProjectID, NetworkID: networkID, Name: p.Name,
+		Description: p.Description, AdminStateUp: p.AdminStateUp, MACAddress: p.MACAddress,
+		PortSecurityEnabled: p.PortSecurityEnabled, AllowedAddressPairs: p.AllowedAddressPairs,
+		SecurityGroups: make([]string, 0, len(p.SecurityGroupSourceIDs)), Tags: e.createTags(p.SourceID),
 	}
-	e.progress("ports", "port", len(missing), len(e.plan.Ports)-len(missing), len(e.plan.Ports))
-	return nil
+	for _, ip := range p.FixedIPs {
+		port.FixedIPs = append(port.FixedIPs, openstack.FixedIP{SubnetID: e.res.Subnets[ip.SubnetSourceID], IPAddress: ip.IPAddress})
+	}
+	for _, g := range p.SecurityGroupSourceIDs {
+		port.SecurityGroups = append(port.SecurityGroups, e.res.SecurityGroups[g])
+	}
+	return port
 }
 
 // fixBulkPorts sets the allowed address pairs that Neutron's bulk port create drops (seen on Zed: the

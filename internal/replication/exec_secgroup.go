@@ -11,9 +11,7 @@ import (
 // and creates the other missing groups in one bulk call. Neutron gives each new group two egress rules;
 // the groups' rules as created are kept for syncRules to compare against.
 func (e *execution) createSecurityGroups(ctx context.Context) error {
-	var missing []openstack.SecurityGroup
-	var sources []string
-	var untagged []toTag
+	b := newBatch(e, "security_group", e.res.SecurityGroups, func(g openstack.SecurityGroup) string { return g.ID })
 	for _, sg := range e.plan.SecurityGroups {
 		if sg.IsDefault {
 			if e.defaultGroup == nil {
@@ -22,36 +20,21 @@ func (e *execution) createSecurityGroups(ctx context.Context) error {
 			e.record(e.res.SecurityGroups, "security_group", sg.SourceID, e.defaultGroup.ID, false)
 			continue
 		}
-		have, found, marked := e.existingGroups.adopt(sg.SourceID, func(x openstack.SecurityGroup) bool {
+		b.adoptOr(sg.SourceID, e.existingGroups, func(x openstack.SecurityGroup) bool {
 			return x.Name == sg.Name && x.Description == sg.Description
+		}, func() openstack.SecurityGroup {
+			return openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name, Description: sg.Description, Tags: e.createTags(sg.SourceID)}
 		})
-		if found {
-			e.record(e.res.SecurityGroups, "security_group", sg.SourceID, have.ID, false)
-			if !marked {
-				untagged = append(untagged, toTag{have.ID, sg.SourceID})
-			}
-			continue
-		}
-		missing = append(missing, openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name,
-			Description: sg.Description, Tags: e.createTags(sg.SourceID)})
-		sources = append(sources, sg.SourceID)
 	}
-	created, err := createAll(ctx, e, openstack.SecurityGroups, missing)
+	created, err := createAll(ctx, e, openstack.SecurityGroups, b.missing)
+	b.recordCreated(0, created)
+	for _, sg := range created {
+		e.groupRules[sg.ID] = sg.Rules
+	}
 	if err != nil {
 		return err
 	}
-	for i, sg := range created {
-		e.groupRules[sg.ID] = sg.Rules
-		e.record(e.res.SecurityGroups, "security_group", sources[i], sg.ID, true)
-		if !e.tagOnCreate {
-			untagged = append(untagged, toTag{sg.ID, sources[i]})
-		}
-	}
-	if err := e.tag(ctx, openstack.SecurityGroups, untagged); err != nil {
-		return err
-	}
-	e.progress("security groups", "security_group", len(created), len(e.plan.SecurityGroups)-len(created), len(e.plan.SecurityGroups))
-	return nil
+	return b.finish(ctx, openstack.SecurityGroups, "security groups", len(e.plan.SecurityGroups))
 }
 
 // syncRules makes the rule set of one destination group equal to its source's: rules already there (by

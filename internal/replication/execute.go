@@ -2,7 +2,6 @@ package replication
 
 import (
 	"context"
-	"net/url"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -168,43 +167,20 @@ func createAll[T any](ctx context.Context, e *execution, r openstack.Resource, i
 // scanDestination lists what the project already holds, one call per type. A project created by this run
 // holds nothing yet but its default security group, so only security groups are read then.
 func (e *execution) scanDestination(ctx context.Context) error {
-	byProject := url.Values{"project_id": {e.res.ProjectID}}
-	g, ctx := errgroup.WithContext(ctx)
-	var nets []openstack.Network
-	var subs []openstack.Subnet
-	var rtrs []openstack.Router
-	var ports []openstack.Port
-	var groups []openstack.SecurityGroup
+	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		e.tagOnCreate, err = openstack.HasExtension(ctx, e.dst.Network, "tag-creation")
+		e.tagOnCreate, err = openstack.HasExtension(gctx, e.dst.Network, "tag-creation")
 		return err
 	})
-	// Listing a project's security groups makes Neutron create its default group if it has none yet.
+	var objects DestinationObjects
 	g.Go(func() (err error) {
-		groups, err = openstack.List[openstack.SecurityGroup](ctx, e.dst.Network, openstack.SecurityGroups, byProject)
+		objects, err = listProject(gctx, e.dst, e.res.ProjectID, e.fresh)
 		return err
 	})
-	if !e.fresh {
-		g.Go(func() (err error) {
-			nets, err = openstack.List[openstack.Network](ctx, e.dst.Network, openstack.Networks, byProject)
-			return err
-		})
-		g.Go(func() (err error) {
-			subs, err = openstack.List[openstack.Subnet](ctx, e.dst.Network, openstack.Subnets, byProject)
-			return err
-		})
-		g.Go(func() (err error) {
-			rtrs, err = openstack.List[openstack.Router](ctx, e.dst.Network, openstack.Routers, byProject)
-			return err
-		})
-		g.Go(func() (err error) {
-			ports, err = openstack.List[openstack.Port](ctx, e.dst.Network, openstack.Ports, byProject)
-			return err
-		})
-	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	nets, subs, rtrs, ports, groups := objects.Networks, objects.Subnets, objects.Routers, objects.Ports, objects.SecurityGroups
 	var nonDefault []openstack.SecurityGroup
 	e.groupRules = map[string][]openstack.SecurityGroupRule{}
 	for _, sg := range groups {

@@ -57,26 +57,9 @@ func ReadBack(ctx context.Context, src, dst *openstack.Cloud, projectID string) 
 	var d DestinationObjects
 	var s SourceObjects
 	var users []openstack.User
-	byProject := url.Values{"project_id": {projectID}}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		d.Networks, err = openstack.List[openstack.Network](gctx, dst.Network, openstack.Networks, byProject)
-		return err
-	})
-	g.Go(func() (err error) {
-		d.Subnets, err = openstack.List[openstack.Subnet](gctx, dst.Network, openstack.Subnets, byProject)
-		return err
-	})
-	g.Go(func() (err error) {
-		d.Routers, err = openstack.List[openstack.Router](gctx, dst.Network, openstack.Routers, byProject)
-		return err
-	})
-	g.Go(func() (err error) {
-		d.Ports, err = openstack.List[openstack.Port](gctx, dst.Network, openstack.Ports, byProject)
-		return err
-	})
-	g.Go(func() (err error) {
-		d.SecurityGroups, err = openstack.List[openstack.SecurityGroup](gctx, dst.Network, openstack.SecurityGroups, byProject)
+		d, err = listProject(gctx, dst, projectID, false)
 		return err
 	})
 	g.Go(func() (err error) {

@@ -15,7 +15,6 @@ import (
 // sets and the region's volume types. Ten calls, whatever the tenant's size.
 func ReadSnapshot(ctx context.Context, src *openstack.Cloud, projectID string) (*Snapshot, error) {
 	s := &Snapshot{}
-	byProject := url.Values{"project_id": {projectID}}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
 		s.Project, err = openstack.GetProject(ctx, src.Identity, projectID)
@@ -24,24 +23,9 @@ func ReadSnapshot(ctx context.Context, src *openstack.Cloud, projectID string) (
 		}
 		return err
 	})
-	g.Go(func() (err error) {
-		s.Networks, err = openstack.List[openstack.Network](ctx, src.Network, openstack.Networks, byProject)
-		return err
-	})
-	g.Go(func() (err error) {
-		s.Subnets, err = openstack.List[openstack.Subnet](ctx, src.Network, openstack.Subnets, byProject)
-		return err
-	})
-	g.Go(func() (err error) {
-		s.Routers, err = openstack.List[openstack.Router](ctx, src.Network, openstack.Routers, byProject)
-		return err
-	})
-	g.Go(func() (err error) {
-		s.Ports, err = openstack.List[openstack.Port](ctx, src.Network, openstack.Ports, byProject)
-		return err
-	})
-	g.Go(func() (err error) {
-		s.SecurityGroups, err = openstack.List[openstack.SecurityGroup](ctx, src.Network, openstack.SecurityGroups, byProject)
+	g.Go(func() error {
+		objects, err := listProject(ctx, src, projectID, false)
+		s.Networks, s.Subnets, s.Routers, s.Ports, s.SecurityGroups = objects.Networks, objects.Subnets, objects.Routers, objects.Ports, objects.SecurityGroups
 		return err
 	})
 	g.Go(func() (err error) {

@@ -1,0 +1,69 @@
+package replication
+
+import (
+	"context"
+	"sync"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// batch is one step's objects of one type: those an earlier run built are recorded as adopted, the
+// missing ones collected to be created together, and both kinds queued for their source marker when they
+// lack it.
+type batch[T any] struct {
+	e        *execution
+	kind     string
+	ids      map[string]string
+	id       func(T) string
+	missing  []T
+	sources  []string
+	mu       sync.Mutex
+	untagged []toTag
+	created  int
+}
+
+func newBatch[T any](e *execution, kind string, ids map[string]string, id func(T) string) *batch[T] {
+	return &batch[T]{e: e, kind: kind, ids: ids, id: id}
+}
+
+// adoptOr records the existing copy of sourceID from existing (see pool.adopt), or queues body() to be
+// created.
+func (b *batch[T]) adoptOr(sourceID string, existing *pool[T], same func(T) bool, body func() T) {
+	if have, found, marked := existing.adopt(sourceID, same); found {
+		b.e.record(b.ids, b.kind, sourceID, b.id(have), false)
+		if !marked {
+			b.queueTag(b.id(have), sourceID)
+		}
+		return
+	}
+	b.missing = append(b.missing, body())
+	b.sources = append(b.sources, sourceID)
+}
+
+// recordCreated records objects created from b.missing[from:], in order. Safe for parallel chunks.
+func (b *batch[T]) recordCreated(from int, created []T) {
+	for i, obj := range created {
+		b.e.record(b.ids, b.kind, b.sources[from+i], b.id(obj), true)
+		if !b.e.tagOnCreate {
+			b.queueTag(b.id(obj), b.sources[from+i])
+		}
+	}
+	b.mu.Lock()
+	b.created += len(created)
+	b.mu.Unlock()
+}
+
+func (b *batch[T]) queueTag(id, sourceID string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.untagged = append(b.untagged, toTag{id, sourceID})
+}
+
+// finish marks what still lacks its marker and reports the step's progress.
+func (b *batch[T]) finish(ctx context.Context, r openstack.Resource, step string, total int) error {
+	if err := b.e.tag(ctx, r, b.untagged); err != nil {
+		return err
+	}
+	b.e.progress(step, b.kind, b.created, total-b.created, total)
+	return nil
+}

@@ -1,0 +1,42 @@
+package replication
+
+import (
+	"context"
+	"net/url"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// listProject reads a project's Neutron objects with one list call per type, in parallel. With onlyGroups
+// it reads the security groups alone (what a project created a moment ago can hold). Listing a project's
+// security groups makes Neutron create its default group if it has none yet.
+func listProject(ctx context.Context, c *openstack.Cloud, projectID string, onlyGroups bool) (DestinationObjects, error) {
+	var d DestinationObjects
+	byProject := url.Values{"project_id": {projectID}}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		d.SecurityGroups, err = openstack.List[openstack.SecurityGroup](ctx, c.Network, openstack.SecurityGroups, byProject)
+		return err
+	})
+	if !onlyGroups {
+		g.Go(func() (err error) {
+			d.Networks, err = openstack.List[openstack.Network](ctx, c.Network, openstack.Networks, byProject)
+			return err
+		})
+		g.Go(func() (err error) {
+			d.Subnets, err = openstack.List[openstack.Subnet](ctx, c.Network, openstack.Subnets, byProject)
+			return err
+		})
+		g.Go(func() (err error) {
+			d.Routers, err = openstack.List[openstack.Router](ctx, c.Network, openstack.Routers, byProject)
+			return err
+		})
+		g.Go(func() (err error) {
+			d.Ports, err = openstack.List[openstack.Port](ctx, c.Network, openstack.Ports, byProject)
+			return err
+		})
+	}
+	return d, g.Wait()
+}
