@@ -20,8 +20,13 @@ export OS_CLIENT_CONFIG_FILE=$LAB_DIR/clouds.yaml
 step "Sample source tenant demo-src in lab-RegionOne"
 go run ./cmd/labseed -cloud lab-RegionOne -name demo-src
 
+mkdir -p "$DEMO_DIR"
+export TF_CLI_CONFIG_FILE=$DEMO_DIR/terraformrc
+touch "$TF_CLI_CONFIG_FILE"
+
 step "Terraform CLI"
-TERRAFORM=$(bash scripts/tf-clis.sh terraform)
+eval "$(bash scripts/tf-clis.sh)"
+TERRAFORM=$terraform
 "$TERRAFORM" version | head -1
 
 step "Provider, installed into a local filesystem mirror"
@@ -36,7 +41,6 @@ provider_installation {
   }
 }
 RC
-export TF_CLI_CONFIG_FILE=$DEMO_DIR/terraformrc
 cp examples/migrate-tenant/main.tf "$DEMO_DIR/migrate-tenant/main.tf"
 tf() { "$TERRAFORM" -chdir="$DEMO_DIR/migrate-tenant" "$@"; }
 
