@@ -61,7 +61,7 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 			continue
 		}
 		missing = append(missing, openstack.SecurityGroupRule{
-			SecurityGroupID: groupID, Direction: r.Direction, EtherType: r.EtherType, Protocol: r.Protocol,
+			ProjectID: e.res.ProjectID, SecurityGroupID: groupID, Direction: r.Direction, EtherType: r.EtherType, Protocol: r.Protocol,
 			PortRangeMin: r.PortRangeMin, PortRangeMax: r.PortRangeMax, RemoteIPPrefix: r.RemoteIPPrefix,
 			RemoteGroupID: remote, Description: r.Description,
 		})
