@@ -494,6 +494,9 @@ func compareTenants(t *testing.T, ctx context.Context, src *openstack.Cloud, ten
 	}
 	for _, r := range d.Rules {
 		gotRules = append(gotRules, ruleKey(r, r.SecurityGroupID, r.RemoteGroupID, false))
+		if r.ProjectID != res.ProjectID {
+			t.Errorf("rule %s belongs to project %s, not to the destination project", r.ID, r.ProjectID)
+		}
 	}
 	if !sameSet(gotRules, wantRules) {
 		t.Errorf("rules differ:\n got  %v\n want %v", sorted(gotRules), sorted(wantRules))
