@@ -20,11 +20,12 @@ type providerData struct {
 	standalone *standaloneBackend
 }
 
-// waldurBackend holds the Waldur API settings. The client that uses them is another issue's work; until
-// it lands, every resource and data source says so clearly instead of failing obscurely.
+// waldurBackend holds the Waldur API settings and, once used, the client (waldur_backend.go). Resources
+// and data sources dispatch to their waldur_*.go code before they ask for the standalone backend.
 type waldurBackend struct {
 	Endpoint string
 	Token    string
+	conn     waldurConn
 }
 
 const waldurUnsupportedSummary = "Waldur backend not yet supported in this build"

@@ -101,6 +101,10 @@ func (d *OfferingDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if d.data != nil && d.data.waldur != nil {
+		d.readOfferingWaldur(ctx, m, resp)
+		return
+	}
 	b := backendFor(d.data, &resp.Diagnostics)
 	if b == nil {
 		return

@@ -111,6 +111,10 @@ func (d *TenantDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if d.data != nil && d.data.waldur != nil {
+		d.readTenantWaldur(ctx, m, resp)
+		return
+	}
 	b := backendFor(d.data, &resp.Diagnostics)
 	if b == nil {
 		return

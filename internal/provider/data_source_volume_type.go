@@ -79,6 +79,10 @@ func (d *VolumeTypeDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if d.data != nil && d.data.waldur != nil {
+		d.readVolumeTypeWaldur(ctx, m, resp)
+		return
+	}
 	b := backendFor(d.data, &resp.Diagnostics)
 	if b == nil {
 		return

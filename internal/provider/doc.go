@@ -5,9 +5,16 @@
 // # Backends
 //
 // The schema fits two backends (SPEC §2). The standalone backend (`openstack.offerings`) drives this
-// project's replication engine; the Waldur backend (`endpoint`, `token`) is accepted by the schema and by
-// Configure but not implemented yet: every resource and data source then says so (backend.go).
-// Connections to offerings are made on first use and shared by everything in one provider instance.
+// project's replication engine; the Waldur backend (`endpoint`, `token`) asks Waldur's migration API
+// (internal/waldur). Every CRUD method and data source Read starts by dispatching to its waldur_*.go
+// counterpart when the Waldur backend is configured. Connections (to offerings, to Waldur) are made on
+// first use and shared by everything in one provider instance.
+//
+// In the Waldur backend the ids are Waldur's uuids (the migration's is the resource id and the import
+// id); ModifyPlan turns what Waldur shows of the source tenant into the engine's snapshot and runs the
+// engine's pure planner, so preview and plan-time errors read as in the standalone backend, with
+// Waldur's own rules added (waldur_plan.go); Create posts the migration, waits for it and rebuilds the
+// id maps by matching the planned objects with what Waldur lists in the new tenant (waldur_match.go).
 //
 // # Patterns
 //

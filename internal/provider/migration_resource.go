@@ -110,6 +110,10 @@ func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if !req.State.Raw.IsNull() && !imported {
 		return
 	}
+	if r.data.waldur != nil {
+		r.modifyPlanWaldur(ctx, req, resp, imported)
+		return
+	}
 	b := backendFor(r.data, &resp.Diagnostics)
 	if b == nil {
 		return
@@ -175,6 +179,10 @@ func fillFromPlan(ctx context.Context, m *migrationModel, p *replication.Plan, o
 }
 
 func (r *MigrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data != nil && r.data.waldur != nil {
+		r.createWaldur(ctx, req, resp)
+		return
+	}
 	var plan migrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -243,6 +251,10 @@ func (r *MigrationResource) Create(ctx context.Context, req resource.CreateReque
 // Read notices a destination project deleted outside Terraform and forgets the migration, so the next
 // apply builds it again. The id maps are not refreshed: they describe what this migration built.
 func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data != nil && r.data.waldur != nil {
+		r.readWaldur(ctx, req, resp)
+		return
+	}
 	var state migrationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -298,6 +310,10 @@ func (r *MigrationResource) Update(ctx context.Context, req resource.UpdateReque
 
 // Delete forgets the migration, or with destroy_destination tears the destination tenant down.
 func (r *MigrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.data != nil && r.data.waldur != nil {
+		r.deleteWaldur(ctx, req, resp)
+		return
+	}
 	var state migrationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -354,6 +370,10 @@ func credentialsOf(ctx context.Context, m migrationModel) *replication.Credentia
 // preview is planned from the mappings the destination shows. The password cannot be read back; dst_plan
 // and mappings stay null, to be taken from the configuration on the first apply without rebuilding.
 func (r *MigrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if r.data != nil && r.data.waldur != nil {
+		r.importWaldur(ctx, req, resp)
+		return
+	}
 	b := backendFor(r.data, &resp.Diagnostics)
 	if b == nil {
 		return

@@ -1,0 +1,157 @@
+package provider
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/waldur"
+)
+
+// Waldur names a rejected input by its request field, nested keys joined with dots and list items by
+// index ("mappings.subnets.1.dst_cidr"); the resource's attributes have the same names, so the
+// conversion is mechanical. Waldur's one oddity: a plan at its limit is reported under "plan", which
+// is dst_plan here.
+
+// waldurFields are the request fields that are attributes of the resource, with the names of their
+// nested attributes.
+var waldurFields = map[string]map[string]bool{
+	"src_resource": nil,
+	"dst_offering": nil,
+	"dst_plan":     nil,
+	"name":         nil,
+	"description":  nil,
+	"mappings": {
+		"networks": true, "subnets": true, "volume_types": true, "sync_instance_ports": true, "skip_connection_extnet": true,
+	},
+}
+
+var waldurItemFields = map[string]map[string]bool{
+	"subnets":      {"src_cidr": true, "dst_cidr": true},
+	"volume_types": {"src_type_uuid": true, "dst_type_uuid": true},
+	"networks":     {},
+}
+
+// waldurAttributePath converts a Waldur field key (waldur.APIError.Fields, waldur.FieldErrors) to the
+// path of the attribute it concerns: as deep as the key names a known attribute, so a key below a list
+// item that the schema does not have still points at the item. ok is false for a key naming no attribute.
+func waldurAttributePath(key string) (p path.Path, ok bool) {
+	steps := strings.Split(key, ".")
+	root := steps[0]
+	if root == "plan" {
+		root = "dst_plan"
+	}
+	nested, known := waldurFields[root]
+	if !known {
+		return path.Empty(), false
+	}
+	p = path.Root(root)
+	if len(steps) == 1 || nested == nil {
+		return p, true
+	}
+	name := steps[1]
+	if !nested[name] {
+		return p, true
+	}
+	p = p.AtName(name)
+	if len(steps) == 2 {
+		return p, true
+	}
+	i, err := strconv.Atoi(steps[2])
+	if err != nil || i < 0 {
+		return p, true
+	}
+	p = p.AtListIndex(i)
+	if len(steps) > 3 && waldurItemFields[name][steps[3]] {
+		p = p.AtName(steps[3])
+	}
+	return p, true
+}
+
+var uuidInMessage = regexp.MustCompile(`[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}`)
+
+// waldurMessagePath finds the attribute a message of Waldur's non_field_errors concerns. Waldur reports
+// several per-field problems that way, recognisable only by their text; the volume type messages name
+// the offending uuid (when Waldur fills it in), which picks the mapping item.
+func waldurMessagePath(msg string, req *waldur.MigrationCreateRequest) (path.Path, bool) {
+	lower := strings.ToLower(msg)
+	volumeTypeItem := func(attr string, same func(waldur.VolumeTypeMapping, string) bool) path.Path {
+		p := path.Root("mappings").AtName("volume_types")
+		id := uuidInMessage.FindString(msg)
+		if req == nil || req.Mappings == nil || id == "" {
+			return p
+		}
+		for i, vt := range req.Mappings.VolumeTypes {
+			if same(vt, id) {
+				return p.AtListIndex(i).AtName(attr)
+			}
+		}
+		return p
+	}
+	switch {
+	case strings.Contains(lower, "does not have limits set"):
+		return path.Root("src_resource"), true
+	case strings.Contains(lower, "sync_instance_ports"):
+		return path.Root("mappings").AtName("sync_instance_ports"), true
+	case strings.Contains(lower, "invalid src_type_uuid"):
+		return volumeTypeItem("src_type_uuid", func(vt waldur.VolumeTypeMapping, id string) bool { return waldur.SameUUID(vt.SrcTypeUUID, id) }), true
+	case strings.Contains(lower, "invalid dst_type_uuid"):
+		return volumeTypeItem("dst_type_uuid", func(vt waldur.VolumeTypeMapping, id string) bool { return waldur.SameUUID(vt.DstTypeUUID, id) }), true
+	case strings.Contains(lower, "plan is not available"):
+		return path.Root("dst_plan"), true
+	}
+	return path.Empty(), false
+}
+
+// waldurRequestValue is the value a Waldur field key names in req, for the diagnostic's detail.
+func waldurRequestValue(req *waldur.MigrationCreateRequest, key string) (string, bool) {
+	if req == nil {
+		return "", false
+	}
+	switch key {
+	case "src_resource":
+		return req.SrcResource, true
+	case "dst_offering":
+		return req.DstOffering, true
+	case "dst_plan", "plan":
+		return req.DstPlan, req.DstPlan != ""
+	case "name":
+		return req.Name, true
+	case "description":
+		return req.Description, true
+	}
+	m := req.Mappings
+	steps := strings.Split(key, ".")
+	if m == nil || len(steps) < 3 || steps[0] != "mappings" {
+		return "", false
+	}
+	i, err := strconv.Atoi(steps[2])
+	if err != nil || i < 0 {
+		return "", false
+	}
+	field := ""
+	if len(steps) > 3 {
+		field = steps[3]
+	}
+	switch {
+	case steps[1] == "networks" && i < len(m.Networks):
+		return m.Networks[i], true
+	case steps[1] == "subnets" && i < len(m.Subnets) && field == "src_cidr":
+		return m.Subnets[i].SrcCIDR, true
+	case steps[1] == "subnets" && i < len(m.Subnets) && field == "dst_cidr":
+		return m.Subnets[i].DstCIDR, true
+	case steps[1] == "volume_types" && i < len(m.VolumeTypes) && field == "src_type_uuid":
+		return m.VolumeTypes[i].SrcTypeUUID, true
+	case steps[1] == "volume_types" && i < len(m.VolumeTypes) && field == "dst_type_uuid":
+		return m.VolumeTypes[i].DstTypeUUID, true
+	}
+	return "", false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
