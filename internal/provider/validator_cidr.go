@@ -28,7 +28,7 @@ func (v cidrValidator) ValidateString(ctx context.Context, req validator.StringR
 		return
 	}
 	if msg := checkCIDR(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR", msg)
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR", req.Path.String()+": "+msg)
 	}
 }
 

@@ -37,7 +37,8 @@ func (v disjointRemapsValidator) ValidateList(ctx context.Context, req validator
 		return
 	}
 	for _, c := range remapConflicts(remaps) {
-		resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(c.index).AtName(c.attribute), "Conflicting subnet remaps", c.message)
+		at := req.Path.AtListIndex(c.index).AtName(c.attribute)
+		resp.Diagnostics.AddAttributeError(at, "Conflicting subnet remaps", at.String()+": "+c.message)
 	}
 }
 

@@ -41,7 +41,7 @@ func (v privateNetworkValidator) ValidateString(ctx context.Context, req validat
 	}
 	if !isPrivateNetwork(p) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Not a private network",
-			"\""+req.ConfigValue.ValueString()+"\" is not a private network: "+v.Description(ctx)+".")
+			req.Path.String()+": \""+req.ConfigValue.ValueString()+"\" is not a private network: "+v.Description(ctx)+".")
 	}
 }
 
