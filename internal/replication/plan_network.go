@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
@@ -37,7 +38,7 @@ func planSubnets(snap *Snapshot, selected map[string]bool, remaps remapTable, p 
 		sp := SubnetPlan{
 			SourceID: s.ID, NetworkSourceID: s.NetworkID, Name: s.Name, Description: s.Description,
 			IPVersion: s.IPVersion, SourceCIDR: s.CIDR, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
-			AllocationPools: slices.Clone(s.AllocationPools), DNSNameservers: nonNil(s.DNSNameservers),
+			AllocationPools: sortedPools(s.AllocationPools), DNSNameservers: nonNil(s.DNSNameservers),
 			HostRoutes: nonNil(s.HostRoutes), EnableDHCP: s.EnableDHCP,
 			IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode,
 		}
@@ -175,6 +176,21 @@ func usableHost(p netip.Prefix, a netip.Addr) bool {
 		return a != p.Masked().Addr() && a != lastAddr(p)
 	}
 	return true
+}
+
+// sortedPools orders pools by start address: Neutron lists them in no fixed order, and the plan (and the
+// preview rendered from it) must not change with that order.
+func sortedPools(pools []openstack.AllocationPool) []openstack.AllocationPool {
+	out := slices.Clone(pools)
+	slices.SortFunc(out, func(a, b openstack.AllocationPool) int {
+		x, errA := netip.ParseAddr(a.Start)
+		y, errB := netip.ParseAddr(b.Start)
+		if errA != nil || errB != nil {
+			return strings.Compare(a.Start, b.Start)
+		}
+		return x.Compare(y)
+	})
+	return out
 }
 
 func nonNil[T any](s []T) []T {
