@@ -28,12 +28,10 @@ type waldurBackend struct {
 	conn     waldurConn
 }
 
-const waldurUnsupportedSummary = "Waldur backend not yet supported in this build"
-
-const waldurUnsupportedDetail = "The provider is configured for the Waldur backend (endpoint and token, or WALDUR_API_URL and " +
-	"WALDUR_ACCESS_TOKEN), which this build of the provider does not implement yet. Configure the standalone " +
-	"backend instead: an `openstack = { offerings = { ... } }` attribute naming the source and destination " +
-	"OpenStack clouds, and no endpoint or token."
+// waldurNotDispatchedSummary reports a resource or data source operation that reached the standalone
+// code while the provider is configured for Waldur: every operation dispatches to its waldur_*.go code
+// first, so this is a bug.
+const waldurNotDispatchedSummary = "Operation without a Waldur backend implementation"
 
 // backendFor returns the standalone backend, or adds the diagnostic that explains why there is none.
 func backendFor(data *providerData, diags *diag.Diagnostics) *standaloneBackend {
@@ -42,7 +40,8 @@ func backendFor(data *providerData, diags *diag.Diagnostics) *standaloneBackend 
 		diags.AddError("Provider not configured",
 			"The waldur provider was not configured before use. This is a bug in the provider or in Terraform; please report it.")
 	case data.waldur != nil:
-		diags.AddError(waldurUnsupportedSummary, waldurUnsupportedDetail)
+		diags.AddError(waldurNotDispatchedSummary, "The provider is configured for the Waldur backend, but this operation "+
+			"reached the standalone backend's code. This is a bug in the provider; please report it.")
 	case data.standalone == nil:
 		diags.AddError("No backend configured", "The waldur provider has neither a Waldur nor a standalone backend.")
 	default:

@@ -190,7 +190,7 @@ func TestConfigure(t *testing.T) {
 			t.Errorf("backendFor: %v", diags)
 		}
 	})
-	t.Run("waldur is configured, and refused only when used", func(t *testing.T) {
+	t.Run("waldur is configured, and never served by the standalone code", func(t *testing.T) {
 		p := testProvider(map[string]string{envWaldurToken: "from-env"})
 		resp := &provider.ConfigureResponse{}
 		p.Configure(ctx, provider.ConfigureRequest{Config: providerConfig(t, p, map[string]any{"endpoint": "https://waldur.example.com/api/"})}, resp)
@@ -200,7 +200,7 @@ func TestConfigure(t *testing.T) {
 			t.Fatalf("waldur settings = %+v", data.waldur)
 		}
 		var diags diag.Diagnostics
-		if backendFor(data, &diags) != nil || !hasError(diags, waldurUnsupportedSummary) {
+		if backendFor(data, &diags) != nil || !hasError(diags, waldurNotDispatchedSummary) {
 			t.Errorf("backendFor with the Waldur backend: %v", diags)
 		}
 	})
