@@ -97,6 +97,9 @@ func waldurMessagePath(msg string, req *waldur.MigrationCreateRequest) (path.Pat
 		return path.Root("src_resource"), true
 	case strings.Contains(lower, "sync_instance_ports"):
 		return path.Root("mappings").AtName("sync_instance_ports"), true
+	case strings.Contains(lower, "does not have enough permissions to migrate"):
+		// The order for the destination would need a review the user may not skip.
+		return path.Root("dst_offering"), true
 	case strings.Contains(lower, "invalid src_type_uuid"):
 		return volumeTypeItem("src_type_uuid", func(vt waldur.VolumeTypeMapping, id string) bool { return waldur.SameUUID(vt.SrcTypeUUID, id) }), true
 	case strings.Contains(lower, "invalid dst_type_uuid"):

@@ -64,7 +64,8 @@ func TestWaldurMessagePath(t *testing.T) {
 		{"Invalid src_type_uuid %s as it is not available in tenant.", "mappings.volume_types"},
 		{"Invalid dst_type_uuid 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 as it is not available in service settings.", "mappings.volume_types[1].dst_type_uuid"},
 		{"Plan is not available because limit has been reached.", "dst_plan"},
-		{"User does not have enough permissions to migrate resource.", ""},
+		{"User does not have enough permissions to migrate resource.", "dst_offering"},
+		{"Something Waldur says about nothing in particular.", ""},
 	}
 	for _, tt := range tests {
 		p, ok := waldurMessagePath(tt.msg, req)
@@ -87,7 +88,7 @@ func TestAddWaldurError(t *testing.T) {
 	badRequest := &waldur.APIError{Status: http.StatusBadRequest, Fields: map[string][]string{
 		"mappings.subnets.1.dst_cidr": {"A private network CIDR is expected."},
 		"plan":                        {"Plan is not available because limit has been reached."},
-	}, NonField: []string{"{'Source resource does not have limits set.'}", "User does not have enough permissions to migrate resource."}}
+	}, NonField: []string{"{'Source resource does not have limits set.'}", "User does not have enough permissions to migrate resource.", "Something else went wrong."}}
 	var diags diag.Diagnostics
 	addWaldurError(&diags, "Error creating migration", badRequest, req)
 	requireAttributeError(t, diags, "mappings.subnets[1].dst_cidr", "Invalid migration input")
@@ -98,11 +99,12 @@ func TestAddWaldurError(t *testing.T) {
 	}
 	plain := 0
 	for _, d := range diags.Errors() {
-		if _, ok := d.(diag.DiagnosticWithPath); !ok && strings.Contains(d.Detail(), "permissions") {
+		if _, ok := d.(diag.DiagnosticWithPath); !ok && strings.Contains(d.Detail(), "Something else went wrong") {
 			plain++
 		}
 	}
-	if plain != 1 || len(diags.Errors()) != 4 {
+	requireAttributeError(t, diags, "dst_offering", "Waldur rejected the migration")
+	if plain != 1 || len(diags.Errors()) != 5 {
 		t.Errorf("want 4 errors, one of them without attribute, got %v", diags)
 	}
 
