@@ -1,0 +1,168 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
+)
+
+// The Go clients under measurement (the engine in its two shapes, and the floor) run in a child process
+// of the harness, so that their peak RSS is theirs alone (the harness holds the seeded tenant, the proxy
+// and the results) and is read exactly from the kernel when the child is reaped (ru_maxrss).
+
+// Child kinds.
+const (
+	KindEngine    = "engine"
+	KindEngineSeq = "engine_sequential"
+	KindFloor     = "floor"
+)
+
+// childArgs is what a child run needs; the parent passes it as JSON in one argument.
+type childArgs struct {
+	Kind        string `json:"kind"`
+	SrcCloud    string `json:"src_cloud"`
+	DstCloud    string `json:"dst_cloud"`
+	Source      string `json:"source_project_id"`
+	Target      string `json:"target"`
+	Concurrency int    `json:"concurrency,omitempty"`
+	PortBulk    int    `json:"port_bulk_calls,omitempty"`
+	OnePerObj   bool   `json:"one_call_per_object,omitempty"`
+	GateSlots   int    `json:"gate_slots,omitempty"` // prototype: see workerGate
+
+}
+
+// childResult is what a child run reports on its standard output.
+type childResult struct {
+	WallSeconds float64        `json:"wall_s"`
+	ProjectID   string         `json:"project_id"`
+	Created     map[string]int `json:"created"`
+	// SelfCalls are the calls the client counted itself (the engine's RequestCounter), to cross-check the
+	// proxy's count.
+	SelfCalls int               `json:"self_calls,omitempty"`
+	Steps     map[string]string `json:"steps,omitempty"` // step -> elapsed at its end, for the analysis
+	Error     string            `json:"error,omitempty"`
+}
+
+// runChild is the child's main: it runs one measured client and prints its result as JSON.
+func runChild(raw string) int {
+	var a childArgs
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		fmt.Fprintln(os.Stderr, "bench child:", err)
+		return 2
+	}
+	ctx := context.Background()
+	var res childResult
+	var err error
+	switch a.Kind {
+	case KindEngine, KindEngineSeq:
+		res, err = childEngine(ctx, a)
+	case KindFloor:
+		res, err = childFloor(ctx, a)
+	case KindPrototype:
+		res, err = childPrototype(ctx, a)
+	default:
+		err = fmt.Errorf("unknown child kind %q", a.Kind)
+	}
+	if err != nil {
+		res.Error = err.Error()
+	}
+	out, _ := json.Marshal(res)
+	fmt.Println(string(out))
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// childEngine runs the engine as the provider does: one connection per cloud, then Migration.Run.
+func childEngine(ctx context.Context, a childArgs) (childResult, error) {
+	res := childResult{Steps: map[string]string{}}
+	start := time.Now()
+	counter := openstack.NewRequestCounter()
+	var src, dst *openstack.Cloud
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		src, err = openstack.Connect(gctx, openstack.Config{Cloud: a.SrcCloud}, counter)
+		return err
+	})
+	g.Go(func() (err error) {
+		dst, err = openstack.Connect(gctx, openstack.Config{Cloud: a.DstCloud}, counter)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return res, err
+	}
+	res.Steps["connected"] = time.Since(start).Round(time.Millisecond).String()
+	opts := replication.Options{Concurrency: a.Concurrency, PortBulkCalls: a.PortBulk, OneCallPerObject: a.OnePerObj}
+	var stepsMu sync.Mutex
+	opts.Progress = func(p replication.Progress) {
+		stepsMu.Lock()
+		res.Steps[p.Step] = time.Since(start).Round(time.Millisecond).String()
+		stepsMu.Unlock()
+	}
+	m := replication.Migration{Source: src, SourceProjectID: a.Source, Destination: dst,
+		Mappings: replication.Mappings{SyncInstancePorts: true}, Target: replication.Target{Name: a.Target}}
+	_, result, err := m.Run(ctx, opts)
+	res.WallSeconds = time.Since(start).Seconds()
+	stepsMu.Lock()
+	defer stepsMu.Unlock()
+	res.SelfCalls = counter.Total()
+	if result != nil {
+		res.ProjectID = result.ProjectID
+		res.Created = result.Created
+	}
+	return res, err
+}
+
+// spawnChild runs one measured client in a child process with the proxied clouds.yaml, and returns its
+// result with its peak RSS.
+func spawnChild(ctx context.Context, cloudsFile string, a childArgs) (childResult, float64, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return childResult{}, 0, err
+	}
+	raw, _ := json.Marshal(a)
+	cmd := exec.CommandContext(ctx, self, "-mode", "child", "-child", string(raw))
+	cmd.Env = append(cleanEnv(), "OS_CLIENT_CONFIG_FILE="+cloudsFile)
+	cmd.Stderr = os.Stderr
+	out, runErr := cmd.Output()
+	var res childResult
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
+		return res, 0, fmt.Errorf("child %s: %v (output %q, exit %v)", a.Kind, err, out, runErr)
+	}
+	peak := 0.0
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peak = float64(ru.Maxrss) / 1024 // KiB on Linux
+		}
+	}
+	if res.Error != "" {
+		return res, peak, fmt.Errorf("child %s: %s", a.Kind, res.Error)
+	}
+	return res, peak, runErr
+}
+
+// cleanEnv is the environment without OpenStack and Terraform settings, so that only what the harness
+// sets reaches the measured clients.
+func cleanEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "OS_") || strings.HasPrefix(kv, "TF_") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
