@@ -388,7 +388,15 @@ func checkDestination(t *testing.T, addr string, want destinationWant) resource.
 		if err := checkCredentials(ctx, c, attrs, projectID); err != nil {
 			return err
 		}
-		if err := checkNeutron(ctx, c, attrs, projectID, want); err != nil {
+		src, err := openstack.Connect(ctx, openstack.Config{Cloud: accCloudOf[accSrcOffering]}, nil)
+		if err != nil {
+			return err
+		}
+		back, err := replication.ReadBack(ctx, src, c, projectID)
+		if err != nil {
+			return err
+		}
+		if err := checkNeutron(ctx, c, attrs, projectID, want, back.Result); err != nil {
 			return err
 		}
 		if want.VolumeQuotas != nil {
@@ -431,8 +439,9 @@ func checkCredentials(ctx context.Context, c *openstack.Cloud, attrs map[string]
 	return nil
 }
 
-// checkNeutron compares the id maps with what the destination project holds.
-func checkNeutron(ctx context.Context, c *openstack.Cloud, attrs map[string]string, projectID string, want destinationWant) error {
+// checkNeutron compares the id maps with what the destination project holds, and with back, the maps
+// ReadBack rebuilds from the destination's content and markers alone (what import relies on).
+func checkNeutron(ctx context.Context, c *openstack.Cloud, attrs map[string]string, projectID string, want destinationWant, back *replication.Result) error {
 	byProject := url.Values{"project_id": {projectID}}
 	src := want.Source
 	names := func(ids map[string]string, names []string) []string {
@@ -450,7 +459,7 @@ func checkNeutron(ctx context.Context, c *openstack.Cloud, attrs map[string]stri
 	if err != nil {
 		return err
 	}
-	if err := sameCopies("network_ids", flatMap(attrs, "network_ids"), wantNetworks, networks, func(n openstack.Network) (string, []string) { return n.ID, n.Tags }); err != nil {
+	if err := sameCopies("network_ids", flatMap(attrs, "network_ids"), wantNetworks, networks, func(n openstack.Network) string { return n.ID }, back.Networks); err != nil {
 		return err
 	}
 	subnets, err := openstack.List[openstack.Subnet](ctx, c.Network, openstack.Subnets, byProject)
@@ -458,7 +467,7 @@ func checkNeutron(ctx context.Context, c *openstack.Cloud, attrs map[string]stri
 		return err
 	}
 	subnetIDs := flatMap(attrs, "subnet_ids")
-	if err := sameCopies("subnet_ids", subnetIDs, wantSubnets, subnets, func(s openstack.Subnet) (string, []string) { return s.ID, s.Tags }); err != nil {
+	if err := sameCopies("subnet_ids", subnetIDs, wantSubnets, subnets, func(s openstack.Subnet) string { return s.ID }, back.Subnets); err != nil {
 		return err
 	}
 	// CIDRs: remapped ones moved, the others kept.
@@ -481,7 +490,7 @@ func checkNeutron(ctx context.Context, c *openstack.Cloud, attrs map[string]stri
 	if err != nil {
 		return err
 	}
-	if err := sameCopies("router_ids", flatMap(attrs, "router_ids"), []string{src.Routers["edge"]}, routers, func(r openstack.Router) (string, []string) { return r.ID, r.Tags }); err != nil {
+	if err := sameCopies("router_ids", flatMap(attrs, "router_ids"), []string{src.Routers["edge"]}, routers, func(r openstack.Router) string { return r.ID }, back.Routers); err != nil {
 		return err
 	}
 	if gw := routers[0].ExternalGateway != nil && routers[0].ExternalGateway.NetworkID != ""; gw != want.ExternalGateway {
@@ -508,7 +517,7 @@ func checkNeutron(ctx context.Context, c *openstack.Cloud, attrs map[string]stri
 		return fmt.Errorf("security_group_ids has %d entries, the project %d groups, want 4 (default, web, app, db)", len(groupIDs), len(groups))
 	}
 	for _, name := range []string{"web", "app", "db"} {
-		if err := markedCopy("security_group_ids", groupIDs, src.SecurityGroups[name], groups, func(g openstack.SecurityGroup) (string, []string) { return g.ID, g.Tags }); err != nil {
+		if err := identifiedCopy("security_group_ids", groupIDs, src.SecurityGroups[name], groups, func(g openstack.SecurityGroup) string { return g.ID }, back.SecurityGroups); err != nil {
 			return err
 		}
 	}
@@ -559,12 +568,13 @@ func checkNeutron(ctx context.Context, c *openstack.Cloud, attrs map[string]stri
 			copied = append(copied, p)
 		}
 	}
-	return sameCopies("port_ids", flatMap(attrs, "port_ids"), wantPorts, copied, func(p openstack.Port) (string, []string) { return p.ID, p.Tags })
+	return sameCopies("port_ids", flatMap(attrs, "port_ids"), wantPorts, copied, func(p openstack.Port) string { return p.ID }, back.Ports)
 }
 
 // sameCopies checks that an id map has exactly the wanted source ids as keys, and that its values are
-// exactly the objects the project holds, each marked with its source id: no object missing, none twice.
-func sameCopies[T any](what string, ids map[string]string, wantSources []string, existing []T, idTags func(T) (string, []string)) error {
+// exactly the objects the project holds, each identified as its source's copy by ReadBack (back): no
+// object missing, none twice.
+func sameCopies[T any](what string, ids map[string]string, wantSources []string, existing []T, idOf func(T) string, back map[string]string) error {
 	if got, want := slices.Sorted(maps.Keys(ids)), slices.Sorted(slices.Values(wantSources)); !slices.Equal(got, want) {
 		return fmt.Errorf("%s has source ids %v, want %v", what, got, want)
 	}
@@ -572,23 +582,23 @@ func sameCopies[T any](what string, ids map[string]string, wantSources []string,
 		return fmt.Errorf("%s has %d entries, the destination project holds %d such objects", what, len(ids), len(existing))
 	}
 	for _, src := range wantSources {
-		if err := markedCopy(what, ids, src, existing, idTags); err != nil {
+		if err := identifiedCopy(what, ids, src, existing, idOf, back); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// markedCopy checks that ids[src] is one of existing, marked as the copy of src.
-func markedCopy[T any](what string, ids map[string]string, src string, existing []T, idTags func(T) (string, []string)) error {
+// identifiedCopy checks that ids[src] is one of existing, and the object ReadBack pairs with src.
+func identifiedCopy[T any](what string, ids map[string]string, src string, existing []T, idOf func(T) string, back map[string]string) error {
 	dst, ok := ids[src]
 	if !ok {
 		return fmt.Errorf("%s has no entry for source %s", what, src)
 	}
 	for _, o := range existing {
-		if id, tags := idTags(o); id == dst {
-			if replication.SourceOf(tags) != src {
-				return fmt.Errorf("%s[%s] = %s is tagged %v, not as a copy of %s", what, src, dst, tags, src)
+		if idOf(o) == dst {
+			if back[src] != dst {
+				return fmt.Errorf("%s[%s] = %s, but read back from the destination the copy of %s is %q", what, src, dst, src, back[src])
 			}
 			return nil
 		}

@@ -27,6 +27,6 @@
 //   - ModifyPlan runs the engine's pure planner at plan time: the preview, and every validation error on
 //     its attribute. Create keeps the planned values and adds what the run built; a failed run saves its
 //     partial result (ERRED) and errors, Terraform taints it, and the next apply resumes through the
-//     engine's adoption by source markers. Read removes the migration when its destination project is
+//     engine's adoption of what an earlier run built. Read removes the migration when its destination project is
 //     gone (by HTTP status, never by message).
 package provider

@@ -366,7 +366,7 @@ func credentialsOf(ctx context.Context, m migrationModel) *replication.Credentia
 
 // ImportState takes "<src offering>/<src project id>:<dst offering>/<dst project id>", or
 // "<dst offering>/<dst project id>" when exactly one configured offering holds the source project named
-// by the destination project's marker. The id maps are rebuilt from the destination's markers, and the
+// by the destination project's marker. The id maps are rebuilt by pairing objects by content and markers, and the
 // preview is planned from the mappings the destination shows. The password cannot be read back; dst_plan
 // and mappings stay null, to be taken from the configuration on the first apply without rebuilding.
 func (r *MigrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -12,19 +12,26 @@ import (
 // tested here, next to its only user.
 func TestRebuildResult(t *testing.T) {
 	tag := replication.SourceTag
+	// Copies are paired with their sources by content (identity.go) and, where content is ambiguous, by
+	// marker: here the two source networks named "dup".
 	dst := replication.DestinationObjects{
-		Networks: []openstack.Network{{ID: "d-net-web", Tags: []string{tag("net-web")}}, {ID: "d-unrelated"}},
-		Subnets:  []openstack.Subnet{{ID: "d-sub-web", CIDR: "192.168.1.0/24", Tags: []string{"other", tag("sub-web")}}},
-		Routers:  []openstack.Router{{ID: "d-rtr", Tags: []string{tag("rtr")}}},
+		Networks: []openstack.Network{
+			{ID: "d-net-web", Name: "web"}, {ID: "d-unrelated", Name: "scratch"},
+			{ID: "d-dup-1", Name: "dup", Tags: []string{tag("net-dup-1")}}, {ID: "d-dup-2", Name: "dup", Tags: []string{tag("net-dup-2")}},
+			{ID: "d-dup-3", Name: "dup"},
+		},
+		// Remapped (10.0.1.0/24 → 192.168.1.0/24): paired by network and name.
+		Subnets: []openstack.Subnet{{ID: "d-sub-web", NetworkID: "d-net-web", Name: "web-v4", CIDR: "192.168.1.0/24"}},
+		Routers: []openstack.Router{{ID: "d-rtr", Name: "edge"}},
 		Ports: []openstack.Port{
-			{ID: "d-port-web-1", DeviceOwner: "compute:nova", Tags: []string{tag("port-web-1")}},
-			{ID: "d-ri-web", DeviceOwner: "network:router_interface", Tags: []string{tag("ri-web")}},
+			{ID: "d-port-web-1", NetworkID: "d-net-web", MACAddress: "FA:16:3E:01:01:01", DeviceOwner: "compute:nova"},
+			{ID: "d-ri-web", NetworkID: "d-net-web", MACAddress: "fa:16:3e:99:99:99", DeviceOwner: "network:router_interface"},
 		},
 		SecurityGroups: []openstack.SecurityGroup{
 			{ID: "d-sg-default", Name: "default", Rules: []openstack.SecurityGroupRule{
 				{ID: "d-r-def-eg", Direction: "egress", EtherType: "IPv4"},
 			}},
-			{ID: "d-sg-web", Name: "web", Tags: []string{tag("sg-web")}, Rules: []openstack.SecurityGroupRule{
+			{ID: "d-sg-web", Name: "web", Rules: []openstack.SecurityGroupRule{
 				{ID: "d-r-https", Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(443), PortRangeMax: ptr(443), RemoteIPPrefix: "0.0.0.0/0"},
 				{ID: "d-r-lan", Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(22), PortRangeMax: ptr(22), RemoteIPPrefix: "192.168.1.0/24"},
 				{ID: "d-r-def", Direction: "ingress", EtherType: "IPv4", RemoteGroupID: "d-sg-default"},
@@ -32,7 +39,9 @@ func TestRebuildResult(t *testing.T) {
 		},
 	}
 	snap := sampleSnapshot()
-	src := replication.SourceObjects{Subnets: snap.Subnets}
+	snap.Networks = append(snap.Networks, openstack.Network{ID: "net-dup-1", Name: "dup"}, openstack.Network{ID: "net-dup-2", Name: "dup"},
+		openstack.Network{ID: "net-dup-3", Name: "dup"}, openstack.Network{ID: "net-dup-4", Name: "dup"})
+	src := replication.SourceObjects{Networks: snap.Networks, Subnets: snap.Subnets, Routers: snap.Routers, Ports: snap.Ports}
 	for _, g := range snap.SecurityGroups {
 		for _, r := range snap.Rules {
 			if r.SecurityGroupID == g.ID {
@@ -52,7 +61,8 @@ func TestRebuildResult(t *testing.T) {
 	if res.ProjectID != "p-dst" {
 		t.Errorf("ProjectID = %q", res.ProjectID)
 	}
-	check("networks", res.Networks, map[string]string{"net-web": "d-net-web"})
+	// d-dup-3 has no marker and two unpaired sources named "dup": it is paired with neither.
+	check("networks", res.Networks, map[string]string{"net-web": "d-net-web", "net-dup-1": "d-dup-1", "net-dup-2": "d-dup-2"})
 	check("subnets", res.Subnets, map[string]string{"sub-web": "d-sub-web"})
 	check("routers", res.Routers, map[string]string{"rtr": "d-rtr"})
 	check("ports", res.Ports, map[string]string{"port-web-1": "d-port-web-1"})
@@ -62,9 +72,10 @@ func TestRebuildResult(t *testing.T) {
 		"r-def-eg": "d-r-def-eg", "r-web-https": "d-r-https", "r-web-lan": "d-r-lan", "r-web-def": "d-r-def",
 	})
 
-	// Without the source, the default group and the rules cannot be matched; the rest still can.
+	// Without the source only what carries a marker can be paired.
 	res = replication.RebuildResult("p-dst", dst, replication.SourceObjects{})
-	check("security groups without source", res.SecurityGroups, map[string]string{"sg-web": "d-sg-web"})
+	check("networks without source", res.Networks, map[string]string{"net-dup-1": "d-dup-1", "net-dup-2": "d-dup-2"})
+	check("security groups without source", res.SecurityGroups, map[string]string{})
 	check("rules without source", res.SecurityGroupRules, map[string]string{})
 }
 
@@ -85,16 +96,16 @@ func TestMigrationUser(t *testing.T) {
 }
 
 func TestInferMappings(t *testing.T) {
-	tag := replication.SourceTag
 	snap := sampleSnapshot()
 	d := replication.DestinationObjects{
 		Subnets: []openstack.Subnet{
-			{ID: "d-sub-web", CIDR: "192.168.1.0/24", Tags: []string{tag("sub-web")}},
-			{ID: "d-sub-db", CIDR: "10.0.3.0/24", Tags: []string{tag("sub-db")}},
+			{ID: "d-sub-web", CIDR: "192.168.1.0/24"},
+			{ID: "d-sub-db", CIDR: "10.0.3.0/24"},
 		},
-		Routers: []openstack.Router{{ID: "d-rtr", Tags: []string{tag("rtr")}}},
+		Routers: []openstack.Router{{ID: "d-rtr"}},
 	}
-	res := &replication.Result{Networks: map[string]string{"net-web": "d1", "net-db": "d2"}, Ports: map[string]string{"port-web-1": "d3"}}
+	res := &replication.Result{Networks: map[string]string{"net-web": "d1", "net-db": "d2"}, Ports: map[string]string{"port-web-1": "d3"},
+		Subnets: map[string]string{"sub-web": "d-sub-web", "sub-db": "d-sub-db"}}
 	got := replication.InferMappings(res, d, replication.SourceObjects{Subnets: snap.Subnets})
 	want := replication.Mappings{
 		Networks:             []string{"net-db", "net-web"},

@@ -8,8 +8,8 @@ import (
 )
 
 // batch is one step's objects of one type: those an earlier run built are recorded as adopted, the
-// missing ones collected to be created together, and both kinds queued for their source marker when they
-// lack it.
+// missing ones collected to be created together, and both kinds queued for their source marker when the
+// plan wants one (see identity.go) and they lack it.
 type batch[T any] struct {
 	e        *execution
 	kind     string
@@ -17,6 +17,7 @@ type batch[T any] struct {
 	id       func(T) string
 	missing  []T
 	sources  []string
+	markers  []bool // whether missing[i] needs a marker
 	mu       sync.Mutex
 	untagged []toTag
 	created  int
@@ -26,25 +27,26 @@ func newBatch[T any](e *execution, kind string, ids map[string]string, id func(T
 	return &batch[T]{e: e, kind: kind, ids: ids, id: id}
 }
 
-// adoptOr records the existing copy of sourceID from existing (see pool.adopt), or queues body() to be
-// created.
-func (b *batch[T]) adoptOr(sourceID string, existing *pool[T], same func(T) bool, body func() T) {
-	if have, found, marked := existing.adopt(sourceID, same); found {
+// adoptOr records the existing copy of sourceID from existing (see pool.adopt; key is its content key),
+// or queues body() to be created. marker says whether the copy needs a marker.
+func (b *batch[T]) adoptOr(sourceID string, existing *pool[T], key string, marker bool, body func() T) {
+	if have, found, marked := existing.adopt(sourceID, key); found {
 		b.e.record(b.ids, b.kind, sourceID, b.id(have), false)
-		if !marked {
+		if marker && !marked {
 			b.queueTag(b.id(have), sourceID)
 		}
 		return
 	}
 	b.missing = append(b.missing, body())
 	b.sources = append(b.sources, sourceID)
+	b.markers = append(b.markers, marker)
 }
 
 // recordCreated records objects created from b.missing[from:], in order. Safe for parallel chunks.
 func (b *batch[T]) recordCreated(from int, created []T) {
 	for i, obj := range created {
 		b.e.record(b.ids, b.kind, b.sources[from+i], b.id(obj), true)
-		if !b.e.tagOnCreate {
+		if b.markers[from+i] && !b.e.tagOnCreate {
 			b.queueTag(b.id(obj), b.sources[from+i])
 		}
 	}

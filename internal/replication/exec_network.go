@@ -12,12 +12,10 @@ import (
 func (e *execution) createNetworks(ctx context.Context) error {
 	b := newBatch(e, "network", e.res.Networks, func(n openstack.Network) string { return n.ID })
 	for _, n := range e.plan.Networks {
-		b.adoptOr(n.SourceID, e.existingNets, func(x openstack.Network) bool {
-			return x.Name == n.Name && x.Description == n.Description
-		}, func() openstack.Network {
+		b.adoptOr(n.SourceID, e.existingNets, nameKey(n.Name, n.Description), n.Marker, func() openstack.Network {
 			return openstack.Network{
 				ProjectID: e.res.ProjectID, Name: n.Name, Description: n.Description, AdminStateUp: n.AdminStateUp,
-				MTU: n.MTU, PortSecurityEnabled: n.PortSecurityEnabled, Tags: e.createTags(n.SourceID),
+				MTU: n.MTU, PortSecurityEnabled: n.PortSecurityEnabled, Tags: e.createTags(n.SourceID, n.Marker),
 			}
 		})
 	}
@@ -35,15 +33,13 @@ func (e *execution) createSubnets(ctx context.Context) error {
 	b := newBatch(e, "subnet", e.res.Subnets, func(s openstack.Subnet) string { return s.ID })
 	for _, s := range e.plan.Subnets {
 		networkID := e.res.Networks[s.NetworkSourceID]
-		b.adoptOr(s.SourceID, e.existingSubs, func(x openstack.Subnet) bool {
-			return x.NetworkID == networkID && x.CIDR == s.CIDR
-		}, func() openstack.Subnet {
+		b.adoptOr(s.SourceID, e.existingSubs, subnetKey(networkID, s.CIDR), s.Marker, func() openstack.Subnet {
 			return openstack.Subnet{
 				ProjectID: e.res.ProjectID, NetworkID: networkID, Name: s.Name,
 				Description: s.Description, IPVersion: s.IPVersion, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
 				AllocationPools: s.AllocationPools, DNSNameservers: s.DNSNameservers, HostRoutes: s.HostRoutes,
 				EnableDHCP: s.EnableDHCP, IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode,
-				Tags: e.createTags(s.SourceID),
+				Tags: e.createTags(s.SourceID, s.Marker),
 			}
 		})
 	}
@@ -58,19 +54,17 @@ func (e *execution) createSubnets(ctx context.Context) error {
 // ensureRouter adopts or creates one router (routers have no bulk create in Neutron), with its gateway on
 // the destination's external network when planned. The router is stored in *out for the steps after it.
 func (e *execution) ensureRouter(ctx context.Context, r RouterPlan, out *openstack.Router) error {
-	have, found, marked := e.existingRtrs.adopt(r.SourceID, func(x openstack.Router) bool {
-		return x.Name == r.Name && x.Description == r.Description
-	})
+	have, found, marked := e.existingRtrs.adopt(r.SourceID, nameKey(r.Name, r.Description))
 	if found {
 		*out = have
 		e.record(e.res.Routers, "router", r.SourceID, have.ID, false)
-		if !marked {
+		if r.Marker && !marked {
 			return e.tag(ctx, openstack.Routers, []toTag{{have.ID, r.SourceID}})
 		}
 		return nil
 	}
 	body := openstack.Router{ProjectID: e.res.ProjectID, Name: r.Name, Description: r.Description,
-		AdminStateUp: r.AdminStateUp, Tags: e.createTags(r.SourceID)}
+		AdminStateUp: r.AdminStateUp, Tags: e.createTags(r.SourceID, r.Marker)}
 	if r.ExternalGateway {
 		body.ExternalGateway = &openstack.GatewayInfo{NetworkID: e.plan.ExternalNetworkID, EnableSNAT: r.EnableSNAT}
 	}
@@ -80,7 +74,7 @@ func (e *execution) ensureRouter(ctx context.Context, r RouterPlan, out *opensta
 	}
 	*out = created
 	e.record(e.res.Routers, "router", r.SourceID, created.ID, true)
-	if !e.tagOnCreate {
+	if r.Marker && !e.tagOnCreate {
 		return e.tag(ctx, openstack.Routers, []toTag{{created.ID, r.SourceID}})
 	}
 	return nil
@@ -133,29 +127,20 @@ func (e *execution) attached(routerID, subnetID string) bool {
 	return false
 }
 
-// interfacePort returns the port for an interface away from the gateway: one an earlier run made, or a
-// new one at the planned address.
+// interfacePort returns the port for an interface away from the gateway: one an earlier run made (found
+// by its address; it carries no marker), or a new one at the planned address.
 func (e *execution) interfacePort(ctx context.Context, iface InterfacePlan, networkID, subnetID string) (string, error) {
-	have, found, marked := e.existingPorts.adopt(iface.SourcePortID, func(x openstack.Port) bool {
-		return x.NetworkID == networkID && len(x.FixedIPs) == 1 && x.FixedIPs[0].SubnetID == subnetID &&
-			(iface.IPAddress == "" || x.FixedIPs[0].IPAddress == iface.IPAddress) && x.DeviceOwner == ""
-	})
-	if found {
-		if !marked {
-			return have.ID, e.tag(ctx, openstack.Ports, []toTag{{have.ID, iface.SourcePortID}})
+	if iface.IPAddress != "" {
+		if have, found, _ := e.existingPorts.adopt(iface.SourcePortID, addressKey(networkID, subnetID, iface.IPAddress)); found {
+			return have.ID, nil
 		}
-		return have.ID, nil
 	}
 	port, err := openstack.Create[openstack.Port](ctx, e.dst.Network, openstack.Ports, openstack.Port{
 		ProjectID: e.res.ProjectID, NetworkID: networkID, AdminStateUp: true, SecurityGroups: []string{},
 		FixedIPs: []openstack.FixedIP{{SubnetID: subnetID, IPAddress: iface.IPAddress}},
-		Tags:     e.createTags(iface.SourcePortID),
 	})
 	if err != nil {
 		return "", fmt.Errorf("creating the interface port at %s: %w", iface.IPAddress, err)
-	}
-	if !e.tagOnCreate {
-		return port.ID, e.tag(ctx, openstack.Ports, []toTag{{port.ID, iface.SourcePortID}})
 	}
 	return port.ID, nil
 }

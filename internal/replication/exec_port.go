@@ -15,9 +15,8 @@ func (e *execution) createPorts(ctx context.Context) error {
 	b := newBatch(e, "port", e.res.Ports, func(p openstack.Port) string { return p.ID })
 	for _, p := range e.plan.Ports {
 		networkID := e.res.Networks[p.NetworkSourceID]
-		b.adoptOr(p.SourceID, e.existingPorts, func(x openstack.Port) bool {
-			return x.NetworkID == networkID && x.MACAddress == p.MACAddress && x.Name == p.Name
-		}, func() openstack.Port { return e.portBody(p, networkID) })
+		b.adoptOr(p.SourceID, e.existingPorts, macKey(networkID, p.MACAddress), p.Marker,
+			func() openstack.Port { return e.portBody(p, networkID) })
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	for _, c := range chunks(len(b.missing), e.opts.PortBulkCalls) {
@@ -43,7 +42,7 @@ func (e *execution) portBody(p PortPlan, networkID string) openstack.Port {
 		ProjectID: e.res.ProjectID, NetworkID: networkID, Name: p.Name,
 		Description: p.Description, AdminStateUp: p.AdminStateUp, MACAddress: p.MACAddress,
 		PortSecurityEnabled: p.PortSecurityEnabled, AllowedAddressPairs: p.AllowedAddressPairs,
-		SecurityGroups: make([]string, 0, len(p.SecurityGroupSourceIDs)), Tags: e.createTags(p.SourceID),
+		SecurityGroups: make([]string, 0, len(p.SecurityGroupSourceIDs)), Tags: e.createTags(p.SourceID, p.Marker),
 	}
 	for _, ip := range p.FixedIPs {
 		port.FixedIPs = append(port.FixedIPs, openstack.FixedIP{SubnetID: e.res.Subnets[ip.SubnetSourceID], IPAddress: ip.IPAddress})

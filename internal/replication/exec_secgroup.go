@@ -20,10 +20,8 @@ func (e *execution) createSecurityGroups(ctx context.Context) error {
 			e.record(e.res.SecurityGroups, "security_group", sg.SourceID, e.defaultGroup.ID, false)
 			continue
 		}
-		b.adoptOr(sg.SourceID, e.existingGroups, func(x openstack.SecurityGroup) bool {
-			return x.Name == sg.Name && x.Description == sg.Description
-		}, func() openstack.SecurityGroup {
-			return openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name, Description: sg.Description, Tags: e.createTags(sg.SourceID)}
+		b.adoptOr(sg.SourceID, e.existingGroups, nameKey(sg.Name, sg.Description), sg.Marker, func() openstack.SecurityGroup {
+			return openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name, Description: sg.Description, Tags: e.createTags(sg.SourceID, sg.Marker)}
 		})
 	}
 	created, err := createAll(ctx, e, openstack.SecurityGroups, b.missing)

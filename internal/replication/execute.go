@@ -168,10 +168,12 @@ func createAll[T any](ctx context.Context, e *execution, r openstack.Resource, i
 // holds nothing yet but its default security group, so only security groups are read then.
 func (e *execution) scanDestination(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		e.tagOnCreate, err = openstack.HasExtension(gctx, e.dst.Network, "tag-creation")
-		return err
-	})
+	if e.plan.hasMarkers() {
+		g.Go(func() (err error) {
+			e.tagOnCreate, err = openstack.HasExtension(gctx, e.dst.Network, "tag-creation")
+			return err
+		})
+	}
 	var objects DestinationObjects
 	g.Go(func() (err error) {
 		objects, err = listProject(gctx, e.dst, e.res.ProjectID, e.fresh)
@@ -199,47 +201,57 @@ func (e *execution) scanDestination(ctx context.Context) error {
 			plainPorts = append(plainPorts, p)
 		}
 	}
-	e.existingNets = newPool(nets, func(n openstack.Network) []string { return n.Tags })
-	e.existingSubs = newPool(subs, func(s openstack.Subnet) []string { return s.Tags })
-	e.existingRtrs = newPool(rtrs, func(r openstack.Router) []string { return r.Tags })
-	e.existingPorts = newPool(plainPorts, func(p openstack.Port) []string { return p.Tags })
-	e.existingGroups = newPool(nonDefault, func(g openstack.SecurityGroup) []string { return g.Tags })
+	e.existingNets = newPool(nets, func(n openstack.Network) []string { return n.Tags },
+		func(n openstack.Network) []string { return []string{nameKey(n.Name, n.Description)} })
+	e.existingSubs = newPool(subs, func(s openstack.Subnet) []string { return s.Tags },
+		func(s openstack.Subnet) []string { return []string{subnetKey(s.NetworkID, s.CIDR)} })
+	e.existingRtrs = newPool(rtrs, func(r openstack.Router) []string { return r.Tags },
+		func(r openstack.Router) []string { return []string{nameKey(r.Name, r.Description)} })
+	e.existingPorts = newPool(plainPorts, func(p openstack.Port) []string { return p.Tags }, portKeys)
+	e.existingGroups = newPool(nonDefault, func(g openstack.SecurityGroup) []string { return g.Tags },
+		func(g openstack.SecurityGroup) []string { return []string{nameKey(g.Name, g.Description)} })
 	return nil
 }
 
 // pool holds a project's existing objects of one type: those marked with their source id, and unmarked
-// ones, which a run interrupted between creating an object and tagging it leaves behind.
+// ones by their content keys (see identity.go).
 type pool[T any] struct {
 	mu       sync.Mutex
 	bySource map[string]T
 	unmarked []T
+	claimed  []bool
+	byKey    map[string][]int // content key -> indices into unmarked
 }
 
-func newPool[T any](items []T, tags func(T) []string) *pool[T] {
-	p := &pool[T]{bySource: map[string]T{}}
+func newPool[T any](items []T, tags func(T) []string, keys func(T) []string) *pool[T] {
+	p := &pool[T]{bySource: map[string]T{}, byKey: map[string][]int{}}
 	for _, it := range items {
 		if src := SourceOf(tags(it)); src != "" {
 			p.bySource[src] = it
-		} else {
-			p.unmarked = append(p.unmarked, it)
+			continue
 		}
+		for _, k := range keys(it) {
+			p.byKey[k] = append(p.byKey[k], len(p.unmarked))
+		}
+		p.unmarked = append(p.unmarked, it)
+		p.claimed = append(p.claimed, false)
 	}
 	return p
 }
 
 // adopt returns the existing copy of a source object: the one marked with its id, or else an unmarked
-// object of the project with the same content (same reports which), claimed so that no other source
-// object can take it. marked is false when the copy still needs its marker.
-func (p *pool[T]) adopt(sourceID string, same func(T) bool) (obj T, found, marked bool) {
+// object with its content key, claimed so that no other source object can take it. marked is false
+// when the copy was found by content.
+func (p *pool[T]) adopt(sourceID, key string) (obj T, found, marked bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if obj, ok := p.bySource[sourceID]; ok {
 		return obj, true, true
 	}
-	for i, it := range p.unmarked {
-		if same(it) {
-			p.unmarked = append(p.unmarked[:i], p.unmarked[i+1:]...)
-			return it, true, false
+	for _, i := range p.byKey[key] {
+		if !p.claimed[i] {
+			p.claimed[i] = true
+			return p.unmarked[i], true, false
 		}
 	}
 	return obj, false, false
@@ -259,9 +271,10 @@ func (e *execution) tag(ctx context.Context, r openstack.Resource, items []toTag
 	return g.Wait()
 }
 
-// createTags is the tags to send in a create call: the marker, when Neutron takes it there.
-func (e *execution) createTags(sourceID string) []string {
-	if e.tagOnCreate {
+// createTags is the tags to send in a create call: the marker, when the object needs one and Neutron
+// takes it there.
+func (e *execution) createTags(sourceID string, marker bool) []string {
+	if marker && e.tagOnCreate {
 		return []string{SourceTag(sourceID)}
 	}
 	return nil

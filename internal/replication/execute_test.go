@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -119,23 +120,41 @@ func TestExecuteFailedStepKeepsPartialResultAndSkipsDependents(t *testing.T) {
 	}
 }
 
-func TestExecuteTagsObjectsWhenNeutronCannotTagOnCreate(t *testing.T) {
+func TestExecuteTagsOnlyMarkedObjectsWhenNeutronCannotTagOnCreate(t *testing.T) {
+	tagCalls := func(calls []string) (tags []string, extensionChecks int) {
+		for _, c := range calls {
+			if strings.HasSuffix(c, "/tags") {
+				tags = append(tags, strings.Split(c, "/")[2])
+			}
+			if strings.Contains(c, "/extensions/") {
+				extensionChecks++
+			}
+		}
+		return tags, extensionChecks
+	}
+
 	dst, calls := fakeCloud(t, func(string, string) bool { return false })
 	res, err := Execute(context.Background(), dst, smallPlan(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tags := 0
-	for _, c := range *calls {
-		if strings.HasSuffix(c, "/tags") {
-			tags++
-		}
-	}
-	// 2 networks + 1 subnet + 1 router + 1 non-default group; the default group is Neutron's own.
-	if tags != 5 {
-		t.Fatalf("%d tag calls, want 5: %v", tags, *calls)
+	if tags, checks := tagCalls(*calls); len(tags) != 0 || checks != 0 {
+		t.Fatalf("no object needs a marker, yet %d tag calls (%v) and %d extension checks", len(tags), tags, checks)
 	}
 	if res.Created["network"] != 2 || res.Adopted["security_group"] != 1 || res.Created["route"] != 1 {
 		t.Fatalf("counts: created %v adopted %v", res.Created, res.Adopted)
+	}
+
+	plan := smallPlan()
+	plan.Networks[1].Marker = true
+	plan.SecurityGroups[1].Marker = true
+	dst, calls = fakeCloud(t, func(string, string) bool { return false })
+	if _, err := Execute(context.Background(), dst, plan, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	tags, checks := tagCalls(*calls)
+	slices.Sort(tags)
+	if !slices.Equal(tags, []string{"networks", "security-groups"}) || checks != 1 {
+		t.Fatalf("tag calls on %v with %d extension checks, want one network and one group after one check", tags, checks)
 	}
 }

@@ -2,11 +2,11 @@ package replication
 
 import "strings"
 
-// Every object the engine creates carries a marker naming the source object it was copied from: a Neutron
-// tag, or a Keystone project tag. A re-run (after a failure, a cancelled apply or a replaced resource)
-// finds what exists by these markers and creates only what is missing; Read and import rebuild the id
-// maps from them. Nothing depends on names being unique. Security group rules carry no tags in Neutron;
-// they are matched by content, which Neutron keeps unique per group.
+// A marker names the source object a copy was made from: a Keystone tag on the destination project, and a
+// Neutron tag on the objects whose content does not identify them (identity.go says which). A re-run
+// (after a failure, a cancelled apply or a replaced resource) finds what exists by markers and content
+// keys and creates only what is missing; import rebuilds the id maps the same way. Security group rules
+// carry no tags in Neutron; they are matched by content, which Neutron keeps unique per group.
 const sourceTagPrefix = "wom:src:"
 
 // SourceTag is the marker of a copy of source object id.

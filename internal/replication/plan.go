@@ -1,6 +1,10 @@
 package replication
 
-import "github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+import (
+	"slices"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
 
 // Plan is everything the destination will hold, with mappings applied, keyed by source ids. It is
 // produced by BuildPlan without any I/O; Execute builds it; the provider renders it as the preview.
@@ -33,6 +37,8 @@ type NetworkPlan struct {
 	MTU                 int    `json:"mtu"`
 	AdminStateUp        bool   `json:"admin_state_up"`
 	PortSecurityEnabled *bool  `json:"port_security_enabled,omitempty"`
+	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
+	Marker bool `json:"marker,omitempty"`
 }
 
 // SubnetPlan is one subnet to build; CIDR, gateway, pools and host routes are already remapped.
@@ -52,6 +58,8 @@ type SubnetPlan struct {
 	EnableDHCP       bool                       `json:"enable_dhcp"`
 	IPv6AddressMode  string                     `json:"ipv6_address_mode,omitempty"`
 	IPv6RAMode       string                     `json:"ipv6_ra_mode,omitempty"`
+	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
+	Marker bool `json:"marker,omitempty"`
 }
 
 // RouterPlan is one router to build, with its interfaces and the static routes to set last.
@@ -65,6 +73,8 @@ type RouterPlan struct {
 	Interfaces      []InterfacePlan   `json:"interfaces"`
 	Routes          []openstack.Route `json:"routes"`
 	DroppedRoutes   []DroppedRoute    `json:"dropped_routes"`
+	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
+	Marker bool `json:"marker,omitempty"`
 }
 
 // InterfacePlan attaches a router to a copied subnet. At the subnet's gateway the interface is added by
@@ -88,6 +98,8 @@ type SecurityGroupPlan struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	IsDefault   bool   `json:"is_default"`
+	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
+	Marker bool `json:"marker,omitempty"`
 }
 
 // RulePlan is one rule, with its remote group still named by source id (resolved at execution).
@@ -117,6 +129,8 @@ type PortPlan struct {
 	SecurityGroupSourceIDs []string                `json:"security_group_source_ids"`
 	PortSecurityEnabled    *bool                   `json:"port_security_enabled,omitempty"`
 	AllowedAddressPairs    []openstack.AddressPair `json:"allowed_address_pairs,omitempty"`
+	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
+	Marker bool `json:"marker,omitempty"`
 }
 
 // PlannedFixedIP is a port address on a copied subnet.
@@ -130,6 +144,15 @@ type Skipped struct {
 	Kind     string `json:"kind"`
 	SourceID string `json:"source_id"`
 	Reason   string `json:"reason"`
+}
+
+// hasMarkers reports whether any planned object needs a marker tag.
+func (p *Plan) hasMarkers() bool {
+	return slices.ContainsFunc(p.Networks, func(n NetworkPlan) bool { return n.Marker }) ||
+		slices.ContainsFunc(p.Subnets, func(s SubnetPlan) bool { return s.Marker }) ||
+		slices.ContainsFunc(p.Routers, func(r RouterPlan) bool { return r.Marker }) ||
+		slices.ContainsFunc(p.SecurityGroups, func(g SecurityGroupPlan) bool { return g.Marker }) ||
+		slices.ContainsFunc(p.Ports, func(port PortPlan) bool { return port.Marker })
 }
 
 // Counts returns the number of objects of each kind the plan builds.

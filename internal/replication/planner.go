@@ -30,6 +30,7 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 	if m.SyncInstancePorts {
 		planPorts(snap, selected, p)
 	}
+	markAmbiguous(snap, p)
 	if len(errs) > 0 {
 		return nil, errs
 	}

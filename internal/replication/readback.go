@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -34,17 +33,20 @@ type DestinationObjects struct {
 	SecurityGroups []openstack.SecurityGroup // with their rules
 }
 
-// SourceObjects are what rebuilding the maps needs from the source, for the objects that carry no marker:
-// the default security group (Neutron's own in the destination) and rules (matched by content), whose
-// remote prefixes moved with the subnets' CIDR remaps.
+// SourceObjects are the source project's Neutron objects, which the copies are paired with by content
+// where they carry no marker (see identity.go): the default security group is paired with Neutron's own
+// in the destination, rules by content, their remote prefixes moved with the subnets' CIDR remaps.
 type SourceObjects struct {
+	Networks       []openstack.Network
 	Subnets        []openstack.Subnet
+	Routers        []openstack.Router
+	Ports          []openstack.Port
 	SecurityGroups []openstack.SecurityGroup // with their rules
 }
 
-// ReadBack reads a destination project and rebuilds the maps of the migration that built it from the
-// source markers on its objects. With src nil (the source cloud unreachable or unknown) the maps of the
-// default security group and of rules stay empty.
+// ReadBack reads a destination project and rebuilds the maps of the migration that built it, pairing
+// its objects with the source's by marker or content. With src nil (the source cloud unknown) only
+// objects carrying a marker are mapped.
 func ReadBack(ctx context.Context, src, dst *openstack.Cloud, projectID string) (*Existing, error) {
 	project, err := openstack.GetProject(ctx, dst.Identity, projectID)
 	if err != nil {
@@ -67,13 +69,10 @@ func ReadBack(ctx context.Context, src, dst *openstack.Cloud, projectID string) 
 		return err
 	})
 	if src != nil {
-		bySource := url.Values{"project_id": {sourceID}}
 		g.Go(func() (err error) {
-			s.Subnets, err = openstack.List[openstack.Subnet](gctx, src.Network, openstack.Subnets, bySource)
-			return err
-		})
-		g.Go(func() (err error) {
-			s.SecurityGroups, err = openstack.List[openstack.SecurityGroup](gctx, src.Network, openstack.SecurityGroups, bySource)
+			var o DestinationObjects
+			o, err = listProject(gctx, src, sourceID, false)
+			s = SourceObjects(o)
 			return err
 		})
 	}
@@ -96,12 +95,10 @@ func InferMappings(res *Result, d DestinationObjects, s SourceObjects) Mappings 
 	m.Networks = slices.Sorted(maps.Keys(res.Networks))
 	dstCIDR := map[string]string{}
 	for _, sn := range d.Subnets {
-		if id := SourceOf(sn.Tags); id != "" {
-			dstCIDR[id] = sn.CIDR
-		}
+		dstCIDR[sn.ID] = sn.CIDR
 	}
 	for _, sn := range s.Subnets {
-		if cidr, ok := dstCIDR[sn.ID]; ok && cidr != sn.CIDR {
+		if cidr, ok := dstCIDR[res.Subnets[sn.ID]]; ok && cidr != sn.CIDR {
 			m.Subnets = append(m.Subnets, SubnetRemap{SrcCIDR: sn.CIDR, DstCIDR: cidr})
 		}
 	}
@@ -147,41 +144,71 @@ func MigrationUser(project openstack.Project, users []openstack.User) *openstack
 	return nil
 }
 
-// RebuildResult is the pure part of ReadBack: the id maps from the markers of the destination objects,
-// plus the default security group (by name) and rules (by content, remote groups and remote prefixes
-// translated as Execute translated them) matched against the source.
+// RebuildResult is the pure part of ReadBack: the id maps, pairing the destination's objects with the
+// source's by marker or content key (identity.go), plus the default security group (by name) and rules
+// (by content, remote groups and remote prefixes translated as Execute translated them).
 func RebuildResult(projectID string, d DestinationObjects, s SourceObjects) *Result {
 	res := newResult(&Plan{})
 	res.ProjectID = projectID
-	for _, n := range d.Networks {
-		if id := SourceOf(n.Tags); id != "" {
-			res.Networks[id] = n.ID
-		}
+	byName := func(id, name, description string, tags []string) keyed {
+		return keyed{id: id, marker: SourceOf(tags), key: nameKey(name, description)}
 	}
-	dstSubnets := map[string]openstack.Subnet{}
-	for _, sn := range d.Subnets {
-		if id := SourceOf(sn.Tags); id != "" {
-			res.Subnets[id] = sn.ID
-			dstSubnets[id] = sn
+	pairAll(res.Networks, s.Networks, d.Networks,
+		func(n openstack.Network) keyed { return byName(n.ID, n.Name, n.Description, nil) },
+		func(n openstack.Network) keyed { return byName(n.ID, n.Name, n.Description, n.Tags) })
+	pairAll(res.Routers, s.Routers, d.Routers,
+		func(r openstack.Router) keyed { return byName(r.ID, r.Name, r.Description, nil) },
+		func(r openstack.Router) keyed { return byName(r.ID, r.Name, r.Description, r.Tags) })
+	// Subnets by network and CIDR, then the remapped ones by network and name.
+	subnets := newMatcher(res.Subnets)
+	subnetsBy := func(key func(network, cidr, name string) string) {
+		var src, dst []keyed
+		for _, sn := range s.Subnets {
+			if net := res.Networks[sn.NetworkID]; net != "" {
+				src = append(src, keyed{id: sn.ID, key: key(net, sn.CIDR, sn.Name)})
+			}
 		}
+		for _, sn := range d.Subnets {
+			dst = append(dst, keyed{id: sn.ID, marker: SourceOf(sn.Tags), key: key(sn.NetworkID, sn.CIDR, sn.Name)})
+		}
+		subnets.pair(src, dst)
 	}
-	for _, r := range d.Routers {
-		if id := SourceOf(r.Tags); id != "" {
-			res.Routers[id] = r.ID
+	subnetsBy(func(network, cidr, _ string) string { return subnetKey(network, cidr) })
+	subnetsBy(func(network, _, name string) string { return nameKey(network, name) })
+	// Copied ports by network and MAC; router interface ports are not ports the migration copies as such.
+	var srcPorts, dstPorts []keyed
+	for _, p := range s.Ports {
+		if net := res.Networks[p.NetworkID]; net != "" && portKind(p) != "infrastructure" {
+			srcPorts = append(srcPorts, keyed{id: p.ID, key: macKey(net, p.MACAddress)})
 		}
 	}
 	for _, p := range d.Ports {
-		// Router interface ports carry markers too (of the source interface port) but are not ports the
-		// migration copies as such.
-		if id := SourceOf(p.Tags); id != "" && !routerInterfaceOwners[p.DeviceOwner] {
-			res.Ports[id] = p.ID
+		if !routerInterfaceOwners[p.DeviceOwner] {
+			dstPorts = append(dstPorts, keyed{id: p.ID, marker: SourceOf(p.Tags), key: macKey(p.NetworkID, p.MACAddress)})
 		}
+	}
+	newMatcher(res.Ports).pair(srcPorts, dstPorts)
+	var srcGroups, dstGroups []openstack.SecurityGroup
+	for _, sg := range s.SecurityGroups {
+		if sg.Name != "default" {
+			srcGroups = append(srcGroups, sg)
+		}
+	}
+	for _, sg := range d.SecurityGroups {
+		if sg.Name != "default" || SourceOf(sg.Tags) != "" {
+			dstGroups = append(dstGroups, sg)
+		}
+	}
+	pairAll(res.SecurityGroups, srcGroups, dstGroups,
+		func(g openstack.SecurityGroup) keyed { return byName(g.ID, g.Name, g.Description, nil) },
+		func(g openstack.SecurityGroup) keyed { return byName(g.ID, g.Name, g.Description, g.Tags) })
+	dstSubnets := map[string]openstack.Subnet{}
+	for _, sn := range d.Subnets {
+		dstSubnets[sn.ID] = sn
 	}
 	var dstDefault *openstack.SecurityGroup
 	for i, sg := range d.SecurityGroups {
-		if id := SourceOf(sg.Tags); id != "" {
-			res.SecurityGroups[id] = sg.ID
-		} else if sg.Name == "default" {
+		if sg.Name == "default" && SourceOf(sg.Tags) == "" {
 			dstDefault = &d.SecurityGroups[i]
 		}
 	}
@@ -196,7 +223,7 @@ func RebuildResult(projectID string, d DestinationObjects, s SourceObjects) *Res
 
 	var remaps remapTable
 	for _, sn := range s.Subnets {
-		dst, ok := dstSubnets[sn.ID]
+		dst, ok := dstSubnets[res.Subnets[sn.ID]]
 		if !ok || dst.CIDR == sn.CIDR {
 			continue
 		}
@@ -238,4 +265,16 @@ func RebuildResult(projectID string, d DestinationObjects, s SourceObjects) *Res
 		}
 	}
 	return res
+}
+
+// pairAll pairs source and destination objects of one kind into ids (see matcher).
+func pairAll[S, D any](ids map[string]string, src []S, dst []D, srcKey func(S) keyed, dstKey func(D) keyed) {
+	var ks, kd []keyed
+	for _, o := range src {
+		ks = append(ks, srcKey(o))
+	}
+	for _, o := range dst {
+		kd = append(kd, dstKey(o))
+	}
+	newMatcher(ids).pair(ks, kd)
 }
