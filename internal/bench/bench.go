@@ -332,8 +332,7 @@ func (s *session) measure(ctx context.Context, mode, source, target string, plan
 		case ModeEngine:
 			a.Concurrency, a.PortBulk = s.c.engineConc, s.c.enginePorts
 		case ModeEngineSeq:
-			// PortBulkCalls too: Concurrency does not bound the engine's parallel port chunks.
-			a.Concurrency, a.OnePerObj, a.PortBulk = 1, true, 1
+			a.Concurrency, a.OnePerObj = 1, true
 		case KindPrototype:
 			a.Concurrency, a.PortBulk, a.GateSlots = cmp.Or(s.c.engineConc, 8), s.c.protoPorts, s.c.gateSlots
 		}

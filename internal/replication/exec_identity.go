@@ -42,12 +42,16 @@ func (e *execution) ensureProject(ctx context.Context) error {
 // ensureUser finds the user an earlier run made for this project (name prefix + default project) or
 // creates one with fresh credentials, and gives it the member role. A found user keeps the password of
 // opts.Previous when that names it; otherwise it gets a new one, since no password can be read back.
+// A project this run created has no such user yet: no lookup then.
 func (e *execution) ensureUser(ctx context.Context) error {
 	c := e.dst.Identity
 	prefix := usernamePrefix(e.plan.Project.Name)
-	users, err := openstack.FindUsers(ctx, c, url.Values{"domain_id": {e.opts.DomainID}, "name__startswith": {prefix}})
-	if err != nil {
-		return err
+	var users []openstack.User
+	if !e.fresh {
+		var err error
+		if users, err = openstack.FindUsers(ctx, c, url.Values{"domain_id": {e.opts.DomainID}, "name__startswith": {prefix}}); err != nil {
+			return err
+		}
 	}
 	var user *openstack.User
 	for _, u := range users {

@@ -10,7 +10,8 @@ import (
 )
 
 // createPorts creates the missing instance and VIP ports with their fixed IPs, MAC addresses, security
-// groups and address pairs, split into opts.PortBulkCalls bulk calls sent in parallel.
+// groups and address pairs, split into opts.PortBulkCalls bulk calls sent in parallel (no more than
+// opts.Concurrency).
 func (e *execution) createPorts(ctx context.Context) error {
 	b := newBatch(e, "port", e.res.Ports, func(p openstack.Port) string { return p.ID })
 	for _, p := range e.plan.Ports {
@@ -19,7 +20,7 @@ func (e *execution) createPorts(ctx context.Context) error {
 			func() openstack.Port { return e.portBody(p, networkID) })
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	for _, c := range chunks(len(b.missing), e.opts.PortBulkCalls) {
+	for _, c := range chunks(len(b.missing), min(e.opts.PortBulkCalls, e.opts.Concurrency)) {
 		g.Go(func() error {
 			sent := b.missing[c[0]:c[1]]
 			created, err := createAll(gctx, e, openstack.Ports, sent)

@@ -13,9 +13,9 @@ import (
 type Options struct {
 	// Concurrency bounds the steps running at once (default 8).
 	Concurrency int
-	// PortBulkCalls splits the ports into at most this many bulk creates sent in parallel (default 4):
-	// Neutron spends seconds per hundred ports server-side, and with several API workers parallel bulks
-	// finish sooner than one.
+	// PortBulkCalls splits the ports into at most this many bulk creates sent in parallel (default 2,
+	// bounded by Concurrency): Neutron spends seconds per hundred ports server-side, and with several API
+	// workers parallel bulks finish sooner than one.
 	PortBulkCalls int
 	// DomainID is the Keystone domain of the new project and user (default: the credentials' domain).
 	DomainID string
@@ -36,7 +36,7 @@ func (o Options) withDefaults(dst *openstack.Cloud) Options {
 		o.Concurrency = 8
 	}
 	if o.PortBulkCalls <= 0 {
-		o.PortBulkCalls = 4
+		o.PortBulkCalls = 2
 	}
 	if o.DomainID == "" {
 		o.DomainID = dst.DomainID
