@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net/http"
 	"os"
 	"time"
 
@@ -32,6 +31,16 @@ type Config struct {
 	ProjectDomainName string
 	Insecure          bool
 	CACertFile        string
+
+	// NetworkWriteSlots and NetworkWriteSpacing tune how writes to Neutron are spread over its API
+	// workers: each write goes on a fresh connection, at most NetworkWriteSlots at a time per Neutron
+	// endpoint, each started at least NetworkWriteSpacing after the previous one. neutron-server's worker
+	// processes accept connections greedily and keep them, so writes over pooled connections pile onto
+	// one worker while the others idle; a fresh connection opened once the previous write keeps its
+	// worker busy lands on an idle one. Zero means the default (2 slots, 100ms); a negative spacing means
+	// none.
+	NetworkWriteSlots   int
+	NetworkWriteSpacing time.Duration
 }
 
 // Cloud is an authenticated connection to one region: a client per service, all sharing one token.
@@ -50,33 +59,31 @@ type Cloud struct {
 	Roles     []string
 }
 
-// Connect authenticates once and builds the service clients of cfg's region. Every request goes through a
-// transport that retries transient failures and counts requests in counter (a new one when nil).
+// Connect builds the service clients of cfg's region. Every request goes through a transport that retries
+// transient failures and counts each attempt in counter, and that spreads Neutron writes over the API
+// workers (see Config.NetworkWriteSlots).
+//
+// Connects in one process that authenticate the same way (same Keystone, user, secret, scope, TLS settings
+// and network write settings) and pass the same counter share one authentication: one token request
+// serves every region of that Keystone, and a concurrent Connect waits for the first one's instead of
+// authenticating again. A nil counter is a value of its own: Connects with nil share the shared
+// authentication's counter, which Cloud.Counter returns. A failed authentication is not kept.
 func Connect(ctx context.Context, cfg Config, counter *RequestCounter) (*Cloud, error) {
 	ao, region, tlsConfig, err := authOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if counter == nil {
-		counter = NewRequestCounter()
-	}
-	provider, err := gopenstack.NewClient(ao.IdentityEndpoint)
-	if err != nil {
-		return nil, fmt.Errorf("auth_url %q: %w", ao.IdentityEndpoint, err)
-	}
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	base.MaxIdleConnsPerHost = 32
-	base.TLSClientConfig = tlsConfig
-	provider.HTTPClient = http.Client{
-		Transport: &retryingTransport{next: base, counter: counter, attempts: 5, base: 200 * time.Millisecond},
-		Timeout:   10 * time.Minute,
-	}
 	ao.AllowReauth = true
-	if err := gopenstack.Authenticate(ctx, provider, ao); err != nil {
-		return nil, fmt.Errorf("authenticating at %s as %q: %w", ao.IdentityEndpoint, ao.Username, err)
+	slots, spacing := networkWriteGate(cfg)
+	s, err := sharedSession(ctx, newAuthKey(ao, counter, slots, spacing), tlsConfig, func(ctx context.Context, s *authSession) error {
+		return s.authenticate(ctx, ao, tlsConfig)
+	})
+	if err != nil {
+		return nil, err
 	}
+	provider := s.provider
 	eo := gophercloud.EndpointOpts{Region: region}
-	c := &Cloud{Region: region, Counter: counter}
+	c := &Cloud{Region: region, Counter: s.counter}
 	if c.Identity, err = gopenstack.NewIdentityV3(provider, eo); err != nil {
 		return nil, fmt.Errorf("identity endpoint: %w", err)
 	}
@@ -89,10 +96,11 @@ func Connect(ctx context.Context, cfg Config, counter *RequestCounter) (*Cloud, 
 	if c.BlockStorage, err = gopenstack.NewBlockStorageV3(provider, eo); err != nil {
 		return nil, fmt.Errorf("block-storage endpoint in region %q: %w", region, err)
 	}
-	counter.registerService("identity", c.Identity.Endpoint)
-	counter.registerService("network", c.Network.Endpoint)
-	counter.registerService("compute", c.Compute.Endpoint)
-	counter.registerService("volume", c.BlockStorage.Endpoint)
+	c.Counter.registerService("identity", c.Identity.Endpoint)
+	c.Counter.registerService("network", c.Network.Endpoint)
+	c.Counter.registerService("compute", c.Compute.Endpoint)
+	c.Counter.registerService("volume", c.BlockStorage.Endpoint)
+	s.gate.addEndpoint(c.Network.Endpoint)
 	if err := c.readToken(provider); err != nil {
 		return nil, err
 	}

@@ -28,10 +28,16 @@ func NewRequestCounter() *RequestCounter {
 	return &RequestCounter{counts: map[string]int{}}
 }
 
-// registerService tells the counter that URLs starting with baseURL belong to service name.
+// registerService tells the counter that URLs starting with baseURL belong to service name. Registering
+// the same pair again (every Connect to a region does) changes nothing.
 func (c *RequestCounter) registerService(name, baseURL string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for _, s := range c.services {
+		if s.prefix == baseURL && s.name == name {
+			return
+		}
+	}
 	c.services = append(c.services, serviceBase{prefix: baseURL, name: name})
 	// Longest prefix first, so that a service mounted under another's path is matched precisely.
 	sort.Slice(c.services, func(i, j int) bool { return len(c.services[i].prefix) > len(c.services[j].prefix) })

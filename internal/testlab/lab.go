@@ -41,7 +41,7 @@ func Require(t testing.TB) {
 	t.Setenv("OS_CLIENT_CONFIG_FILE", CloudsFile())
 }
 
-// Connect authenticates to one lab cloud entry with a fresh request counter.
+// Connect authenticates to one lab cloud entry with its own request counter when its Keystone authentication is not shared with another Connect (see openstack.Connect).
 func Connect(t testing.TB, cloud string) *openstack.Cloud {
 	t.Helper()
 	c, err := openstack.Connect(context.Background(), openstack.Config{Cloud: cloud}, nil)
