@@ -50,7 +50,7 @@ provider "waldur" {
   openstack = {
     offerings = {
       "old"   = { cloud = "lab-RegionOne" }
-      "new"   = { cloud = "lab-RegionTwo" }
+      "new"   = { cloud = "lab-RegionTwo", max_parallel_writes = 3 }
       "other" = { cloud = "lab2-RegionOne" }
     }
   }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -74,6 +75,7 @@ type offeringModel struct {
 	CACertFile        types.String `tfsdk:"cacert_file"`
 	ExternalNetwork   types.String `tfsdk:"external_network"`
 	DomainID          types.String `tfsdk:"domain_id"`
+	MaxParallelWrites types.Int64  `tfsdk:"max_parallel_writes"`
 }
 
 func (p *WaldurProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -197,6 +199,14 @@ func (p *WaldurProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 									"and that `waldur_openstack_tenant` searches. Defaults to the domain of the configured credentials.",
 								Optional:   true,
 								Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+							},
+							"max_parallel_writes": schema.Int64Attribute{
+								MarkdownDescription: "Most Neutron writes (creates, updates, deletes) sent to this offering at once. Each goes " +
+									"on a fresh connection, 100 ms after the previous one, so that it reaches an idle neutron-server API " +
+									"worker; set it to the number of API workers behind the endpoint (api_workers times servers). " +
+									"Defaults to `2`.",
+								Optional:   true,
+								Validators: []validator.Int64{int64validator.Between(1, 64)},
 							},
 						}},
 					},
@@ -332,6 +342,7 @@ func offeringSettingsOf(osm openStackModel) (map[string]offeringSettings, diag.D
 				ProjectDomainName: o.ProjectDomainName.ValueString(),
 				Insecure:          o.Insecure.ValueBool(),
 				CACertFile:        o.CACertFile.ValueString(),
+				NetworkWriteSlots: int(o.MaxParallelWrites.ValueInt64()),
 			},
 			ExternalNetwork: o.ExternalNetwork.ValueString(),
 			DomainID:        o.DomainID.ValueString(),
