@@ -56,8 +56,6 @@ type config struct {
 	buildTools  bool
 	engineConc  int
 	enginePorts int
-	gateSlots   int
-	protoPorts  int
 	tpoVersion  string
 	timeout     time.Duration
 }
@@ -89,8 +87,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		"objects created without an explicit project_id cannot exhaust a quota other lab users share")
 	fs.IntVar(&c.engineConc, "engine-concurrency", 0, "Options.Concurrency of the default engine mode (0: the engine's default)")
 	fs.IntVar(&c.enginePorts, "engine-port-bulk", 0, "Options.PortBulkCalls of the default engine mode (0: the engine's default)")
-	fs.IntVar(&c.protoPorts, "prototype-port-bulk", 4, "prototype: port bulk calls sent in parallel")
-	fs.IntVar(&c.gateSlots, "prototype-gate", 0, "prototype: send Neutron writes on fresh connections, this many at a time, staggered (0: pooled connections, no gate)")
 	fs.BoolVar(&c.buildTools, "build-tools", true, "go install Terraform 1.8.5 and terraform-provider-openstack when missing")
 	fs.StringVar(&c.tpoVersion, "tpo-version", "latest", "version of terraform-provider-openstack/v3 to build when missing")
 	fs.DurationVar(&c.timeout, "timeout", 90*time.Minute, "overall time limit")
@@ -285,7 +281,7 @@ func (s *session) compare(ctx context.Context) error {
 	s.res.Repeats = s.c.repeats
 	modes := map[string]*ModeResult{}
 	for _, m := range s.c.run {
-		if !slices.Contains([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO, KindPrototype}, m) {
+		if !slices.Contains([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, m) {
 			return fmt.Errorf("unknown mode %q in -run", m)
 		}
 		modes[m] = &ModeResult{}
@@ -326,15 +322,13 @@ func (s *session) measure(ctx context.Context, mode, source, target string, plan
 	cpu := s.labCPU()
 	var r RunResult
 	switch mode {
-	case ModeEngine, ModeEngineSeq, ModeFloor, KindPrototype:
+	case ModeEngine, ModeEngineSeq, ModeFloor:
 		a := childArgs{Kind: mode, SrcCloud: s.c.srcCloud, DstCloud: s.c.dstCloud, Source: source, Target: target}
 		switch mode {
 		case ModeEngine:
 			a.Concurrency, a.PortBulk = s.c.engineConc, s.c.enginePorts
 		case ModeEngineSeq:
 			a.Concurrency, a.OnePerObj = 1, true
-		case KindPrototype:
-			a.Concurrency, a.PortBulk, a.GateSlots = cmp.Or(s.c.engineConc, 8), s.c.protoPorts, s.c.gateSlots
 		}
 		child, peak, err := spawnChild(ctx, s.proxy.CloudsFile, a)
 		r = RunResult{WallSeconds: child.WallSeconds, ProjectID: child.ProjectID, Created: child.Created, SelfCalls: child.SelfCalls,

@@ -38,8 +38,6 @@ type childArgs struct {
 	Concurrency int    `json:"concurrency,omitempty"`
 	PortBulk    int    `json:"port_bulk_calls,omitempty"`
 	OnePerObj   bool   `json:"one_call_per_object,omitempty"`
-	GateSlots   int    `json:"gate_slots,omitempty"` // prototype: see workerGate
-
 }
 
 // childResult is what a child run reports on its standard output.
@@ -69,8 +67,6 @@ func runChild(raw string) int {
 		res, err = childEngine(ctx, a)
 	case KindFloor:
 		res, err = childFloor(ctx, a)
-	case KindPrototype:
-		res, err = childPrototype(ctx, a)
 	default:
 		err = fmt.Errorf("unknown child kind %q", a.Kind)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	gopenstack "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
@@ -96,8 +95,7 @@ func floorConnect(ctx context.Context, srcCloud, dstCloud string, transport http
 	return c, nil
 }
 
-// floorPlan reads the source and the destination facts, one call each (one after another for the floor,
-// all at once for the prototype), and plans.
+// floorPlan reads the source and the destination facts, one call each, one after another, and plans.
 func floorPlan(ctx context.Context, c *floorClients, a childArgs) (*replication.Plan, error) {
 	byProject := url.Values{"project_id": {a.Source}}
 	snap := &replication.Snapshot{}
@@ -143,19 +141,9 @@ func floorPlan(ctx context.Context, c *floorClients, a childArgs) (*replication.
 		},
 		func() (err error) { facts.VolumeTypes, err = openstack.VolumeTypes(ctx, c.dstVol); return },
 	}
-	if a.Kind == KindPrototype {
-		g, _ := errgroup.WithContext(ctx)
-		for _, read := range reads {
-			g.Go(read)
-		}
-		if err := g.Wait(); err != nil {
+	for _, read := range reads {
+		if err := read(); err != nil {
 			return nil, err
-		}
-	} else {
-		for _, read := range reads {
-			if err := read(); err != nil {
-				return nil, err
-			}
 		}
 	}
 	for i, sg := range snap.SecurityGroups {

@@ -14,7 +14,7 @@ import (
 )
 
 // reportOrder is the order of the modes in the tables.
-var reportOrder = []string{ModeEngine, ModeEngineSeq, ModeTPO, ModeFloor, KindPrototype, ModeProvider}
+var reportOrder = []string{ModeEngine, ModeEngineSeq, ModeTPO, ModeFloor, ModeProvider}
 
 // Targets are issue 5's.
 var Targets = map[string]float64{
@@ -291,7 +291,7 @@ func (r *Results) Compute() {
 	r.WritesVsMin = ratio(e, fl, writes)
 	r.Paired = map[string]float64{}
 	for name, pair := range map[string][2]*ModeResult{"engine_vs_floor": {e, fl}, "engine_vs_tpo": {e, tpo}, "engine_sequential_vs_floor": {seq, fl},
-		"tpo_vs_floor": {tpo, fl}, "prototype_vs_floor": {r.Modes[KindPrototype], fl}} {
+		"tpo_vs_floor": {tpo, fl}} {
 		if v, ok := pairedRatio(pair[0], pair[1]); ok {
 			r.Paired[name] = v
 		}
@@ -402,9 +402,6 @@ func (r *Results) Table() string {
 	fmt.Fprintf(&b, "| writes_vs_min | %s | | |\n", fmtRatio(r.WritesVsMin))
 	fmt.Fprintf(&b, "| engine_sequential_vs_floor (wall) | %s%s | | |\n", fmtRatio(r.EngineSeqVsFloor), r.paired("engine_sequential_vs_floor"))
 	fmt.Fprintf(&b, "| tpo_vs_floor (wall) | %s%s | | |\n", fmtRatio(r.TPOVsFloor), r.paired("tpo_vs_floor"))
-	if v, ok := r.Paired["prototype_vs_floor"]; ok {
-		fmt.Fprintf(&b, "| prototype_vs_floor (wall, paired) | %.2f | | |\n", v)
-	}
 	peak := "n/a"
 	if r.PeakRSSMB != nil {
 		peak = fmt.Sprintf("%.0f", *r.PeakRSSMB)
