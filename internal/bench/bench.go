@@ -56,6 +56,8 @@ type config struct {
 	buildTools  bool
 	engineConc  int
 	enginePorts int
+	writeSlots  int
+	writeSpace  int
 	tpoVersion  string
 	timeout     time.Duration
 }
@@ -87,6 +89,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		"objects created without an explicit project_id cannot exhaust a quota other lab users share")
 	fs.IntVar(&c.engineConc, "engine-concurrency", 0, "Options.Concurrency of the default engine mode (0: the engine's default)")
 	fs.IntVar(&c.enginePorts, "engine-port-bulk", 0, "Options.PortBulkCalls of the default engine mode (0: the engine's default)")
+	fs.IntVar(&c.writeSlots, "engine-write-slots", 0, "Neutron writes in flight at once for the default engine mode (openstack.Config.NetworkWriteSlots; 0: its default)")
+	fs.IntVar(&c.writeSpace, "engine-write-spacing-ms", 0, "ms between the starts of overlapping Neutron writes for the default engine mode (0: the default; -1: none)")
 	fs.BoolVar(&c.buildTools, "build-tools", true, "go install Terraform 1.8.5 and terraform-provider-openstack when missing")
 	fs.StringVar(&c.tpoVersion, "tpo-version", "latest", "version of terraform-provider-openstack/v3 to build when missing")
 	fs.DurationVar(&c.timeout, "timeout", 90*time.Minute, "overall time limit")
@@ -277,7 +281,8 @@ func (s *session) compare(ctx context.Context) error {
 		return err
 	}
 	s.res.Tenant = Objects(plan)
-	s.res.EngineOptions = map[string]int{"concurrency": s.c.engineConc, "port_bulk_calls": s.c.enginePorts}
+	s.res.EngineOptions = map[string]int{"concurrency": s.c.engineConc, "port_bulk_calls": s.c.enginePorts,
+		"write_slots": s.c.writeSlots, "write_spacing_ms": s.c.writeSpace}
 	s.res.Repeats = s.c.repeats
 	modes := map[string]*ModeResult{}
 	for _, m := range s.c.run {
@@ -326,7 +331,7 @@ func (s *session) measure(ctx context.Context, mode, source, target string, plan
 		a := childArgs{Kind: mode, SrcCloud: s.c.srcCloud, DstCloud: s.c.dstCloud, Source: source, Target: target}
 		switch mode {
 		case ModeEngine:
-			a.Concurrency, a.PortBulk = s.c.engineConc, s.c.enginePorts
+			a.Concurrency, a.PortBulk, a.WriteSlots, a.WriteSpacingMS = s.c.engineConc, s.c.enginePorts, s.c.writeSlots, s.c.writeSpace
 		case ModeEngineSeq:
 			a.Concurrency, a.OnePerObj = 1, true
 		}

@@ -38,6 +38,9 @@ type childArgs struct {
 	Concurrency int    `json:"concurrency,omitempty"`
 	PortBulk    int    `json:"port_bulk_calls,omitempty"`
 	OnePerObj   bool   `json:"one_call_per_object,omitempty"`
+	// WriteSlots and WriteSpacingMS set openstack.Config's Neutron write gate (0: its defaults).
+	WriteSlots     int `json:"write_slots,omitempty"`
+	WriteSpacingMS int `json:"write_spacing_ms,omitempty"`
 }
 
 // childResult is what a child run reports on its standard output.
@@ -89,11 +92,11 @@ func childEngine(ctx context.Context, a childArgs) (childResult, error) {
 	var src, dst *openstack.Cloud
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		src, err = openstack.Connect(gctx, openstack.Config{Cloud: a.SrcCloud}, counter)
+		src, err = openstack.Connect(gctx, a.config(a.SrcCloud), counter)
 		return err
 	})
 	g.Go(func() (err error) {
-		dst, err = openstack.Connect(gctx, openstack.Config{Cloud: a.DstCloud}, counter)
+		dst, err = openstack.Connect(gctx, a.config(a.DstCloud), counter)
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -161,4 +164,9 @@ func cleanEnv() []string {
 		out = append(out, kv)
 	}
 	return out
+}
+
+// config is the connection settings of a clouds.yaml entry for an engine child.
+func (a childArgs) config(cloud string) openstack.Config {
+	return openstack.Config{Cloud: cloud, NetworkWriteSlots: a.WriteSlots, NetworkWriteSpacing: time.Duration(a.WriteSpacingMS) * time.Millisecond}
 }

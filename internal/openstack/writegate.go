@@ -36,8 +36,9 @@ func networkWriteGate(cfg Config) (slots int, spacing time.Duration) {
 // parallel writes land on the worker that happened to accept the pool's connections while the others
 // idle. So every write (any method but GET and HEAD) to a registered Neutron endpoint goes on a fresh
 // connection, at most slots of them in flight per endpoint, each started at least spacing after the
-// previous one started: by then the worker that took the previous one is busy, and the next connection
-// is accepted by an idle one. Every other request goes through the pooled transport.
+// previous one started while that one is still in flight: by then the worker that took it is busy, and
+// the next connection is accepted by an idle one. A write with none other in flight starts at once.
+// Every other request goes through the pooled transport.
 //
 // The gate sits below the retrying transport, so a retried write passes the gate again; it counts
 // nothing itself.
@@ -144,7 +145,7 @@ func (l *writeLane) acquire(ctx context.Context) error {
 		return ctx.Err()
 	}
 	defer func() { <-l.turn }()
-	if wait := time.Until(l.last.Add(l.spacing)); wait > 0 {
+	if wait := time.Until(l.last.Add(l.spacing)); wait > 0 && len(l.inFlight) > 1 {
 		timer := time.NewTimer(wait)
 		defer timer.Stop()
 		select {

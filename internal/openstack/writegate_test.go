@@ -215,16 +215,52 @@ func TestWriteGateCancelWhileWaiting(t *testing.T) {
 		}
 	})
 	t.Run("for its start", func(t *testing.T) {
-		srv := newGateServer(t, 0, nil)
+		srv := newGateServer(t, 0, func(s *gateServer) { s.block = make(chan struct{}) })
 		g, _, _ := testGate(t, srv, 2, time.Hour)
-		if _, err := send(t, context.Background(), g, http.MethodPost, srv.URL+"/network/v2.0/ports"); err != nil {
-			t.Fatal(err)
+		held := make(chan error, 1)
+		go func() {
+			_, err := send(t, context.Background(), g, http.MethodPost, srv.URL+"/network/v2.0/ports")
+			held <- err
+		}()
+		for srv.calls.Load() == 0 {
+			time.Sleep(time.Millisecond)
 		}
 		waitCancelled(t, g, srv.URL+"/network/v2.0/ports")
+		close(srv.block)
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
 		if n := srv.calls.Load(); n != 1 {
 			t.Fatalf("the server saw %d requests, want 1", n)
 		}
 	})
+}
+
+// A write with no other in flight has no worker to steer away from: it is not spaced.
+func TestWriteGateDoesNotSpaceSequentialWrites(t *testing.T) {
+	srv := newGateServer(t, 0, nil)
+	g, _, fresh := testGate(t, srv, 2, time.Hour)
+	done := make(chan error, 1)
+	go func() {
+		for range 3 {
+			if _, err := send(t, context.Background(), g, http.MethodPost, srv.URL+"/network/v2.0/ports"); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("sequential writes were held back by the spacing")
+	}
+	if fresh.count() != 3 {
+		t.Fatalf("fresh transport sent %d, want 3", fresh.count())
+	}
 }
 
 // waitCancelled sends a write that must wait at the gate, cancels it, and checks it returns promptly.
