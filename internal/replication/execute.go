@@ -77,7 +77,7 @@ type execution struct {
 //	project → user and role; project → quotas (compute, network, volume)
 //	network quotas → networks → subnets → interfaces of each router → that router's static routes
 //	network quotas → routers ────────────────┘
-//	network quotas → security groups → rules of each group
+//	network quotas → security groups → rules (of two groups at a time)
 //	subnets + security groups → ports
 //
 // It adopts what an earlier run built (found by source markers) and creates only what is missing. On
@@ -96,13 +96,7 @@ func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 	networks := g.add("networks", e.createNetworks, netQuotas, scan)
 	subnets := g.add("subnets", e.createSubnets, networks)
 	groups := g.add("security groups", e.createSecurityGroups, netQuotas, scan)
-	rulesByGroup := map[string][]RulePlan{}
-	for _, r := range plan.Rules {
-		rulesByGroup[r.GroupSourceID] = append(rulesByGroup[r.GroupSourceID], r)
-	}
-	for _, sg := range plan.SecurityGroups {
-		g.add("rules of security group "+sg.Name, func(ctx context.Context) error { return e.syncRules(ctx, sg, rulesByGroup[sg.SourceID]) }, groups)
-	}
+	g.add("security group rules", e.syncAllRules, groups)
 	for _, r := range plan.Routers {
 		dest := &openstack.Router{}
 		router := g.add("router "+r.Name, func(ctx context.Context) error { return e.ensureRouter(ctx, r, dest) }, netQuotas, scan)

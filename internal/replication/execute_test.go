@@ -158,3 +158,27 @@ func TestExecuteTagsOnlyMarkedObjectsWhenNeutronCannotTagOnCreate(t *testing.T) 
 		t.Fatalf("tag calls on %v with %d extension checks, want one network and one group after one check", tags, checks)
 	}
 }
+
+func TestExecuteSyncsTheRulesOfEveryGroup(t *testing.T) {
+	dst, calls := fakeCloud(t, func(string, string) bool { return false })
+	plan := smallPlan()
+	plan.SecurityGroups = append(plan.SecurityGroups, SecurityGroupPlan{SourceID: "g2", Name: "db"}, SecurityGroupPlan{SourceID: "g3", Name: "app"})
+	for _, g := range []string{"g0", "g1", "g2", "g3"} {
+		plan.Rules = append(plan.Rules,
+			RulePlan{SourceID: g + "-ssh", GroupSourceID: g, Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(22), PortRangeMax: ptr(22)},
+			RulePlan{SourceID: g + "-web", GroupSourceID: g, Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", RemoteGroupSourceID: "g1"})
+	}
+	res, err := Execute(context.Background(), dst, plan, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bulks := 0
+	for _, c := range *calls {
+		if c == "POST /v2.0/security-group-rules" {
+			bulks++
+		}
+	}
+	if bulks != 4 || res.Created["security_group_rule"] != 8 || len(res.SecurityGroupRules) != 8 {
+		t.Fatalf("%d rule bulks, %d rules created, %d mapped; want one bulk per group and 8 rules", bulks, res.Created["security_group_rule"], len(res.SecurityGroupRules))
+	}
+}
