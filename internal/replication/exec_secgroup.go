@@ -44,14 +44,14 @@ func (e *execution) createSecurityGroups(ctx context.Context) error {
 // A few at a time keep them flowing without crowding those out; too few leave them for the end.
 const rulesInFlight = 4
 
-// syncAllRules syncs the rules of every group, rulesInFlight groups at a time. A group whose rules fail
-// does not stop the others; the errors are joined.
+// syncAllRules syncs the rules of every group, rulesInFlight groups at a time (no more than
+// opts.Concurrency). A group whose rules fail does not stop the others; the errors are joined.
 func (e *execution) syncAllRules(ctx context.Context) error {
 	rulesByGroup := map[string][]RulePlan{}
 	for _, r := range e.plan.Rules {
 		rulesByGroup[r.GroupSourceID] = append(rulesByGroup[r.GroupSourceID], r)
 	}
-	sem := make(chan struct{}, rulesInFlight)
+	sem := make(chan struct{}, min(rulesInFlight, e.opts.Concurrency))
 	var mu sync.Mutex
 	var errs []error
 	var wg sync.WaitGroup

@@ -3,12 +3,14 @@ package replication
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 
@@ -180,5 +182,46 @@ func TestExecuteSyncsTheRulesOfEveryGroup(t *testing.T) {
 	}
 	if bulks != 4 || res.Created["security_group_rule"] != 8 || len(res.SecurityGroupRules) != 8 {
 		t.Fatalf("%d rule bulks, %d rules created, %d mapped; want one bulk per group and 8 rules", bulks, res.Created["security_group_rule"], len(res.SecurityGroupRules))
+	}
+}
+
+// inFlight wraps a transport and records the most requests to path it had in flight at once.
+type inFlight struct {
+	next      http.RoundTripper
+	path      string
+	mu        sync.Mutex
+	now, most int
+}
+
+func (f *inFlight) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path != f.path {
+		return f.next.RoundTrip(r)
+	}
+	f.mu.Lock()
+	f.now++
+	f.most = max(f.most, f.now)
+	f.mu.Unlock()
+	time.Sleep(20 * time.Millisecond)
+	defer func() { f.mu.Lock(); f.now--; f.mu.Unlock() }()
+	return f.next.RoundTrip(r)
+}
+
+func TestExecuteRulesRespectConcurrency(t *testing.T) {
+	for _, tc := range []struct{ concurrency, want int }{{1, 1}, {8, rulesInFlight}} {
+		dst, _ := fakeCloud(t, func(string, string) bool { return false })
+		f := &inFlight{next: dst.Network.HTTPClient.Transport, path: "/v2.0/security-group-rules"}
+		dst.Network.HTTPClient.Transport = f
+		plan := smallPlan()
+		for i := range 12 {
+			g := fmt.Sprintf("g-extra-%d", i)
+			plan.SecurityGroups = append(plan.SecurityGroups, SecurityGroupPlan{SourceID: g, Name: g})
+			plan.Rules = append(plan.Rules, RulePlan{SourceID: g + "-r", GroupSourceID: g, Direction: "ingress", EtherType: "IPv4"})
+		}
+		if _, err := Execute(context.Background(), dst, plan, Options{Concurrency: tc.concurrency}); err != nil {
+			t.Fatal(err)
+		}
+		if f.most != tc.want {
+			t.Errorf("Concurrency %d: %d rule bulks in flight at most, want %d", tc.concurrency, f.most, tc.want)
+		}
 	}
 }
