@@ -202,7 +202,7 @@ func (p *WaldurProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 							},
 							"max_parallel_writes": schema.Int64Attribute{
 								MarkdownDescription: "Most Neutron writes (creates, updates, deletes) sent to this offering at once. Each goes " +
-									"on a fresh connection, 100 ms after the previous one, so that it reaches an idle neutron-server API " +
+									"on a fresh connection, started at least 100 ms after another still in flight, so that it reaches an idle neutron-server API " +
 									"worker; set it to the number of API workers behind the endpoint (api_workers times servers). " +
 									"Defaults to `2`.",
 								Optional:   true,
