@@ -135,17 +135,23 @@ func (k *fakeKeystone) config(region, project string) Config {
 	return Config{AuthURL: k.URL + "/v3", Username: "alice", Password: "pw", ProjectName: project, Region: region}
 }
 
+// connectBothRegions connects RegionOne and RegionTwo with the same credentials.
+func (k *fakeKeystone) connectBothRegions(t *testing.T) (one, two *Cloud) {
+	t.Helper()
+	var err error
+	if one, err = Connect(context.Background(), k.config("RegionOne", "demo"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if two, err = Connect(context.Background(), k.config("RegionTwo", "demo"), nil); err != nil {
+		t.Fatal(err)
+	}
+	return one, two
+}
+
 func TestConnectSharesOneTokenPerIdentity(t *testing.T) {
 	ctx := context.Background()
 	k := newFakeKeystone(t)
-	one, err := Connect(ctx, k.config("RegionOne", "demo"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	two, err := Connect(ctx, k.config("RegionTwo", "demo"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	one, two := k.connectBothRegions(t)
 	if n := k.tokens.Load(); n != 1 {
 		t.Fatalf("two regions of one identity asked for %d tokens, want 1", n)
 	}
@@ -338,14 +344,7 @@ func TestConnectWaiterOutlivesCancelledFirst(t *testing.T) {
 func TestConnectSharedReauthentication(t *testing.T) {
 	ctx := context.Background()
 	k := newFakeKeystone(t)
-	one, err := Connect(ctx, k.config("RegionOne", "demo"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	two, err := Connect(ctx, k.config("RegionTwo", "demo"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	one, two := k.connectBothRegions(t)
 	k.revokeAll()
 	for _, c := range []*Cloud{one, two, one} {
 		if _, err := List[map[string]any](ctx, c.Network, Networks, nil); err != nil {

@@ -194,46 +194,34 @@ func TestWriteGateLetsReadsAndOtherServicesThrough(t *testing.T) {
 }
 
 func TestWriteGateCancelWhileWaiting(t *testing.T) {
-	t.Run("for a slot", func(t *testing.T) {
-		srv := newGateServer(t, 0, func(s *gateServer) { s.block = make(chan struct{}) })
-		g, _, _ := testGate(t, srv, 1, -1)
-		held := make(chan error, 1)
-		go func() {
-			_, err := send(t, context.Background(), g, http.MethodPost, srv.URL+"/network/v2.0/ports")
-			held <- err
-		}()
-		for srv.calls.Load() == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		waitCancelled(t, g, srv.URL+"/network/v2.0/ports")
-		close(srv.block)
-		if err := <-held; err != nil {
-			t.Fatal(err)
-		}
-		if n := srv.calls.Load(); n != 1 {
-			t.Fatalf("the server saw %d requests, want 1: the cancelled one must not be sent", n)
-		}
-	})
-	t.Run("for its start", func(t *testing.T) {
-		srv := newGateServer(t, 0, func(s *gateServer) { s.block = make(chan struct{}) })
-		g, _, _ := testGate(t, srv, 2, time.Hour)
-		held := make(chan error, 1)
-		go func() {
-			_, err := send(t, context.Background(), g, http.MethodPost, srv.URL+"/network/v2.0/ports")
-			held <- err
-		}()
-		for srv.calls.Load() == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		waitCancelled(t, g, srv.URL+"/network/v2.0/ports")
-		close(srv.block)
-		if err := <-held; err != nil {
-			t.Fatal(err)
-		}
-		if n := srv.calls.Load(); n != 1 {
-			t.Fatalf("the server saw %d requests, want 1", n)
-		}
-	})
+	// One write is held in flight by the server; a second must wait, for a slot (one slot) or for its
+	// start (two slots, an hour's spacing), and is cancelled while it waits.
+	for _, tc := range []struct {
+		name    string
+		slots   int
+		spacing time.Duration
+	}{{"for a slot", 1, -1}, {"for its start", 2, time.Hour}} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newGateServer(t, 0, func(s *gateServer) { s.block = make(chan struct{}) })
+			g, _, _ := testGate(t, srv, tc.slots, tc.spacing)
+			held := make(chan error, 1)
+			go func() {
+				_, err := send(t, context.Background(), g, http.MethodPost, srv.URL+"/network/v2.0/ports")
+				held <- err
+			}()
+			for srv.calls.Load() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			waitCancelled(t, g, srv.URL+"/network/v2.0/ports")
+			close(srv.block)
+			if err := <-held; err != nil {
+				t.Fatal(err)
+			}
+			if n := srv.calls.Load(); n != 1 {
+				t.Fatalf("the server saw %d requests, want 1: the cancelled one must not be sent", n)
+			}
+		})
+	}
 }
 
 // A write with no other in flight has no worker to steer away from: it is not spaced.
