@@ -425,29 +425,8 @@ func (r *Results) Table() string {
 
 // kindsTable lists the calls by kind of each mode side by side.
 func (r *Results) kindsTable() string {
-	var names []string
-	kinds := map[string]bool{}
-	for _, name := range reportOrder {
-		if m := r.Modes[name]; m != nil && m.CallsByKind != nil {
-			names = append(names, name)
-			for k := range m.CallsByKind {
-				kinds[k] = true
-			}
-		}
-	}
-	if len(names) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\nAPI calls by kind (median run):\n\n| kind | %s |\n|---|%s\n", strings.Join(names, " | "), strings.Repeat("---:|", len(names)))
-	for _, k := range slices.Sorted(maps.Keys(kinds)) {
-		row := make([]string, len(names))
-		for i, n := range names {
-			row[i] = fmt.Sprint(r.Modes[n].CallsByKind[k])
-		}
-		fmt.Fprintf(&b, "| %s | %s |\n", k, strings.Join(row, " | "))
-	}
-	return b.String()
+	return byKindTable(r, "API calls by kind (median run):", func(m *ModeResult) map[string]int { return m.CallsByKind },
+		func(n int) string { return fmt.Sprint(n) })
 }
 
 func formatCounts(m map[string]int) string {
@@ -460,12 +439,19 @@ func formatCounts(m map[string]int) string {
 
 // serverTable lists the destination Neutron's seconds by kind of call of each mode side by side.
 func (r *Results) serverTable() string {
+	return byKindTable(r, "Destination Neutron's request time by kind, seconds (calls), from its log:",
+		func(m *ModeResult) map[string]ServerTime { return m.ServerByKind },
+		func(st ServerTime) string { return fmt.Sprintf("%.1f (%d)", st.Seconds, st.Calls) })
+}
+
+// byKindTable lays out one value per kind of call and mode (the modes that have any), modes side by side.
+func byKindTable[V any](r *Results, title string, values func(*ModeResult) map[string]V, cell func(V) string) string {
 	var names []string
 	kinds := map[string]bool{}
 	for _, name := range reportOrder {
-		if m := r.Modes[name]; m != nil && len(m.ServerByKind) > 0 {
+		if m := r.Modes[name]; m != nil && len(values(m)) > 0 {
 			names = append(names, name)
-			for k := range m.ServerByKind {
+			for k := range values(m) {
 				kinds[k] = true
 			}
 		}
@@ -474,12 +460,11 @@ func (r *Results) serverTable() string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nDestination Neutron's request time by kind, seconds (calls), from its log:\n\n| kind | %s |\n|---|%s\n", strings.Join(names, " | "), strings.Repeat("---:|", len(names)))
+	fmt.Fprintf(&b, "\n%s\n\n| kind | %s |\n|---|%s\n", title, strings.Join(names, " | "), strings.Repeat("---:|", len(names)))
 	for _, k := range slices.Sorted(maps.Keys(kinds)) {
 		row := make([]string, len(names))
 		for i, n := range names {
-			st := r.Modes[n].ServerByKind[k]
-			row[i] = fmt.Sprintf("%.1f (%d)", st.Seconds, st.Calls)
+			row[i] = cell(values(r.Modes[n])[k])
 		}
 		fmt.Fprintf(&b, "| %s | %s |\n", k, strings.Join(row, " | "))
 	}
