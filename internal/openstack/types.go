@@ -101,6 +101,8 @@ type SecurityGroup struct {
 	Description string              `json:"description"`
 	Tags        []string            `json:"tags,omitempty"`
 	Rules       []SecurityGroupRule `json:"security_group_rules,omitempty"`
+	// Stateful is absent where Neutron lacks the stateful-security-group extension (then every group is).
+	Stateful *bool `json:"stateful,omitempty"`
 }
 
 type SecurityGroupRule struct {

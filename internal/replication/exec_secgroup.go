@@ -23,7 +23,11 @@ func (e *execution) createSecurityGroups(ctx context.Context) error {
 			continue
 		}
 		b.adoptOr(sg.SourceID, e.existingGroups, nameKey(sg.Name, sg.Description), sg.Marker, func() openstack.SecurityGroup {
-			return openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name, Description: sg.Description, Tags: e.createTags(sg.SourceID, sg.Marker)}
+			body := openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name, Description: sg.Description, Tags: e.createTags(sg.SourceID, sg.Marker)}
+			if sg.Stateless {
+				body.Stateful = new(bool)
+			}
+			return body
 		})
 	}
 	created, err := createAll(ctx, e, openstack.SecurityGroups, b.missing)

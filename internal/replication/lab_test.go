@@ -478,6 +478,11 @@ func compareTenants(t *testing.T, ctx context.Context, src *openstack.Cloud, ten
 		srcGroups[g.ID] = true
 	}
 	checkMap(t, "security groups", res.SecurityGroups, srcGroups, dGroups)
+	for _, g := range s.SecurityGroups {
+		if got := dGroups[res.SecurityGroups[g.ID]]; fmt.Sprint(deref(got.Stateful)) != fmt.Sprint(deref(g.Stateful)) {
+			t.Errorf("security group %s: stateful %v, source %v", g.Name, deref(got.Stateful), deref(g.Stateful))
+		}
+	}
 	if len(d.SecurityGroups) != len(s.SecurityGroups) {
 		t.Errorf("destination has %d security groups, source %d", len(d.SecurityGroups), len(s.SecurityGroups))
 	}

@@ -98,6 +98,9 @@ type SecurityGroupPlan struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	IsDefault   bool   `json:"is_default"`
+	// Stateless: the group is created with stateful=false (sent only then, so that a destination without
+	// the stateful-security-group extension takes the usual, stateful, groups).
+	Stateless bool `json:"stateless,omitempty"`
 	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
 	Marker bool `json:"marker,omitempty"`
 }

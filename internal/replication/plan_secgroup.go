@@ -16,7 +16,14 @@ func planSecurityGroups(snap *Snapshot, remaps remapTable, p *Plan) {
 	groups := map[string]bool{}
 	for _, g := range sortedCopy(snap.SecurityGroups, func(a, b openstack.SecurityGroup) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
 		groups[g.ID] = true
-		p.SecurityGroups = append(p.SecurityGroups, SecurityGroupPlan{SourceID: g.ID, Name: g.Name, Description: g.Description, IsDefault: g.Name == "default"})
+		sg := SecurityGroupPlan{SourceID: g.ID, Name: g.Name, Description: g.Description, IsDefault: g.Name == "default",
+			Stateless: g.Stateful != nil && !*g.Stateful}
+		if sg.IsDefault && sg.Stateless {
+			sg.Stateless = false
+			p.Skipped = append(p.Skipped, Skipped{Kind: "security_group_stateful", SourceID: g.ID,
+				Reason: "the source default group is stateless; the destination project's own default group stays stateful"})
+		}
+		p.SecurityGroups = append(p.SecurityGroups, sg)
 	}
 	for _, r := range sortedCopy(snap.Rules, compareRules) {
 		if !groups[r.SecurityGroupID] {

@@ -65,7 +65,7 @@ func ptr[T any](v T) *T { return &v }
 //   - router edge with a gateway on the external network, interfaces on web and db at their gateways and
 //     on app at 10.10.2.254, and static routes: 10.10.3.128/25 via 10.10.2.10 (kept) and 192.168.100.0/24
 //     via 10.10.1.20 (dropped: outside every subnet);
-//   - security groups web, app, db referencing each other and themselves, rules with CIDRs inside the
+//   - security groups web, app, db (stateless) referencing each other and themselves, rules with CIDRs inside the
 //     subnets, and a rule referencing a group of another project (reported, not copied);
 //   - instance ports (compute:nova with a device_id) and a free VIP port, with fixed IPs, MACs, security
 //     groups and an allowed address pair, and one unowned port (skipped);
@@ -190,9 +190,11 @@ func (s *seeder) router() error {
 
 func (s *seeder) securityGroups() error {
 	for _, name := range []string{"web", "app", "db"} {
-		g, err := openstack.Create[openstack.SecurityGroup](s.ctx, s.c.Network, openstack.SecurityGroups, map[string]any{
-			"name": name, "description": name + " tier", "project_id": s.t.ProjectID,
-		})
+		body := map[string]any{"name": name, "description": name + " tier", "project_id": s.t.ProjectID}
+		if name == "db" {
+			body["stateful"] = false // a stateless group, to be copied as one
+		}
+		g, err := openstack.Create[openstack.SecurityGroup](s.ctx, s.c.Network, openstack.SecurityGroups, body)
 		if err != nil {
 			return err
 		}
