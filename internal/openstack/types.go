@@ -116,7 +116,9 @@ type SecurityGroupRule struct {
 	PortRangeMax    *int   `json:"port_range_max,omitempty"`
 	RemoteIPPrefix  string `json:"remote_ip_prefix,omitempty"`
 	RemoteGroupID   string `json:"remote_group_id,omitempty"`
-	Description     string `json:"description,omitempty"`
+	// RemoteAddressGroupID is read, never sent: address groups are not copied.
+	RemoteAddressGroupID string `json:"remote_address_group_id,omitempty"`
+	Description          string `json:"description,omitempty"`
 }
 
 // VolumeType is a Cinder volume type.

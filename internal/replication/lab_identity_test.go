@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -29,6 +30,7 @@ func TestLabAmbiguousNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := map[string]string{} // source id -> name
+	var solo string              // the source security group "solo"
 	for i, name := range []string{"twin", "twin", "solo"} {
 		n, err := openstack.Create[openstack.Network](ctx, src.Network, openstack.Networks, map[string]any{"name": name, "description": "same", "project_id": project.ID})
 		if err != nil {
@@ -51,16 +53,42 @@ func TestLabAmbiguousNames(t *testing.T) {
 			t.Fatal(err)
 		}
 		names[g.ID] = name
+		if name == "solo" {
+			solo = g.ID
+		}
 	}
+
+	// A rule of "solo" allowing an address group: address groups are not copied, and the rule must be
+	// left out and reported, not copied as a rule that allows any address.
+	addressGroups := openstack.Resource{Path: "address-groups", Plural: "address_groups", Singular: "address_group"}
+	ag, err := openstack.Create[struct {
+		ID string `json:"id"`
+	}](ctx, src.Network, addressGroups, map[string]any{"name": "office", "addresses": []string{"10.9.0.0/24"}, "project_id": project.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agRule, err := openstack.Create[openstack.SecurityGroupRule](ctx, src.Network, openstack.SecurityGroupRules, map[string]any{
+		"security_group_id": solo, "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 443, "port_range_max": 443,
+		"remote_address_group_id": ag.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = openstack.Delete(context.Background(), src.Network, openstack.SecurityGroupRules, agRule.ID)
+		_ = openstack.Delete(context.Background(), src.Network, addressGroups, ag.ID)
+	})
 
 	m := replication.Migration{Source: src, SourceProjectID: project.ID, Destination: dst,
 		Mappings: replication.Mappings{SkipConnectionExtnet: true}, Target: replication.Target{Name: "twins-copy-" + testlab.Suffix()}}
-	_, res, err := m.Run(ctx, replication.Options{})
+	plan, res, err := m.Run(ctx, replication.Options{})
 	if res != nil && res.ProjectID != "" {
 		t.Cleanup(func() { cleanupProject(t, dst, res.ProjectID) })
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, copied := res.SecurityGroupRules[agRule.ID]; copied || !slices.ContainsFunc(plan.Skipped, func(s replication.Skipped) bool { return s.SourceID == agRule.ID }) {
+		t.Errorf("the address group rule was copied (%v) or not reported in skipped %+v", copied, plan.Skipped)
 	}
 	d, err := replication.ReadSnapshot(ctx, dst, res.ProjectID)
 	if err != nil {

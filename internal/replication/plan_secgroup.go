@@ -29,6 +29,12 @@ func planSecurityGroups(snap *Snapshot, remaps remapTable, p *Plan) {
 		if !groups[r.SecurityGroupID] {
 			continue
 		}
+		if r.RemoteAddressGroupID != "" {
+			// Without its address group the rule would match any address: left out, never widened.
+			p.Skipped = append(p.Skipped, Skipped{Kind: "security_group_rule", SourceID: r.ID,
+				Reason: fmt.Sprintf("remote address group %s: address groups are not copied, and the rule without it would allow any address", r.RemoteAddressGroupID)})
+			continue
+		}
 		if r.RemoteGroupID != "" && !groups[r.RemoteGroupID] {
 			p.Skipped = append(p.Skipped, Skipped{Kind: "security_group_rule", SourceID: r.ID,
 				Reason: fmt.Sprintf("remote group %s is not a group of the source tenant", r.RemoteGroupID)})
