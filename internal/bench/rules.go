@@ -27,11 +27,11 @@ func (a autoRule) key(groupSourceID string) string {
 	if a.self {
 		remote = groupSourceID
 	}
-	return replication.RuleKey(a.direction, a.ethertype, "", nil, nil, "", remote)
+	return replication.RuleKey(a.direction, a.ethertype, "", nil, nil, "", remote, "")
 }
 
 func ruleKey(r replication.RulePlan) string {
-	return replication.RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, r.RemoteGroupSourceID)
+	return replication.RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, r.RemoteGroupSourceID, r.RemoteAddressGroupSourceID)
 }
 
 // groupRules splits the planned rules of one group into those to create and the automatic rules Neutron

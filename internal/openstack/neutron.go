@@ -20,6 +20,8 @@ var (
 	Ports              = Resource{"ports", "ports", "port"}
 	SecurityGroups     = Resource{"security-groups", "security_groups", "security_group"}
 	SecurityGroupRules = Resource{"security-group-rules", "security_group_rules", "security_group_rule"}
+	// AddressGroups take no bulk create (Zed answers a bulk with an internal error): one call each.
+	AddressGroups = Resource{"address-groups", "address_groups", "address_group"}
 )
 
 // List reads a whole collection with one call (following Neutron's pagination links if the server

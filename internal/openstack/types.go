@@ -106,19 +106,28 @@ type SecurityGroup struct {
 }
 
 type SecurityGroupRule struct {
-	ID              string `json:"id,omitempty"`
-	ProjectID       string `json:"project_id,omitempty"`
-	SecurityGroupID string `json:"security_group_id"`
-	Direction       string `json:"direction"`
-	EtherType       string `json:"ethertype"`
-	Protocol        string `json:"protocol,omitempty"`
-	PortRangeMin    *int   `json:"port_range_min,omitempty"`
-	PortRangeMax    *int   `json:"port_range_max,omitempty"`
-	RemoteIPPrefix  string `json:"remote_ip_prefix,omitempty"`
-	RemoteGroupID   string `json:"remote_group_id,omitempty"`
-	// RemoteAddressGroupID is read, never sent: address groups are not copied.
+	ID                   string `json:"id,omitempty"`
+	ProjectID            string `json:"project_id,omitempty"`
+	SecurityGroupID      string `json:"security_group_id"`
+	Direction            string `json:"direction"`
+	EtherType            string `json:"ethertype"`
+	Protocol             string `json:"protocol,omitempty"`
+	PortRangeMin         *int   `json:"port_range_min,omitempty"`
+	PortRangeMax         *int   `json:"port_range_max,omitempty"`
+	RemoteIPPrefix       string `json:"remote_ip_prefix,omitempty"`
+	RemoteGroupID        string `json:"remote_group_id,omitempty"`
 	RemoteAddressGroupID string `json:"remote_address_group_id,omitempty"`
 	Description          string `json:"description,omitempty"`
+}
+
+// AddressGroup is a named set of CIDRs that security group rules can match as their remote (Neutron's
+// address-group extension). Zed has no tags on address groups: they are told apart by content alone.
+type AddressGroup struct {
+	ID          string   `json:"id,omitempty"`
+	ProjectID   string   `json:"project_id,omitempty"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Addresses   []string `json:"addresses"`
 }
 
 // VolumeType is a Cinder volume type.

@@ -125,7 +125,7 @@ func matchWaldurObjects(p *replication.Plan, dst waldurObjects) (*replication.Re
 		if r.RemoteGroupSourceID != "" {
 			remote = cmp.Or(res.SecurityGroups[r.RemoteGroupSourceID], "unmatched:"+r.RemoteGroupSourceID)
 		}
-		want := replication.RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, remote)
+		want := replication.RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, remote, "")
 		found := false
 		for _, d := range g.Rules {
 			if usedRules[d.ID] || waldurRuleKey(d) != want {
@@ -197,7 +197,7 @@ func waldurRuleKey(r waldur.SecurityGroupRule) string {
 	if r.CIDR != nil {
 		prefix = *r.CIDR
 	}
-	return replication.RuleKey(r.Direction, cmp.Or(r.Ethertype, "IPv4"), r.Protocol, r.FromPort, r.ToPort, prefix, remote)
+	return replication.RuleKey(r.Direction, cmp.Or(r.Ethertype, "IPv4"), r.Protocol, r.FromPort, r.ToPort, prefix, remote, "")
 }
 
 func canonicalCIDR(s string) string {

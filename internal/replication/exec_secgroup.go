@@ -86,17 +86,22 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 	groupID := e.res.SecurityGroups[sg.SourceID]
 	existing := map[string]openstack.SecurityGroupRule{}
 	for _, r := range e.groupRules[groupID] {
-		existing[RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, r.RemoteGroupID)] = r
+		existing[RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, r.RemoteGroupID, r.RemoteAddressGroupID)] = r
 	}
 	wanted := map[string]bool{}
 	var missing []openstack.SecurityGroupRule
 	var sources []string
 	for _, r := range rules {
-		remote := ""
+		remote, remoteAddresses := "", ""
 		if r.RemoteGroupSourceID != "" {
 			remote = e.res.SecurityGroups[r.RemoteGroupSourceID]
 		}
-		key := RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, remote)
+		if r.RemoteAddressGroupSourceID != "" {
+			if remoteAddresses = e.res.AddressGroups[r.RemoteAddressGroupSourceID]; remoteAddresses == "" {
+				return fmt.Errorf("rule %s: its address group %s was not copied", r.SourceID, r.RemoteAddressGroupSourceID)
+			}
+		}
+		key := RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, remote, remoteAddresses)
 		wanted[key] = true
 		if have, ok := existing[key]; ok {
 			e.record(e.res.SecurityGroupRules, "security_group_rule", r.SourceID, have.ID, false)
@@ -105,7 +110,7 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 		missing = append(missing, openstack.SecurityGroupRule{
 			ProjectID: e.res.ProjectID, SecurityGroupID: groupID, Direction: r.Direction, EtherType: r.EtherType, Protocol: r.Protocol,
 			PortRangeMin: r.PortRangeMin, PortRangeMax: r.PortRangeMax, RemoteIPPrefix: r.RemoteIPPrefix,
-			RemoteGroupID: remote, Description: r.Description,
+			RemoteGroupID: remote, RemoteAddressGroupID: remoteAddresses, Description: r.Description,
 		})
 		sources = append(sources, r.SourceID)
 	}

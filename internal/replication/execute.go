@@ -67,9 +67,11 @@ type execution struct {
 	existingRtrs   *pool[openstack.Router]
 	existingPorts  *pool[openstack.Port]
 	existingGroups *pool[openstack.SecurityGroup]
-	defaultGroup   *openstack.SecurityGroup
-	interfacePorts []openstack.Port
-	groupRules     map[string][]openstack.SecurityGroupRule // destination group id -> its rules
+	// existingAddressGroups are listed whole: address groups are paired by content only.
+	existingAddressGroups []openstack.AddressGroup
+	defaultGroup          *openstack.SecurityGroup
+	interfacePorts        []openstack.Port
+	groupRules            map[string][]openstack.SecurityGroupRule // destination group id -> its rules
 }
 
 // Execute builds plan on the destination cloud, as a dependency graph:
@@ -77,7 +79,8 @@ type execution struct {
 //	project → user and role; project → quotas (compute, network, volume)
 //	network quotas → networks → subnets → interfaces of each router → that router's static routes
 //	network quotas → routers ────────────────┘
-//	network quotas → security groups → rules (of two groups at a time)
+//	network quotas → security groups → rules (of a few groups at a time)
+//	address groups ────────────────────┘
 //	subnets + security groups → ports
 //
 // It adopts what an earlier run built (found by source markers) and creates only what is missing. On
@@ -96,7 +99,8 @@ func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 	networks := g.add("networks", e.createNetworks, netQuotas, scan)
 	subnets := g.add("subnets", e.createSubnets, networks)
 	groups := g.add("security groups", e.createSecurityGroups, netQuotas, scan)
-	g.add("security group rules", e.syncAllRules, groups)
+	addressGroups := g.add("address groups", e.ensureAddressGroups, scan)
+	g.add("security group rules", e.syncAllRules, groups, addressGroups)
 	for _, r := range plan.Routers {
 		dest := &openstack.Router{}
 		router := g.add("router "+r.Name, func(ctx context.Context) error { return e.ensureRouter(ctx, r, dest) }, netQuotas, scan)
@@ -177,6 +181,7 @@ func (e *execution) scanDestination(ctx context.Context) error {
 		return err
 	}
 	nets, subs, rtrs, ports, groups := objects.Networks, objects.Subnets, objects.Routers, objects.Ports, objects.SecurityGroups
+	e.existingAddressGroups = objects.AddressGroups
 	var nonDefault []openstack.SecurityGroup
 	e.groupRules = map[string][]openstack.SecurityGroupRule{}
 	for _, sg := range groups {

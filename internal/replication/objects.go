@@ -9,7 +9,8 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
-// listProject reads a project's Neutron objects with one list call per type, in parallel. With onlyGroups
+// listProject reads a project's Neutron objects with one list call per type, in parallel (address groups
+// read as none where Neutron lacks them). With onlyGroups
 // it reads the security groups alone (what a project created a moment ago can hold). Listing a project's
 // security groups makes Neutron create its default group if it has none yet.
 func listProject(ctx context.Context, c *openstack.Cloud, projectID string, onlyGroups bool) (DestinationObjects, error) {
@@ -35,6 +36,13 @@ func listProject(ctx context.Context, c *openstack.Cloud, projectID string, only
 		})
 		g.Go(func() (err error) {
 			d.Ports, err = openstack.List[openstack.Port](ctx, c.Network, openstack.Ports, byProject)
+			return err
+		})
+		g.Go(func() (err error) {
+			d.AddressGroups, err = openstack.List[openstack.AddressGroup](ctx, c.Network, openstack.AddressGroups, byProject)
+			if openstack.IsNotFound(err) { // a Neutron without the address-group extension
+				return nil
+			}
 			return err
 		})
 	}

@@ -18,6 +18,7 @@ type Plan struct {
 	Subnets           []SubnetPlan        `json:"subnets"`
 	Routers           []RouterPlan        `json:"routers"`
 	SecurityGroups    []SecurityGroupPlan `json:"security_groups"`
+	AddressGroups     []AddressGroupPlan  `json:"address_groups"`
 	Rules             []RulePlan          `json:"security_group_rules"`
 	Ports             []PortPlan          `json:"ports"`
 	Skipped           []Skipped           `json:"skipped"`
@@ -105,7 +106,17 @@ type SecurityGroupPlan struct {
 	Marker bool `json:"marker,omitempty"`
 }
 
-// RulePlan is one rule, with its remote group still named by source id (resolved at execution).
+// AddressGroupPlan is one address group, its addresses moved with the subnets' CIDR remaps. Zed cannot
+// tag address groups: copies are found by content (addressGroupKey), identical twins paired in id order.
+type AddressGroupPlan struct {
+	SourceID    string   `json:"source_id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Addresses   []string `json:"addresses"`
+}
+
+// RulePlan is one rule, with its remote group or address group still named by source id (resolved at
+// execution).
 type RulePlan struct {
 	SourceID            string `json:"source_id"`
 	GroupSourceID       string `json:"group_source_id"`
@@ -116,7 +127,9 @@ type RulePlan struct {
 	PortRangeMax        *int   `json:"port_range_max,omitempty"`
 	RemoteIPPrefix      string `json:"remote_ip_prefix,omitempty"`
 	RemoteGroupSourceID string `json:"remote_group_source_id,omitempty"`
-	Description         string `json:"description,omitempty"`
+	// RemoteAddressGroupSourceID names the source address group the rule matches.
+	RemoteAddressGroupSourceID string `json:"remote_address_group_source_id,omitempty"`
+	Description                string `json:"description,omitempty"`
 }
 
 // PortPlan is one instance or free VIP port.

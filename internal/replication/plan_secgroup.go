@@ -11,8 +11,16 @@ import (
 // planSecurityGroups copies every group of the tenant and its rules. The source "default" group maps onto
 // the destination project's own default group (Neutron creates it and refuses a second one). Remote-group
 // references stay source ids here and are resolved at execution; a reference to a group outside the
-// tenant is reported and the rule left out, never widened into an open rule.
-func planSecurityGroups(snap *Snapshot, remaps remapTable, p *Plan) {
+// tenant is reported and the rule left out, never widened into an open rule; so is a reference to an
+// address group that is not copied. Address groups are planned first (planAddressGroups).
+func planSecurityGroups(snap *Snapshot, facts Facts, remaps remapTable, p *Plan) {
+	addressGroups, sourceGroups := map[string]bool{}, map[string]bool{}
+	for _, ag := range p.AddressGroups {
+		addressGroups[ag.SourceID] = true
+	}
+	for _, ag := range snap.AddressGroups {
+		sourceGroups[ag.ID] = true
+	}
 	groups := map[string]bool{}
 	for _, g := range sortedCopy(snap.SecurityGroups, func(a, b openstack.SecurityGroup) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
 		groups[g.ID] = true
@@ -29,10 +37,13 @@ func planSecurityGroups(snap *Snapshot, remaps remapTable, p *Plan) {
 		if !groups[r.SecurityGroupID] {
 			continue
 		}
-		if r.RemoteAddressGroupID != "" {
+		if r.RemoteAddressGroupID != "" && !addressGroups[r.RemoteAddressGroupID] {
 			// Without its address group the rule would match any address: left out, never widened.
-			p.Skipped = append(p.Skipped, Skipped{Kind: "security_group_rule", SourceID: r.ID,
-				Reason: fmt.Sprintf("remote address group %s: address groups are not copied, and the rule without it would allow any address", r.RemoteAddressGroupID)})
+			reason := fmt.Sprintf("remote address group %s is not an address group of the source tenant", r.RemoteAddressGroupID)
+			if facts.NoAddressGroups && sourceGroups[r.RemoteAddressGroupID] {
+				reason = fmt.Sprintf("remote address group %s is not copied (the destination has no address groups); the rule without it would allow any address", r.RemoteAddressGroupID)
+			}
+			p.Skipped = append(p.Skipped, Skipped{Kind: "security_group_rule", SourceID: r.ID, Reason: reason})
 			continue
 		}
 		if r.RemoteGroupID != "" && !groups[r.RemoteGroupID] {
@@ -44,6 +55,7 @@ func planSecurityGroups(snap *Snapshot, remaps remapTable, p *Plan) {
 			SourceID: r.ID, GroupSourceID: r.SecurityGroupID, Direction: r.Direction, EtherType: r.EtherType,
 			Protocol: r.Protocol, PortRangeMin: r.PortRangeMin, PortRangeMax: r.PortRangeMax,
 			RemoteIPPrefix: r.RemoteIPPrefix, RemoteGroupSourceID: r.RemoteGroupID, Description: r.Description,
+			RemoteAddressGroupSourceID: r.RemoteAddressGroupID,
 		}
 		if prefix, err := netip.ParsePrefix(r.RemoteIPPrefix); err == nil {
 			if moved, wasMoved, ok := remaps.translatePrefix(prefix); wasMoved && !ok {
@@ -63,9 +75,11 @@ func compareRules(a, b openstack.SecurityGroupRule) int {
 }
 
 // RuleKey identifies a rule by content, as Neutron does when it refuses duplicates: two rules of one
-// group with the same key are the same rule. remoteGroup is the group id in the cloud the key is made for.
-func RuleKey(direction, ethertype, protocol string, min, max *int, remoteIP, remoteGroup string) string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", direction, ethertype, normalizeProtocol(protocol), intOrAny(min), intOrAny(max), normalizePrefix(remoteIP), remoteGroup)
+// group with the same key are the same rule. remoteGroup and remoteAddressGroup are ids in the cloud the
+// key is made for.
+func RuleKey(direction, ethertype, protocol string, min, max *int, remoteIP, remoteGroup, remoteAddressGroup string) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%s", direction, ethertype, normalizeProtocol(protocol), intOrAny(min), intOrAny(max),
+		normalizePrefix(remoteIP), remoteGroup, remoteAddressGroup)
 }
 
 // normalizeProtocol treats the protocol names and numbers Neutron accepts for the same protocol alike.

@@ -26,7 +26,8 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 	planSubnets(snap, selected, remaps, p)
 	planRouters(snap, m, facts, remaps, p)
 	checkRouterOverlaps(p, m, &errs)
-	planSecurityGroups(snap, remaps, p)
+	planAddressGroups(snap, facts, remaps, p)
+	planSecurityGroups(snap, facts, remaps, p)
 	if m.SyncInstancePorts {
 		planPorts(snap, selected, p)
 	}

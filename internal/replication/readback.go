@@ -31,6 +31,7 @@ type DestinationObjects struct {
 	Routers        []openstack.Router
 	Ports          []openstack.Port
 	SecurityGroups []openstack.SecurityGroup // with their rules
+	AddressGroups  []openstack.AddressGroup
 }
 
 // SourceObjects are the source project's Neutron objects, which the copies are paired with by content
@@ -42,6 +43,7 @@ type SourceObjects struct {
 	Routers        []openstack.Router
 	Ports          []openstack.Port
 	SecurityGroups []openstack.SecurityGroup // with their rules
+	AddressGroups  []openstack.AddressGroup
 }
 
 // ReadBack reads a destination project and rebuilds the maps of the migration that built it, pairing
@@ -145,8 +147,9 @@ func MigrationUser(project openstack.Project, users []openstack.User) *openstack
 }
 
 // RebuildResult is the pure part of ReadBack: the id maps, pairing the destination's objects with the
-// source's by marker or content key (identity.go), plus the default security group (by name) and rules
-// (by content, remote groups and remote prefixes translated as Execute translated them).
+// source's by marker or content key (identity.go), plus the default security group (by name), address
+// groups (by content, see pairInIDOrder) and rules (by content, remote groups, address groups and remote
+// prefixes translated as Execute translated them).
 func RebuildResult(projectID string, d DestinationObjects, s SourceObjects) *Result {
 	res := newResult(&Plan{})
 	res.ProjectID = projectID
@@ -233,11 +236,22 @@ func RebuildResult(projectID string, d DestinationObjects, s SourceObjects) *Res
 			remaps = append(remaps, remap{src: from.Masked(), dst: to.Masked()})
 		}
 	}
+	// Address groups by content, their addresses moved as the plan moved them; twins in id order.
+	var srcAG, dstAG []keyed
+	for _, ag := range s.AddressGroups {
+		moved, _ := moveAddresses(ag.Addresses, remaps)
+		srcAG = append(srcAG, keyed{id: ag.ID, key: addressGroupKey(ag.Name, ag.Description, moved)})
+	}
+	for _, ag := range d.AddressGroups {
+		dstAG = append(dstAG, keyed{id: ag.ID, key: addressGroupKey(ag.Name, ag.Description, ag.Addresses)})
+	}
+	pairInIDOrder(res.AddressGroups, srcAG, dstAG)
+
 	rulesByGroup := map[string]map[string]string{} // destination group id -> rule key -> rule id
 	for _, sg := range d.SecurityGroups {
 		keys := map[string]string{}
 		for _, r := range sg.Rules {
-			keys[RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, r.RemoteGroupID)] = r.ID
+			keys[RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, r.RemoteIPPrefix, r.RemoteGroupID, r.RemoteAddressGroupID)] = r.ID
 		}
 		rulesByGroup[sg.ID] = keys
 	}
@@ -253,13 +267,19 @@ func RebuildResult(projectID string, d DestinationObjects, s SourceObjects) *Res
 					continue
 				}
 			}
+			remoteAddresses := ""
+			if r.RemoteAddressGroupID != "" {
+				if remoteAddresses = res.AddressGroups[r.RemoteAddressGroupID]; remoteAddresses == "" {
+					continue
+				}
+			}
 			prefix := r.RemoteIPPrefix
 			if p, err := netip.ParsePrefix(prefix); err == nil {
 				if moved, wasMoved, fits := remaps.translatePrefix(p); wasMoved && fits {
 					prefix = moved.String()
 				}
 			}
-			if id, ok := keys[RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, prefix, remote)]; ok {
+			if id, ok := keys[RuleKey(r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, prefix, remote, remoteAddresses)]; ok {
 				res.SecurityGroupRules[r.ID] = id
 			}
 		}

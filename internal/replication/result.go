@@ -11,6 +11,7 @@ type Result struct {
 	Routers            map[string]string
 	SecurityGroups     map[string]string
 	SecurityGroupRules map[string]string
+	AddressGroups      map[string]string
 	Ports              map[string]string
 	Skipped            []Skipped
 	Created            map[string]int
@@ -29,7 +30,7 @@ type Credentials struct {
 func newResult(p *Plan) *Result {
 	return &Result{
 		Networks: map[string]string{}, Subnets: map[string]string{}, Routers: map[string]string{},
-		SecurityGroups: map[string]string{}, SecurityGroupRules: map[string]string{}, Ports: map[string]string{},
+		SecurityGroups: map[string]string{}, SecurityGroupRules: map[string]string{}, AddressGroups: map[string]string{}, Ports: map[string]string{},
 		Skipped: append([]Skipped(nil), p.Skipped...), Created: map[string]int{}, Adopted: map[string]int{}, Removed: map[string]int{},
 	}
 }

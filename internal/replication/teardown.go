@@ -14,8 +14,9 @@ import (
 
 // Teardown removes a destination tenant built by Execute, in reverse dependency order: static routes
 // before interfaces (Neutron refuses to remove an interface a route still uses), interfaces and gateways
-// before routers, ports before networks and security groups, then quotas, the migration's user and the
-// project. Then it verifies through the API that nothing is left. It is safe to run again after a failure.
+// before routers, ports before networks and security groups, security groups before address groups, then
+// quotas, the migration's user and the project. Then it verifies through the API that nothing is left.
+// It is safe to run again after a failure.
 func Teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concurrency int) error {
 	if concurrency <= 0 {
 		concurrency = 8
@@ -50,6 +51,10 @@ func Teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concu
 	if err := deleteAll(ctx, dst, openstack.SecurityGroups, nil, concurrency, func(sg openstack.SecurityGroup) bool { return sg.ProjectID == projectID }); err != nil {
 		return err
 	}
+	// Address groups last among Neutron objects: Neutron refuses to delete one a rule still matches.
+	if err := deleteAll(ctx, dst, openstack.AddressGroups, byProject, concurrency, func(openstack.AddressGroup) bool { return true }); err != nil && !openstack.IsNotFound(err) {
+		return err
+	}
 	err = errors.Join(
 		openstack.DeleteNetworkQuotas(ctx, dst.Network, projectID),
 		openstack.DeleteQuotaSet(ctx, dst.Compute, projectID),
@@ -82,7 +87,7 @@ func teardownRouter(ctx context.Context, dst *openstack.Cloud, r openstack.Route
 }
 
 func deleteAll[T interface {
-	openstack.Port | openstack.Network | openstack.SecurityGroup
+	openstack.Port | openstack.Network | openstack.SecurityGroup | openstack.AddressGroup
 }](ctx context.Context, dst *openstack.Cloud, r openstack.Resource, query url.Values, concurrency int, keep func(T) bool) error {
 	items, err := openstack.List[T](ctx, dst.Network, r, query)
 	if err != nil {
@@ -107,6 +112,8 @@ func idOf(v any) string {
 	case openstack.Network:
 		return o.ID
 	case openstack.SecurityGroup:
+		return o.ID
+	case openstack.AddressGroup:
 		return o.ID
 	}
 	return ""
@@ -149,6 +156,10 @@ func verifyEmpty(ctx context.Context, dst *openstack.Cloud, byProject url.Values
 	rtrs, err3 := openstack.List[openstack.Router](ctx, dst.Network, openstack.Routers, byProject)
 	ports, err4 := openstack.List[openstack.Port](ctx, dst.Network, openstack.Ports, byProject)
 	all, err5 := openstack.List[openstack.SecurityGroup](ctx, dst.Network, openstack.SecurityGroups, url.Values{"fields": {"id", "project_id"}})
+	ags, err6 := openstack.List[openstack.AddressGroup](ctx, dst.Network, openstack.AddressGroups, byProject)
+	if openstack.IsNotFound(err6) {
+		err6 = nil
+	}
 	var sgs []openstack.SecurityGroup
 	for _, sg := range all {
 		if sg.ProjectID == byProject.Get("project_id") {
@@ -156,7 +167,7 @@ func verifyEmpty(ctx context.Context, dst *openstack.Cloud, byProject url.Values
 		}
 	}
 	if err := errors.Join(count("networks", len(nets), err1), count("subnets", len(subs), err2), count("routers", len(rtrs), err3),
-		count("ports", len(ports), err4), count("security groups", len(sgs), err5)); err != nil {
+		count("ports", len(ports), err4), count("security groups", len(sgs), err5), count("address groups", len(ags), err6)); err != nil {
 		return err
 	}
 	if len(left) > 0 {

@@ -18,6 +18,7 @@ type Tenant struct {
 	Subnets        map[string]string
 	Routers        map[string]string
 	SecurityGroups map[string]string
+	AddressGroups  map[string]string
 	Ports          map[string]string
 	VolumeTypes    map[string]string // name -> id in the tenant's region
 	ForeignProject string            // a second project whose group a rule references
@@ -67,6 +68,8 @@ func ptr[T any](v T) *T { return &v }
 //     via 10.10.1.20 (dropped: outside every subnet);
 //   - security groups web, app, db (stateless) referencing each other and themselves, rules with CIDRs inside the
 //     subnets, and a rule referencing a group of another project (reported, not copied);
+//   - address group "office" (10.10.1.32/27 in web, 10.10.3.0/26 in db, 192.0.2.0/24 outside every subnet)
+//     matched by a rule of db, and one of another project matched by a rule of web (reported, not copied);
 //   - instance ports (compute:nova with a device_id) and a free VIP port, with fixed IPs, MACs, security
 //     groups and an allowed address pair, and one unowned port (skipped);
 //   - quotas in compute, network and block storage, with per-type quotas for ssd and hdd.
@@ -206,6 +209,19 @@ func (s *seeder) securityGroups() error {
 	if err != nil {
 		return err
 	}
+	office, err := openstack.Create[openstack.AddressGroup](s.ctx, s.c.Network, openstack.AddressGroups, openstack.AddressGroup{
+		ProjectID: s.t.ProjectID, Name: "office", Description: "office and db admins", Addresses: []string{"10.10.1.32/27", "10.10.3.0/26", "192.0.2.0/24"},
+	})
+	if err != nil {
+		return err
+	}
+	s.t.AddressGroups = map[string]string{"office": office.ID}
+	partners, err := openstack.Create[openstack.AddressGroup](s.ctx, s.c.Network, openstack.AddressGroups, openstack.AddressGroup{
+		ProjectID: s.t.ForeignProject, Name: "partners", Addresses: []string{"198.51.100.0/24"},
+	})
+	if err != nil {
+		return err
+	}
 	g := s.t.SecurityGroups
 	rules := []openstack.SecurityGroupRule{
 		{SecurityGroupID: g["web"], Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(80), PortRangeMax: ptr(80), RemoteIPPrefix: "0.0.0.0/0", Description: "http"},
@@ -217,6 +233,8 @@ func (s *seeder) securityGroups() error {
 		{SecurityGroupID: g["db"], Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(5432), PortRangeMax: ptr(5432), RemoteGroupID: g["app"]},
 		{SecurityGroupID: g["db"], Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(5432), PortRangeMax: ptr(5432), RemoteGroupID: foreign.ID, Description: "partner replica"},
 		{SecurityGroupID: g["db"], Direction: "ingress", EtherType: "IPv4", Protocol: "icmp", PortRangeMin: ptr(8), PortRangeMax: ptr(0), RemoteIPPrefix: "10.10.3.0/24"},
+		{SecurityGroupID: g["db"], Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(22), PortRangeMax: ptr(22), RemoteAddressGroupID: office.ID, Description: "ssh from the office"},
+		{SecurityGroupID: g["web"], Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(8443), PortRangeMax: ptr(8443), RemoteAddressGroupID: partners.ID, Description: "partners"},
 	}
 	for _, r := range rules {
 		r.ProjectID = s.t.ProjectID

@@ -70,6 +70,9 @@ func ObjectsOf(s *replication.Snapshot) waldurtest.Objects {
 			if r.RemoteGroupID != "" && !groups[r.RemoteGroupID] {
 				continue
 			}
+			if r.RemoteAddressGroupID != "" { // Waldur's rules have no address group field: not shown
+				continue
+			}
 			wg.Rules = append(wg.Rules, waldurtest.SecurityGroupRule{
 				Direction: r.Direction, Ethertype: r.EtherType, Protocol: r.Protocol, FromPort: r.PortRangeMin, ToPort: r.PortRangeMax,
 				CIDR: r.RemoteIPPrefix, RemoteGroupBackendID: r.RemoteGroupID, Description: r.Description,
