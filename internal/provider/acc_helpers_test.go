@@ -525,6 +525,27 @@ func checkNeutron(ctx context.Context, c *openstack.Cloud, attrs map[string]stri
 		return fmt.Errorf("security_group_ids %v does not map the source default group onto the project's own (%s)", groupIDs, defaultGroup)
 	}
 
+	// Address groups: the seed's "office", its addresses moved with the remaps.
+	addressGroups, err := openstack.List[openstack.AddressGroup](ctx, c.Network, openstack.AddressGroups, byProject)
+	if err != nil {
+		return err
+	}
+	agIDs := flatMap(attrs, "address_group_ids")
+	if err := sameCopies("address_group_ids", agIDs, []string{src.AddressGroups["office"]}, addressGroups, func(ag openstack.AddressGroup) string { return ag.ID }, back.AddressGroups); err != nil {
+		return err
+	}
+	wantAddresses := []string{"10.10.1.32/27", "10.10.3.0/26", "192.0.2.0/24"}
+	for i, a := range wantAddresses {
+		for from, to := range want.CIDRs {
+			if a[:8] == from[:8] { // 10.10.1. or 10.10.3. moved with its /24
+				wantAddresses[i] = strings.TrimSuffix(to, "0/24") + strings.TrimPrefix(a, from[:8])
+			}
+		}
+	}
+	if got := addressGroups[0].Addresses; !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(wantAddresses))) {
+		return fmt.Errorf("the copy of address group office has addresses %v, want %v", got, wantAddresses)
+	}
+
 	// Rules are listed by group: what matters is that they are in the project's groups.
 	var rules []openstack.SecurityGroupRule
 	for _, g := range groups {
@@ -616,6 +637,7 @@ func checkIDMapsMatchPreview(addr string) resource.TestCheckFunc {
 		for attr, count := range map[string]string{
 			"network_ids": "networks", "subnet_ids": "subnets", "router_ids": "routers",
 			"security_group_ids": "security_groups", "security_group_rule_ids": "security_group_rules", "port_ids": "ports",
+			"address_group_ids": "address_groups",
 		} {
 			n, _ := strconv.Atoi(attrs[attr+".%"])
 			p, _ := strconv.Atoi(attrs["preview.counts."+count])

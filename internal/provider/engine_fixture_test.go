@@ -53,7 +53,9 @@ func sampleSnapshot() *replication.Snapshot {
 			{ID: "r-web-https", SecurityGroupID: "sg-web", Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(443), PortRangeMax: ptr(443), RemoteIPPrefix: "0.0.0.0/0"},
 			{ID: "r-web-lan", SecurityGroupID: "sg-web", Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(22), PortRangeMax: ptr(22), RemoteIPPrefix: "10.0.1.0/24"},
 			{ID: "r-web-def", SecurityGroupID: "sg-web", Direction: "ingress", EtherType: "IPv4", RemoteGroupID: "sg-default"},
+			{ID: "r-web-office", SecurityGroupID: "sg-web", Direction: "ingress", EtherType: "IPv4", Protocol: "tcp", PortRangeMin: ptr(8443), PortRangeMax: ptr(8443), RemoteAddressGroupID: "ag-office"},
 		},
+		AddressGroups: []openstack.AddressGroup{{ID: "ag-office", Name: "office", Addresses: []string{"10.0.1.64/26", "198.51.100.0/24"}}},
 		Quotas: replication.Quotas{
 			Compute: map[string]int{"cores": 16, "instances": 10},
 			Network: map[string]int{"network": 10, "port": -1},

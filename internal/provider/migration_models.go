@@ -34,6 +34,7 @@ type migrationModel struct {
 	RouterIDs            types.Map      `tfsdk:"router_ids"`
 	SecurityGroupIDs     types.Map      `tfsdk:"security_group_ids"`
 	SecurityGroupRuleIDs types.Map      `tfsdk:"security_group_rule_ids"`
+	AddressGroupIDs      types.Map      `tfsdk:"address_group_ids"`
 	PortIDs              types.Map      `tfsdk:"port_ids"`
 	Skipped              types.List     `tfsdk:"skipped"`
 	Preview              types.Object   `tfsdk:"preview"`
@@ -137,7 +138,8 @@ func applyResult(ctx context.Context, m *migrationModel, dstOffering string, res
 		from map[string]string
 	}{
 		{&m.NetworkIDs, res.Networks}, {&m.SubnetIDs, res.Subnets}, {&m.RouterIDs, res.Routers},
-		{&m.SecurityGroupIDs, res.SecurityGroups}, {&m.SecurityGroupRuleIDs, res.SecurityGroupRules}, {&m.PortIDs, res.Ports},
+		{&m.SecurityGroupIDs, res.SecurityGroups}, {&m.SecurityGroupRuleIDs, res.SecurityGroupRules},
+		{&m.AddressGroupIDs, res.AddressGroups}, {&m.PortIDs, res.Ports},
 	} {
 		*f.to = idMap(f.from)
 	}

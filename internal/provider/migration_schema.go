@@ -207,6 +207,7 @@ func migrationSchema(ctx context.Context) schema.Schema {
 			"router_ids":              idMapAttribute("routers"),
 			"security_group_ids":      idMapAttribute("security groups (the source `default` group maps onto the new tenant's own)"),
 			"security_group_rule_ids": idMapAttribute("security group rules"),
+			"address_group_ids":       idMapAttribute("address groups (always empty with a Waldur offering: Waldur does not show them)"),
 			"port_ids":                idMapAttribute("ports (with `mappings.sync_instance_ports`)"),
 			"skipped": schema.ListNestedAttribute{
 				MarkdownDescription: "Source objects, or parts of them, that were not copied, and why. Nothing is dropped silently.",
@@ -217,7 +218,7 @@ func migrationSchema(ctx context.Context) schema.Schema {
 			"preview": schema.SingleNestedAttribute{
 				MarkdownDescription: "What the migration builds, with the mappings applied, computed at plan time from the source " +
 					"tenant and the destination: the project, quotas, networks, subnets (destination CIDRs, gateways and pools), " +
-					"routers (interfaces, kept and dropped static routes), security groups with their rule counts, ports and what " +
+					"routers (interfaces, kept and dropped static routes), security groups with their rule counts, address groups, ports and what " +
 					"is skipped. Unknown at plan time only when an input is.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
@@ -262,7 +263,7 @@ func previewAttributes() map[string]schema.Attribute {
 		"description": computedString("Description of the new project."),
 		"counts": schema.MapAttribute{
 			MarkdownDescription: "Number of objects built, by kind: `networks`, `subnets`, `routers`, `router_interfaces`, " +
-				"`routes`, `security_groups`, `security_group_rules`, `ports`.",
+				"`routes`, `security_groups`, `security_group_rules`, `address_groups`, `ports`.",
 			Computed:    true,
 			ElementType: types.Int64Type,
 		},
@@ -317,6 +318,11 @@ func previewAttributes() map[string]schema.Attribute {
 			"source_id": computedString("Id of the source group."),
 			"name":      computedString("Name."),
 			"rules":     computedInt("Number of rules."),
+		}),
+		"address_groups": computedList("Address groups (sets of CIDRs that rules match), addresses moved with the subnet remaps.", map[string]schema.Attribute{
+			"source_id": computedString("Id of the source address group."),
+			"name":      computedString("Name."),
+			"addresses": computedStringList("CIDRs of the copy; those that do not fit a remapped subnet are left out and listed in `skipped`."),
 		}),
 		"ports": computedList("Ports to build (with `mappings.sync_instance_ports`).", map[string]schema.Attribute{
 			"source_id": computedString("Id of the source port."),

@@ -15,16 +15,17 @@ import (
 // deterministic order, so an unchanged source gives an unchanged preview.
 
 type previewModel struct {
-	Name           string                 `tfsdk:"name"`
-	Description    string                 `tfsdk:"description"`
-	Counts         map[string]int64       `tfsdk:"counts"`
-	Quotas         previewQuotasModel     `tfsdk:"quotas"`
-	Networks       []previewNetworkModel  `tfsdk:"networks"`
-	Subnets        []previewSubnetModel   `tfsdk:"subnets"`
-	Routers        []previewRouterModel   `tfsdk:"routers"`
-	SecurityGroups []previewSecGroupModel `tfsdk:"security_groups"`
-	Ports          []previewPortModel     `tfsdk:"ports"`
-	Skipped        []skippedModel         `tfsdk:"skipped"`
+	Name           string                  `tfsdk:"name"`
+	Description    string                  `tfsdk:"description"`
+	Counts         map[string]int64        `tfsdk:"counts"`
+	Quotas         previewQuotasModel      `tfsdk:"quotas"`
+	Networks       []previewNetworkModel   `tfsdk:"networks"`
+	Subnets        []previewSubnetModel    `tfsdk:"subnets"`
+	Routers        []previewRouterModel    `tfsdk:"routers"`
+	SecurityGroups []previewSecGroupModel  `tfsdk:"security_groups"`
+	AddressGroups  []previewAddrGroupModel `tfsdk:"address_groups"`
+	Ports          []previewPortModel      `tfsdk:"ports"`
+	Skipped        []skippedModel          `tfsdk:"skipped"`
 }
 
 type previewQuotasModel struct {
@@ -91,6 +92,12 @@ type previewSecGroupModel struct {
 	Rules    int64  `tfsdk:"rules"`
 }
 
+type previewAddrGroupModel struct {
+	SourceID  string   `tfsdk:"source_id"`
+	Name      string   `tfsdk:"name"`
+	Addresses []string `tfsdk:"addresses"`
+}
+
 type previewPortModel struct {
 	SourceID string   `tfsdk:"source_id"`
 	Name     string   `tfsdk:"name"`
@@ -134,6 +141,7 @@ func renderPreview(p *replication.Plan) previewModel {
 		Subnets:        make([]previewSubnetModel, 0, len(p.Subnets)),
 		Routers:        make([]previewRouterModel, 0, len(p.Routers)),
 		SecurityGroups: make([]previewSecGroupModel, 0, len(p.SecurityGroups)),
+		AddressGroups:  make([]previewAddrGroupModel, 0, len(p.AddressGroups)),
 		Ports:          make([]previewPortModel, 0, len(p.Ports)),
 		Skipped:        make([]skippedModel, 0, len(p.Skipped)),
 	}
@@ -182,6 +190,9 @@ func renderPreview(p *replication.Plan) previewModel {
 	}
 	for _, g := range p.SecurityGroups {
 		out.SecurityGroups = append(out.SecurityGroups, previewSecGroupModel{SourceID: g.SourceID, Name: g.Name, Rules: rules[g.SourceID]})
+	}
+	for _, ag := range p.AddressGroups {
+		out.AddressGroups = append(out.AddressGroups, previewAddrGroupModel{SourceID: ag.SourceID, Name: ag.Name, Addresses: nonNil(ag.Addresses)})
 	}
 	for _, port := range p.Ports {
 		pp := previewPortModel{

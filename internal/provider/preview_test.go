@@ -88,7 +88,7 @@ func TestPreviewAppliesMappings(t *testing.T) {
 	for _, g := range got.SecurityGroups {
 		rules[g.Name] = g.Rules
 	}
-	if !reflect.DeepEqual(rules, map[string]int64{"default": 1, "web": 3}) {
+	if !reflect.DeepEqual(rules, map[string]int64{"default": 1, "web": 4}) {
 		t.Errorf("rule counts = %v", rules)
 	}
 	if got.Quotas.Volume["gigabytes_fast"] != 150 || got.Quotas.Volume["gigabytes"] != 500 {
@@ -97,7 +97,12 @@ func TestPreviewAppliesMappings(t *testing.T) {
 	if got.Quotas.Network["port"] != -1 {
 		t.Errorf("network quotas = %v, want port unlimited", got.Quotas.Network)
 	}
-	if got.Counts["networks"] != 2 || got.Counts["subnets"] != 2 || got.Counts["security_group_rules"] != 4 || got.Counts["ports"] != 0 {
+	// The address group's address in the remapped web subnet moves with it.
+	wantGroups := []previewAddrGroupModel{{SourceID: "ag-office", Name: "office", Addresses: []string{"192.168.1.64/26", "198.51.100.0/24"}}}
+	if !reflect.DeepEqual(got.AddressGroups, wantGroups) {
+		t.Errorf("address groups = %+v, want %+v", got.AddressGroups, wantGroups)
+	}
+	if got.Counts["networks"] != 2 || got.Counts["subnets"] != 2 || got.Counts["security_group_rules"] != 5 || got.Counts["address_groups"] != 1 || got.Counts["ports"] != 0 {
 		t.Errorf("counts = %v", got.Counts)
 	}
 }

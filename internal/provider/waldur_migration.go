@@ -375,6 +375,7 @@ func (r *MigrationResource) describeWaldurMigration(ctx context.Context, api *wa
 	}
 	m.NetworkIDs, m.SubnetIDs, m.RouterIDs = idMap(res.Networks), idMap(res.Subnets), idMap(res.Routers)
 	m.SecurityGroupIDs, m.SecurityGroupRuleIDs, m.PortIDs = idMap(res.SecurityGroups), idMap(res.SecurityGroupRules), idMap(res.Ports)
+	m.AddressGroupIDs = idMap(res.AddressGroups)
 	var d diag.Diagnostics
 	m.Skipped, d = skippedList(ctx, skipped)
 	diags.Append(d...)

@@ -181,6 +181,6 @@ func (p *Plan) Counts() map[string]int {
 	return map[string]int{
 		"networks": len(p.Networks), "subnets": len(p.Subnets), "routers": len(p.Routers),
 		"router_interfaces": interfaces, "routes": routes, "security_groups": len(p.SecurityGroups),
-		"security_group_rules": len(p.Rules), "ports": len(p.Ports),
+		"security_group_rules": len(p.Rules), "address_groups": len(p.AddressGroups), "ports": len(p.Ports),
 	}
 }

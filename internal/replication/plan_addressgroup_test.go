@@ -107,7 +107,7 @@ func TestPairInIDOrder(t *testing.T) {
 // that match them through that pairing.
 func TestRebuildResultAddressGroups(t *testing.T) {
 	src := SourceObjects{
-		Subnets: []openstack.Subnet{{ID: "s-sub", NetworkID: "s-net", CIDR: "10.0.3.0/24"}},
+		Subnets:  []openstack.Subnet{{ID: "s-sub", NetworkID: "s-net", CIDR: "10.0.3.0/24"}},
 		Networks: []openstack.Network{{ID: "s-net", Name: "db"}},
 		AddressGroups: []openstack.AddressGroup{
 			{ID: "s-ag2", Name: "twin", Addresses: []string{"192.0.2.0/24"}},

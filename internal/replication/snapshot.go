@@ -11,8 +11,8 @@ import (
 )
 
 // ReadSnapshot reads the source tenant with one call per object type, all in parallel: the project,
-// networks, subnets, routers, ports, security groups (whose list carries their rules), the three quota
-// sets and the region's volume types. Ten calls, whatever the tenant's size.
+// networks, subnets, routers, ports, security groups (whose list carries their rules), address groups, the three quota
+// sets and the region's volume types. Eleven calls, whatever the tenant's size.
 func ReadSnapshot(ctx context.Context, src *openstack.Cloud, projectID string) (*Snapshot, error) {
 	s := &Snapshot{}
 	g, ctx := errgroup.WithContext(ctx)
