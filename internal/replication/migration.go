@@ -2,6 +2,9 @@ package replication
 
 import (
 	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
@@ -18,15 +21,29 @@ type Migration struct {
 	Target          Target
 }
 
-// Plan reads the source and the destination facts and computes the plan, without writing anything.
+// Plan reads the source and the destination facts, in parallel, and computes the plan, without
+// writing anything.
 func (m Migration) Plan(ctx context.Context) (*Plan, error) {
-	snap, err := ReadSnapshot(ctx, m.Source, m.SourceProjectID)
-	if err != nil {
+	var snap *Snapshot
+	var facts Facts
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		snap, err = ReadSnapshot(gctx, m.Source, m.SourceProjectID)
+		return err
+	})
+	g.Go(func() (err error) {
+		facts, err = ReadFacts(gctx, m.Destination, m.ExternalNetwork)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	facts, err := ReadFacts(ctx, m.Destination, m.ExternalNetwork, len(snap.AddressGroups) > 0)
-	if err != nil {
-		return nil, err
+	if len(snap.AddressGroups) > 0 {
+		has, err := openstack.HasExtension(ctx, m.Destination.Network, "address-group")
+		if err != nil {
+			return nil, fmt.Errorf("reading destination facts: %w", err)
+		}
+		facts.NoAddressGroups = !has
 	}
 	return BuildPlan(snap, m.Mappings, facts, m.Target)
 }

@@ -56,9 +56,10 @@ func ReadSnapshot(ctx context.Context, src *openstack.Cloud, projectID string) (
 }
 
 // ReadFacts reads what the plan needs to know about the destination region: its external network (the
-// one named externalNetwork, or the only one there is), its volume types, whether the credentials may
-// create projects and, when the source has address groups (withAddressGroups), whether Neutron has them.
-func ReadFacts(ctx context.Context, dst *openstack.Cloud, externalNetwork string, withAddressGroups bool) (Facts, error) {
+// one named externalNetwork, or the only one there is), its volume types and whether the credentials may
+// create projects. (Whether Neutron has address groups is asked by Migration.Plan, only of a source
+// that has some.)
+func ReadFacts(ctx context.Context, dst *openstack.Cloud, externalNetwork string) (Facts, error) {
 	f := Facts{CanCreateProjects: dst.IsAdmin(), User: dst.UserID}
 	query := url.Values{"router:external": {"true"}}
 	if externalNetwork != "" {
@@ -74,13 +75,6 @@ func ReadFacts(ctx context.Context, dst *openstack.Cloud, externalNetwork string
 		f.VolumeTypes, err = openstack.VolumeTypes(gctx, dst.BlockStorage)
 		return err
 	})
-	if withAddressGroups {
-		g.Go(func() error {
-			has, err := openstack.HasExtension(gctx, dst.Network, "address-group")
-			f.NoAddressGroups = !has
-			return err
-		})
-	}
 	if err := g.Wait(); err != nil {
 		return f, fmt.Errorf("reading destination facts: %w", err)
 	}
