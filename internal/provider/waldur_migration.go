@@ -261,30 +261,19 @@ func (r *MigrationResource) modifyPlanWaldur(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// createWaldur is Create in the Waldur backend.
-func (r *MigrationResource) createWaldur(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan migrationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	api := waldurAPI(r.data, &resp.Diagnostics)
+// createWaldur is Create in the Waldur backend: it creates the migration and waits for it. It returns
+// true once Waldur has the migration, so that the state is saved also when it ends ERRED.
+func (r *MigrationResource) createWaldur(ctx context.Context, run timedRun, plan *migrationModel, diags *diag.Diagnostics) bool {
+	api := waldurAPI(r.data, diags)
 	if api == nil {
-		return
+		return false
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	runCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	pl := planWaldur(runCtx, api, plan, &resp.Diagnostics)
+	runCtx := run.ctx
+	pl := planWaldur(runCtx, api, *plan, diags)
 	if pl == nil {
-		return
+		return false
 	}
-	resp.Diagnostics.Append(fillFromPlan(ctx, &plan, pl.plan, false)...)
+	diags.Append(fillFromPlan(ctx, plan, pl.plan, false)...)
 	// Waldur names the new tenant after the source unless told otherwise; sending only real differences
 	// also keeps clear of the versions that fail on any description.
 	body := pl.req
@@ -296,11 +285,11 @@ func (r *MigrationResource) createWaldur(ctx context.Context, req resource.Creat
 		body.Description = plan.Description.ValueString()
 	}
 	tflog.Info(ctx, "Creating Waldur migration", map[string]any{"src_resource": body.SrcResource, "dst_offering": body.DstOffering,
-		"dst_plan": body.DstPlan, "timeout": timeout.String()})
+		"dst_plan": body.DstPlan, "timeout": run.timeout.String()})
 	mig, err := api.CreateMigration(runCtx, body)
 	if err != nil {
-		addWaldurError(&resp.Diagnostics, "Error creating migration", err, &body)
-		return
+		addWaldurError(diags, "Error creating migration", err, &body)
+		return false
 	}
 	tflog.Info(ctx, "Waldur migration created; waiting for it", map[string]any{"migration": mig.UUID, "state": string(mig.State)})
 
@@ -316,26 +305,24 @@ func (r *MigrationResource) createWaldur(ctx context.Context, req resource.Creat
 	if done == nil {
 		done = mig
 	}
-	if waitErr != nil && runCtx.Err() != nil && ctx.Err() == nil {
-		waitErr = fmt.Errorf("timed out after %s (timeouts.create) waiting for Waldur migration %s, last seen %s; it goes on in Waldur: %w", timeout, mig.UUID, done.State, waitErr)
-	}
-	resp.Diagnostics.Append(r.describeWaldurMigration(ctx, api, &plan, done, pl.plan, waitErr == nil)...)
+	waitErr = run.timedOut(ctx, waitErr, fmt.Sprintf(" waiting for Waldur migration %s, last seen %s; it goes on in Waldur", mig.UUID, done.State))
+	diags.Append(r.describeWaldurMigration(ctx, api, plan, done, pl.plan, waitErr == nil)...)
 	plan.State = types.StringValue(string(done.State))
 	plan.ErrorMessage = types.StringValue(done.ErrorMessage)
 	if waitErr != nil && done.State != waldur.StateErred {
 		plan.ErrorMessage = types.StringValue(waitErr.Error())
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if waitErr != nil {
 		var erred *waldur.MigrationErredError
 		msg := waitErr.Error()
 		if errors.As(waitErr, &erred) {
 			msg = fmt.Sprintf("Waldur migration %s ended %s: %s", mig.UUID, stateErred, erred.Message)
 		}
-		resp.Diagnostics.AddError("Error creating migration", msg+"\n\nThe migration is saved in the state (state = \""+plan.State.ValueString()+
+		diags.AddError("Error creating migration", msg+"\n\nThe migration is saved in the state (state = \""+plan.State.ValueString()+
 			"\") and the resource is marked tainted. Waldur rolls nothing back: the next apply deletes this migration (with destroy_destination = true, "+
 			"also its destination tenant) and creates a new one.")
 	}
+	return true
 }
 
 // describeWaldurMigration fills the computed attributes from Waldur: the destination resource and
@@ -420,63 +407,46 @@ func waldurCredentials(ctx context.Context, t *waldur.Tenant) (types.Object, dia
 
 // readWaldur is Read in the Waldur backend: a migration Waldur no longer has, or whose destination
 // tenant was terminated, is removed from the state, so the next apply migrates again.
-func (r *MigrationResource) readWaldur(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state migrationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	api := waldurAPI(r.data, &resp.Diagnostics)
+func (r *MigrationResource) readWaldur(ctx context.Context, state migrationModel, diags *diag.Diagnostics) (gone bool) {
+	api := waldurAPI(r.data, diags)
 	if api == nil {
-		return
+		return false
 	}
 	id := state.ID.ValueString()
 	if _, err := api.GetMigration(ctx, id); err != nil {
 		if waldur.IsNotFound(err) {
 			tflog.Warn(ctx, "Waldur has no such migration any more; removing it from state", map[string]any{"migration": id})
-			resp.State.RemoveResource(ctx)
-			return
+			return true
 		}
-		resp.Diagnostics.AddError("Error reading migration", err.Error())
-		return
+		diags.AddError("Error reading migration", err.Error())
+		return false
 	}
 	dst := state.DstResourceUUID.ValueString()
 	if dst == "" {
-		return
+		return false
 	}
 	res, err := api.GetResource(ctx, dst)
 	switch {
 	case waldur.IsNotFound(err) || (err == nil && res.State == waldur.ResourceTerminated):
 		tflog.Warn(ctx, "The migration's destination tenant was terminated; removing the migration from state", map[string]any{"migration": id, "dst_resource_uuid": dst})
-		resp.State.RemoveResource(ctx)
+		return true
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading the migration's destination tenant", err.Error())
+		diags.AddError("Error reading the migration's destination tenant", err.Error())
 	}
+	return false
 }
 
 // deleteWaldur is Delete in the Waldur backend: with destroy_destination the destination tenant is
 // terminated first (and its termination order waited for), then the migration record is deleted. A
 // termination that fails keeps the record, so that destroy can be run again.
-func (r *MigrationResource) deleteWaldur(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state migrationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	api := waldurAPI(r.data, &resp.Diagnostics)
+func (r *MigrationResource) deleteWaldur(ctx context.Context, state migrationModel, diags *diag.Diagnostics) {
+	api := waldurAPI(r.data, diags)
 	if api == nil {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	if dst := state.DstResourceUUID.ValueString(); state.DestroyDestination.ValueBool() && dst != "" {
 		if err := terminateWaldurResource(ctx, api, dst); err != nil {
-			resp.Diagnostics.AddError("Error destroying the destination tenant",
+			diags.AddError("Error destroying the destination tenant",
 				fmt.Sprintf("Terminating marketplace resource %s: %s\n\nThe migration is kept; run terraform destroy again to retry.", dst, err))
 			return
 		}
@@ -484,7 +454,7 @@ func (r *MigrationResource) deleteWaldur(ctx context.Context, req resource.Delet
 		tflog.Info(ctx, "Deleting the migration record; the destination tenant stays (destroy_destination = false)", map[string]any{"dst_resource_uuid": dst})
 	}
 	if err := api.DeleteMigration(ctx, state.ID.ValueString()); err != nil && !waldur.IsNotFound(err) {
-		resp.Diagnostics.AddError("Error deleting migration", err.Error())
+		diags.AddError("Error deleting migration", err.Error())
 	}
 }
 
