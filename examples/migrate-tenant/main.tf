@@ -150,6 +150,15 @@ output "security_group_ids" {
   value = waldur_openstack_migration.this.security_group_ids
 }
 
+output "address_group_ids" {
+  value = waldur_openstack_migration.this.address_group_ids
+}
+
+output "address_groups" {
+  description = "Each copied address group: name => its addresses (moved with the subnet remaps)."
+  value       = { for g in waldur_openstack_migration.this.preview.address_groups : g.name => g.addresses }
+}
+
 output "port_ids" {
   value = waldur_openstack_migration.this.port_ids
 }
