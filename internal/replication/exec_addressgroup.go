@@ -2,6 +2,7 @@ package replication
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -44,7 +45,7 @@ func (e *execution) ensureAddressGroups(ctx context.Context) error {
 				ProjectID: e.res.ProjectID, Name: ag.Name, Description: ag.Description, Addresses: ag.Addresses,
 			})
 			if err != nil {
-				return err
+				return fmt.Errorf("creating address group %q (source %s): %w", ag.Name, ag.SourceID, err)
 			}
 			mu.Lock()
 			dst = append(dst, keyed{id: created.ID, key: addressGroupKey(created.Name, created.Description, created.Addresses)})

@@ -83,7 +83,8 @@ type execution struct {
 //	address groups ────────────────────┘
 //	subnets + security groups → ports
 //
-// It adopts what an earlier run built (found by source markers) and creates only what is missing. On
+// It adopts what an earlier run built (found by content, or by source markers where content is ambiguous:
+// see identity.go) and creates only what is missing. On
 // error or cancellation it returns the partial Result with the error; running it again resumes.
 func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options) (*Result, error) {
 	e := &execution{dst: dst, plan: plan, opts: opts.withDefaults(dst), res: newResult(plan)}

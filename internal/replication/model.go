@@ -59,7 +59,8 @@ type Facts struct {
 	VolumeTypes []openstack.VolumeType
 	// CanCreateProjects is true when the destination credentials may create projects, users and quotas.
 	CanCreateProjects bool
-	// NoAddressGroups is true when the destination Neutron lacks the address-group extension.
+	// NoAddressGroups is true when the destination Neutron lacks the address-group extension. Migration.Plan
+	// asks only when the source has address groups: otherwise it stays false, whatever the destination.
 	NoAddressGroups bool
 	// User names the destination credentials' user, for messages.
 	User string

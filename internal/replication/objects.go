@@ -10,9 +10,9 @@ import (
 )
 
 // listProject reads a project's Neutron objects with one list call per type, in parallel (address groups
-// read as none where Neutron lacks them). With onlyGroups
-// it reads the security groups alone (what a project created a moment ago can hold). Listing a project's
-// security groups makes Neutron create its default group if it has none yet.
+// read as none where Neutron lacks them). With onlyGroups it reads the security groups alone (what a
+// project created a moment ago can hold). Listing a project's security groups makes Neutron create its
+// default group if it has none yet.
 func listProject(ctx context.Context, c *openstack.Cloud, projectID string, onlyGroups bool) (DestinationObjects, error) {
 	var d DestinationObjects
 	byProject := url.Values{"project_id": {projectID}}
