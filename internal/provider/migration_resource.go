@@ -134,6 +134,27 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 }
 
+// setPlanned records the engine's plan p in the planned values of ModifyPlan: for a create, the preview
+// and the defaulted name and description; on the first plan after an import, the preview and `skipped`
+// that the configured mappings give.
+func setPlanned(ctx context.Context, resp *resource.ModifyPlanResponse, plan migrationModel, p *replication.Plan, imported bool) {
+	if imported {
+		// The import could only infer the mappings; the configuration states them. The in-place update
+		// that records them also ends the import's grace (see requiresReplaceUnlessImported), so it is
+		// planned even when nothing else differs: `state` is unknown until it is done.
+		var d diag.Diagnostics
+		plan.Preview, d = previewFromPlan(ctx, p)
+		resp.Diagnostics.Append(d...)
+		// What is skipped follows from the configured mappings, as after a create.
+		plan.Skipped, d = skippedList(ctx, p.Skipped)
+		resp.Diagnostics.Append(d...)
+		plan.State = types.StringUnknown()
+	} else {
+		resp.Diagnostics.Append(fillFromPlan(ctx, &plan, p, true)...)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
 // fillFromPlan sets the values the engine's plan decides: the preview and the defaulted name and
 // description. Known values are kept unless overwrite is set (after apply they must equal the plan).
 func fillFromPlan(ctx context.Context, m *migrationModel, p *replication.Plan, overwrite bool) diag.Diagnostics {

@@ -91,21 +91,7 @@ func (r *MigrationResource) modifyPlanStandalone(ctx context.Context, req resour
 		}
 		return
 	}
-	if imported {
-		// The import could only infer the mappings; the configuration states them. The in-place update
-		// that records them also ends the import's grace (see requiresReplaceUnlessImported), so it is
-		// planned even when nothing else differs: `state` is unknown until it is done.
-		var d diag.Diagnostics
-		plan.Preview, d = previewFromPlan(ctx, p)
-		resp.Diagnostics.Append(d...)
-		// What is skipped follows from the configured mappings, as after a create.
-		plan.Skipped, d = skippedList(ctx, p.Skipped)
-		resp.Diagnostics.Append(d...)
-		plan.State = types.StringUnknown()
-	} else {
-		resp.Diagnostics.Append(fillFromPlan(ctx, &plan, p, true)...)
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	setPlanned(ctx, resp, plan, p, imported)
 }
 
 // createStandalone runs the engine. It returns true when a destination project exists, so that the

@@ -248,17 +248,7 @@ func (r *MigrationResource) modifyPlanWaldur(ctx context.Context, req resource.M
 	if pl == nil {
 		return
 	}
-	if imported {
-		var d diag.Diagnostics
-		plan.Preview, d = previewFromPlan(ctx, pl.plan)
-		resp.Diagnostics.Append(d...)
-		plan.Skipped, d = skippedList(ctx, pl.plan.Skipped)
-		resp.Diagnostics.Append(d...)
-		plan.State = types.StringUnknown()
-	} else {
-		resp.Diagnostics.Append(fillFromPlan(ctx, &plan, pl.plan, true)...)
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	setPlanned(ctx, resp, plan, pl.plan, imported)
 }
 
 // createWaldur is Create in the Waldur backend: it creates the migration and waits for it. It returns
