@@ -70,11 +70,21 @@ func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if !req.State.Raw.IsNull() && !imported {
 		return
 	}
-	if r.data.waldur != nil {
-		r.modifyPlanWaldur(ctx, req, resp, imported)
+	// Inputs known only after apply (another resource's attributes): the preview stays unknown, and the
+	// planner runs again at apply time, when Terraform re-plans with every value known.
+	if !req.Config.Raw.IsFullyKnown() {
 		return
 	}
-	r.modifyPlanStandalone(ctx, req, resp, imported)
+	var plan migrationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data.waldur != nil {
+		r.modifyPlanWaldur(ctx, plan, resp, imported)
+		return
+	}
+	r.modifyPlanStandalone(ctx, plan, resp, imported)
 }
 
 // Create runs the migration within timeouts.create. The backend fills the computed attributes and says

@@ -59,19 +59,9 @@ func (r *MigrationResource) migration(ctx context.Context, b *standaloneBackend,
 }
 
 // modifyPlanStandalone reads the source tenant and the destination facts and runs the engine's planner.
-func (r *MigrationResource) modifyPlanStandalone(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, imported bool) {
+func (r *MigrationResource) modifyPlanStandalone(ctx context.Context, plan migrationModel, resp *resource.ModifyPlanResponse, imported bool) {
 	b := backendFor(r.data, &resp.Diagnostics)
 	if b == nil {
-		return
-	}
-	// Inputs known only after apply (another resource's attributes): the preview stays unknown, and the
-	// planner runs again at apply time, when Terraform re-plans with every value known.
-	if !req.Config.Raw.IsFullyKnown() {
-		return
-	}
-	var plan migrationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
 		return
 	}
 	mig, _ := r.migration(ctx, b, plan, &resp.Diagnostics)

@@ -231,15 +231,7 @@ func checkWaldurPlan(off waldur.Offering, planUUID string) string {
 }
 
 // modifyPlanWaldur is ModifyPlan in the Waldur backend: the preview and every plan-time check.
-func (r *MigrationResource) modifyPlanWaldur(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, imported bool) {
-	if !req.Config.Raw.IsFullyKnown() {
-		return
-	}
-	var plan migrationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+func (r *MigrationResource) modifyPlanWaldur(ctx context.Context, plan migrationModel, resp *resource.ModifyPlanResponse, imported bool) {
 	api := waldurAPI(r.data, &resp.Diagnostics)
 	if api == nil {
 		return
