@@ -10,8 +10,9 @@ import (
 
 // RequestCounter counts the HTTP requests sent to a cloud, per service, method and path shape
 // ("network POST /v2.0/ports"). Ids in paths are folded into "{id}" so that counts group by kind of call.
-// Benchmarks and tests read it; OnRequest lets a test react to a call (for example cancel a run after N
-// creates).
+// A request is counted as it is sent: a write still waiting for its turn when its run stops is not.
+// Benchmarks and tests read it; OnRequest lets a test react to a call as it goes out (for example stop a
+// run after N creates).
 type RequestCounter struct {
 	mu        sync.Mutex
 	counts    map[string]int
@@ -106,4 +107,15 @@ func (c *RequestCounter) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.counts = map[string]int{}
+}
+
+// countingTransport records each request in counter as it is sent, and runs the counter's OnRequest.
+type countingTransport struct {
+	next    http.RoundTripper
+	counter *RequestCounter
+}
+
+func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.counter.record(req)
+	return t.next.RoundTrip(req)
 }

@@ -162,9 +162,9 @@ func (s *authSession) forget() {
 	}
 }
 
-// authenticate builds the session's HTTP client and authenticates with ao. Requests go through a
-// transport that retries transient failures and counts every attempt in the session's counter, below
-// which the write gate sends Neutron writes on fresh connections and everything else on pooled ones.
+// authenticate builds the session's HTTP client (see newTransportStack: retries, the Neutron write gate,
+// writes let finish when a run stops, every attempt counted in the session's counter) and authenticates
+// with ao.
 func (s *authSession) authenticate(ctx context.Context, ao gophercloud.AuthOptions, tlsConfig *tls.Config) error {
 	s.counter = s.key.counter
 	if s.counter == nil {
@@ -179,11 +179,9 @@ func (s *authSession) authenticate(ctx context.Context, ao gophercloud.AuthOptio
 	pooled.TLSClientConfig = tlsConfig
 	fresh := pooled.Clone()
 	fresh.DisableKeepAlives = true
-	s.gate = newWriteGate(pooled, fresh, s.key.writeSlots, s.key.writeSpacing)
-	provider.HTTPClient = http.Client{
-		Transport: &retryingTransport{next: s.gate, counter: s.counter, attempts: 5, base: 200 * time.Millisecond},
-		Timeout:   10 * time.Minute,
-	}
+	var rt http.RoundTripper
+	rt, s.gate = newTransportStack(pooled, fresh, s.counter, s.key.writeSlots, s.key.writeSpacing)
+	provider.HTTPClient = http.Client{Transport: rt, Timeout: 10 * time.Minute}
 	ao.AllowReauth = true
 	if err := gopenstack.Authenticate(ctx, provider, ao); err != nil {
 		return fmt.Errorf("authenticating at %s as %q: %w", ao.IdentityEndpoint, ao.Username, err)

@@ -7,8 +7,24 @@ import (
 	"time"
 )
 
-// retryingTransport retries what a cloud answers when it is busy or briefly failing, and counts every
-// request it sends (retries included: they are real load on the cloud).
+// newTransportStack builds a session's transport, from the top:
+//   - retryingTransport retries transient failures;
+//   - the write gate spreads Neutron writes over its API workers, on fresh connections (see writeGate);
+//   - settlingTransport lets a write that has been sent finish when its run is stopped;
+//   - countingTransport counts each request as it is sent, retries included (they are real load);
+//   - pooled, or fresh for gated writes, sends it.
+//
+// Endpoints are added to the returned gate once the service catalog is known.
+func newTransportStack(pooled, fresh http.RoundTripper, counter *RequestCounter, slots int, spacing time.Duration) (*retryingTransport, *writeGate) {
+	below := func(next http.RoundTripper) http.RoundTripper {
+		return &settlingTransport{next: &countingTransport{next: next, counter: counter}, grace: defaultSettleGrace}
+	}
+	gate := newWriteGate(below(pooled), below(fresh), slots, spacing)
+	return &retryingTransport{next: gate, attempts: 5, base: 200 * time.Millisecond}, gate
+}
+
+// retryingTransport retries what a cloud answers when it is busy or briefly failing. Each attempt is
+// counted below it, as it is sent (see newTransportStack).
 //
 // Which answers are retried, and why:
 //   - 429 and 503 for every method: the server says it did not do the work.
@@ -17,16 +33,12 @@ import (
 //     re-run covers that case instead.
 type retryingTransport struct {
 	next     http.RoundTripper
-	counter  *RequestCounter
 	attempts int
 	base     time.Duration
 }
 
 func (t *retryingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 1; ; attempt++ {
-		if t.counter != nil {
-			t.counter.record(req)
-		}
 		resp, err := t.next.RoundTrip(req)
 		if err != nil || attempt >= t.attempts || !retryable(req.Method, resp.StatusCode) {
 			return resp, err

@@ -287,10 +287,16 @@ func TestWriteGateBelowRetries(t *testing.T) {
 			return http.StatusCreated
 		}
 	})
-	g, pooled, fresh := testGate(t, srv, 2, time.Millisecond)
+	pooledT := http.DefaultTransport.(*http.Transport).Clone()
+	freshT := pooledT.Clone()
+	freshT.DisableKeepAlives = true
+	t.Cleanup(pooledT.CloseIdleConnections)
+	pooled, fresh := &recordingTransport{next: pooledT}, &recordingTransport{next: freshT}
 	counter := NewRequestCounter()
 	counter.registerService("network", srv.URL+"/network/")
-	rt := &retryingTransport{next: g, counter: counter, attempts: 3, base: time.Millisecond}
+	rt, g := newTransportStack(pooled, fresh, counter, 2, time.Millisecond)
+	rt.base = time.Millisecond
+	g.addEndpoint(srv.URL + "/network/")
 	resp, err := send(t, context.Background(), rt, http.MethodPost, srv.URL+"/network/v2.0/ports")
 	if err != nil {
 		t.Fatal(err)
