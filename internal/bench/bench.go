@@ -430,11 +430,13 @@ func (s *session) isolateAdmin(ctx context.Context) (func(), error) {
 // serverTime adds to r the destination Neutron's time on the run's requests, from its log.
 func (s *session) serverTime(r *RunResult, start time.Time) {
 	log := filepath.Join(filepath.Dir(testlab.CloudsFile()), "logs", "neutron-"+s.c.dstCloud+".log")
-	r.Server = neutronServerTime(log, start, time.Now().Add(time.Second), s.scope)
+	var span float64
+	r.Server, span = neutronServerTime(log, start, time.Now().Add(time.Second), s.scope)
 	r.ServerSeconds = 0
 	for _, st := range r.Server {
 		r.ServerSeconds += st.Seconds
 	}
+	r.NeutronBusy = busyShare(r.ServerSeconds, span, s.res.Lab.NeutronAPIWorkers)
 }
 
 // tools makes sure the CLIs the modes need are there and records their versions.

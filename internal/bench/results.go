@@ -85,6 +85,7 @@ type ModeResult struct {
 	ProviderPeak  float64   `json:"provider_peak_rss_mb_median,omitempty"`
 	CallsByKind   Calls     `json:"calls_by_kind"`
 	ServerMedian  float64   `json:"neutron_seconds_median"`
+	BusyMedian    float64   `json:"neutron_busy_median"`
 	CPUMedian     LabCPU    `json:"lab_cpu_s_median"`
 	// ServerByKind is the destination Neutron's time by kind of call in the run CallsByKind comes from.
 	ServerByKind map[string]ServerTime `json:"neutron_time_by_kind"`
@@ -111,6 +112,8 @@ type RunResult struct {
 	// Server is the destination Neutron's time on the run's requests, by kind (from its log).
 	Server        map[string]ServerTime `json:"neutron_time_by_kind,omitempty"`
 	ServerSeconds float64               `json:"neutron_seconds,omitempty"`
+	// NeutronBusy is the share of the destination Neutron's API workers' time spent on the run (busyShare).
+	NeutronBusy float64 `json:"neutron_busy,omitempty"`
 	// LabCPU is the CPU time the lab's services used during the run (other lab users' work included).
 	LabCPU LabCPU `json:"lab_cpu_s"`
 	Error  string `json:"error,omitempty"`
@@ -225,7 +228,7 @@ func medianInt(xs []int) int {
 
 // summarize computes the medians over the successful runs.
 func (m *ModeResult) summarize() {
-	var walls, rss, prov, server, cpuN, cpuM, cpuK []float64
+	var walls, rss, prov, server, busy, cpuN, cpuM, cpuK []float64
 	var calls, writes, reads, tokens []int
 	var ok []RunResult
 	m.Failed = 0
@@ -239,12 +242,14 @@ func (m *ModeResult) summarize() {
 		rss = append(rss, r.PeakRSSMB)
 		prov = append(prov, r.ProviderPeakMB)
 		server = append(server, r.ServerSeconds)
+		busy = append(busy, r.NeutronBusy)
 		cpuN, cpuM, cpuK = append(cpuN, r.LabCPU.Neutron), append(cpuM, r.LabCPU.MariaDB), append(cpuK, r.LabCPU.Keystone)
 		calls, writes, reads, tokens = append(calls, r.Total), append(writes, r.Writes), append(reads, r.Reads), append(tokens, r.Tokens)
 	}
 	m.Walls = walls
 	m.CPUMedian = LabCPU{Neutron: median(cpuN), MariaDB: median(cpuM), Keystone: median(cpuK)}
 	m.WallMedian, m.PeakRSSMedian, m.ProviderPeak, m.ServerMedian = median(walls), median(rss), median(prov), median(server)
+	m.BusyMedian = median(busy)
 	m.CallsMedian, m.WritesMedian, m.ReadsMedian, m.TokensMedian = medianInt(calls), medianInt(writes), medianInt(reads), medianInt(tokens)
 	// Calls by kind and the objects built: those of the run whose call count is the median.
 	for _, r := range ok {
@@ -369,8 +374,8 @@ func (r *Results) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nLab: Neutron with %d API workers, %d CPUs; source %s, destination %s; tenant %v; medians of %d runs.\n\n",
 		r.Lab.NeutronAPIWorkers, r.Lab.CPUs, r.Lab.SrcCloud, r.Lab.DstCloud, formatCounts(r.Tenant), r.Repeats)
-	fmt.Fprintf(&b, "| mode | wall s (median) | runs | API calls | writes | reads | tokens | Neutron CPU s | DB CPU s | peak RSS MB |\n")
-	fmt.Fprintf(&b, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| mode | wall s (median) | runs | API calls | writes | reads | tokens | Neutron CPU s | DB CPU s | Neutron workers busy | peak RSS MB |\n")
+	fmt.Fprintf(&b, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, name := range reportOrder {
 		m := r.Modes[name]
 		if m == nil {
@@ -392,8 +397,8 @@ func (r *Results) Table() string {
 		default:
 			rss += " (process)"
 		}
-		fmt.Fprintf(&b, "| %s | %.1f | %s | %d | %d | %d | %d | %.0f | %.0f | %s |\n", name, m.WallMedian, strings.Join(runs, ", "),
-			m.CallsMedian, m.WritesMedian, m.ReadsMedian, m.TokensMedian, m.CPUMedian.Neutron, m.CPUMedian.MariaDB, rss)
+		fmt.Fprintf(&b, "| %s | %.1f | %s | %d | %d | %d | %d | %.0f | %.0f | %.0f %% | %s |\n", name, m.WallMedian, strings.Join(runs, ", "),
+			m.CallsMedian, m.WritesMedian, m.ReadsMedian, m.TokensMedian, m.CPUMedian.Neutron, m.CPUMedian.MariaDB, 100*m.BusyMedian, rss)
 	}
 	fmt.Fprintf(&b, "\n| ratio | value | target | verdict |\n|---|---:|---:|---|\n")
 	fmt.Fprintf(&b, "| engine_vs_floor (wall) | %s%s | ≤ %.1f | %s |\n", fmtRatio(r.EngineVsFloor), r.paired("engine_vs_floor"), Targets["engine_vs_floor"], verdict(r.Met["engine_vs_floor"]))

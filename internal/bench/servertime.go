@@ -29,15 +29,17 @@ type ServerTime struct {
 }
 
 // neutronServerTime reads the requests logged between start and end (by the token's project when
-// project is not empty) and sums their time by kind.
-func neutronServerTime(logPath string, start, end time.Time, project string) map[string]ServerTime {
+// project is not empty) and sums their time by kind. span is the seconds from the start of the first of
+// them (logged time less its duration) to the end of the last: the time Neutron had to serve them in.
+func neutronServerTime(logPath string, start, end time.Time, project string) (byKind map[string]ServerTime, span float64) {
 	f, err := os.Open(logPath)
 	if err != nil {
-		return nil
+		return nil, 0
 	}
 	defer f.Close()
 	const layout = "2006-01-02 15:04:05.000"
 	out := map[string]ServerTime{}
+	var first, last time.Time
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
@@ -59,13 +61,29 @@ func neutronServerTime(logPath string, start, end time.Time, project string) map
 		path, _, _ := strings.Cut(m[4], "?")
 		kind := kindOf(CallKey("network", m[3], path))
 		secs, _ := strconv.ParseFloat(m[6], 64)
+		if began := at.Add(-time.Duration(secs * float64(time.Second))); first.IsZero() || began.Before(first) {
+			first = began
+		}
+		if at.After(last) {
+			last = at
+		}
 		st := out[kind]
 		st.Calls++
 		st.Seconds += secs
 		st.Max = max(st.Max, secs)
 		out[kind] = st
 	}
-	return out
+	return out, last.Sub(first).Seconds()
+}
+
+// busyShare is the share of its workers' time that Neutron spent serving a run's requests: their summed
+// duration over workers × the span they fell in. Near 1, the run kept every worker busy throughout, and
+// only less work on the server could make it faster. 0 when unknown.
+func busyShare(seconds, span float64, workers int) float64 {
+	if span <= 0 || workers <= 0 {
+		return 0
+	}
+	return seconds / (span * float64(workers))
 }
 
 // labCPU reads the CPU time (user + system, seconds) consumed so far by a lab service (by its pid file

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,12 +150,38 @@ func TestNeutronServerTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 11, 27, 4, 24, 0, 0, time.Local)
-	got := neutronServerTime(log, start, start.Add(time.Minute), "projA")
+	got, span := neutronServerTime(log, start, start.Add(time.Minute), "projA")
 	if len(got) != 2 || got["network POST /ports"].Calls != 1 || got["network POST /ports"].Seconds != 2.5 || got["network PUT /ports/{id}/tags"].Calls != 1 {
 		t.Errorf("server time %+v", got)
 	}
-	if all := neutronServerTime(log, start, start.Add(time.Minute), ""); all["network POST /ports"].Calls != 2 {
+	// From the POST's start (43.000 - 2.5 = 40.500) to the last end (43.000).
+	if math.Abs(span-2.5) > 1e-6 {
+		t.Errorf("span %.4f s, want 2.5", span)
+	}
+	all, span := neutronServerTime(log, start, start.Add(time.Minute), "")
+	if all["network POST /ports"].Calls != 2 {
 		t.Errorf("without a project filter: %+v", all)
+	}
+	// projB's 9 s POST ended at 43.100: it started at 34.100.
+	if math.Abs(span-9) > 1e-6 {
+		t.Errorf("span without a filter %.4f s, want 9", span)
+	}
+}
+
+func TestBusyShare(t *testing.T) {
+	for _, tc := range []struct {
+		seconds, span float64
+		workers       int
+		want          float64
+	}{
+		{30, 20, 2, 0.75},
+		{40, 20, 2, 1},
+		{10, 0, 2, 0},  // no requests
+		{10, 10, 0, 0}, // workers unknown
+	} {
+		if got := busyShare(tc.seconds, tc.span, tc.workers); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("busyShare(%v, %v, %d) = %v, want %v", tc.seconds, tc.span, tc.workers, got, tc.want)
+		}
 	}
 }
 
@@ -162,7 +189,7 @@ func TestSummarizeAndRatios(t *testing.T) {
 	mode := func(walls []float64, calls int) *ModeResult {
 		m := &ModeResult{}
 		for _, w := range walls {
-			r := RunResult{WallSeconds: w}
+			r := RunResult{WallSeconds: w, NeutronBusy: w / 100}
 			r.setCalls(Calls{"network POST /v2.0/ports": calls})
 			m.Runs = append(m.Runs, r)
 		}
@@ -185,7 +212,10 @@ func TestSummarizeAndRatios(t *testing.T) {
 	if !*r.Met["engine_vs_floor"] || !*r.Met["calls_vs_min"] || r.Met["peak_rss_mb"] != nil {
 		t.Errorf("verdicts %v", r.Met)
 	}
-	if !strings.Contains(r.Table(), "| engine | 20.0 |") {
+	if r.Modes[ModeEngine].BusyMedian != 0.2 {
+		t.Errorf("engine busy median %v, want the failed run left out: 0.2", r.Modes[ModeEngine].BusyMedian)
+	}
+	if !strings.Contains(r.Table(), "| engine | 20.0 |") || !strings.Contains(r.Table(), "| 20 % |") {
 		t.Errorf("table:\n%s", r.Table())
 	}
 }
