@@ -4,24 +4,30 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/settle"
 )
 
 // newTransportStack builds a session's transport, from the top:
 //   - retryingTransport retries transient failures;
 //   - the write gate spreads Neutron writes over its API workers, on fresh connections (see writeGate);
-//   - settlingTransport lets a write that has been sent finish when its run is stopped;
+//   - settle.Transport lets a write that has been sent finish when its run is stopped (a token request
+//     excepted: it makes nothing);
 //   - countingTransport counts each request as it is sent, retries included (they are real load);
 //   - pooled, or fresh for gated writes, sends it.
 //
 // Endpoints are added to the returned gate once the service catalog is known.
 func newTransportStack(pooled, fresh http.RoundTripper, counter *RequestCounter, slots int, spacing time.Duration) (*retryingTransport, *writeGate) {
 	below := func(next http.RoundTripper) http.RoundTripper {
-		return &settlingTransport{next: &countingTransport{next: next, counter: counter}, grace: defaultSettleGrace}
+		return &settle.Transport{Next: &countingTransport{next: next, counter: counter}, Abandon: isTokenRequest}
 	}
 	gate := newWriteGate(below(pooled), below(fresh), slots, spacing)
 	return &retryingTransport{next: gate, attempts: 5, base: 200 * time.Millisecond}, gate
 }
+
+func isTokenRequest(req *http.Request) bool { return strings.HasSuffix(req.URL.Path, "/auth/tokens") }
 
 // retryingTransport retries what a cloud answers when it is busy or briefly failing. Each attempt is
 // counted below it, as it is sent (see newTransportStack).

@@ -269,9 +269,14 @@ func (r *MigrationResource) createWaldur(ctx context.Context, run timedRun, plan
 	tflog.Info(ctx, "Creating Waldur migration", map[string]any{"src_resource": body.SrcResource, "dst_offering": body.DstOffering,
 		"dst_plan": body.DstPlan, "timeout": run.timeout.String()})
 	mig, err := api.CreateMigration(runCtx, body)
-	if err != nil {
+	switch {
+	case err != nil && (mig == nil || mig.UUID == ""):
 		addWaldurError(diags, "Error creating migration", err, &body)
 		return false
+	case err != nil:
+		// Waldur has the migration: keep it (the wait below reads it again, or ends with the run) so that
+		// it is saved in the state, never left running unrecorded.
+		tflog.Warn(ctx, "Waldur created the migration, but reading it failed", map[string]any{"migration": mig.UUID, "error": err.Error()})
 	}
 	tflog.Info(ctx, "Waldur migration created; waiting for it", map[string]any{"migration": mig.UUID, "state": string(mig.State)})
 

@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/settle"
 )
 
 // DefaultUserAgent is sent unless WithUserAgent says otherwise.
@@ -192,7 +194,9 @@ func newHTTPClient(cfg config) (*http.Client, error) {
 		tlsCfg.InsecureSkipVerify = true //nolint:gosec // explicit opt-in, documented as test-only
 	}
 	tr.TLSClientConfig = tlsCfg
-	return &http.Client{Transport: tr}, nil
+	// A POST or DELETE already sent is let finish when the apply is stopped: Waldur goes on with it
+	// anyway, and the migration it creates must be recorded (see package settle).
+	return &http.Client{Transport: &settle.Transport{Next: tr}}, nil
 }
 
 // NormalizeEndpoint turns a Waldur endpoint into its API base URL, ending in "/api/".

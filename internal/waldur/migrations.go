@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/settle"
 )
 
 const migrationsPath = "openstack-migrations/"
@@ -178,6 +180,11 @@ const (
 // CreateMigration posts a migration and returns it as Waldur stores it. Some Waldur versions answer the
 // create without the new migration's uuid (the schema documents only mappings and src_resource); then the
 // migration is the newest one listed for the source resource.
+//
+// Once the POST has been answered, the migration exists and Waldur goes on with it, so reading it back
+// outlives ctx by up to settle.DefaultGrace: a run stopped meanwhile still learns what it created. When
+// reading it back fails but the answer had the uuid, it returns the migration as far as the answer shows
+// it, with the error: the caller must record it.
 func (c *Client) CreateMigration(ctx context.Context, req MigrationCreateRequest) (*Migration, error) {
 	var created struct {
 		Migration
@@ -186,12 +193,19 @@ func (c *Client) CreateMigration(ctx context.Context, req MigrationCreateRequest
 	if err := c.postJSON(ctx, migrationsPath, req.Body(), &created); err != nil {
 		return nil, err
 	}
+	ctx, done := settle.Detach(ctx, settle.DefaultGrace)
+	defer done()
 	if created.UUID != "" {
 		if created.State != "" && !created.Created.IsZero() {
 			m := created.Migration
 			return &m, nil
 		}
-		return c.GetMigration(ctx, created.UUID)
+		m, err := c.GetMigration(ctx, created.UUID)
+		if err != nil {
+			partial := created.Migration
+			return &partial, fmt.Errorf("waldur: migration %s was created, but reading it failed: %w", created.UUID, err)
+		}
+		return m, nil
 	}
 	src := created.SrcResource
 	if src == "" {
