@@ -65,3 +65,31 @@ func TestCreateMigrationNotSentAfterStop(t *testing.T) {
 		t.Fatalf("Waldur holds %d migrations after a create that was never sent", len(list))
 	}
 }
+
+// TestCreateMigrationReadBackFails: when Waldur answers the create with the new migration's uuid alone
+// and reading the migration then fails, the caller still gets that uuid, with the error, to record it.
+func TestCreateMigrationReadBackFails(t *testing.T) {
+	const id = "3f1c0f7e8a9b4c2d9e0f1a2b3c4d5e6f"
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"uuid":"` + id + `"}`))
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"detail":"Not found."}`))
+	}))
+	t.Cleanup(hs.Close)
+	c, err := New(hs.URL+"/api", "token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.CreateMigration(context.Background(), MigrationCreateRequest{SrcResource: id, DstOffering: id, DstPlan: id})
+	if err == nil || StatusCode(err) != http.StatusNotFound {
+		t.Fatalf("err = %v, want the 404 of the read back", err)
+	}
+	if m == nil || m.UUID != id {
+		t.Fatalf("migration = %+v, want uuid %s kept for the caller to record", m, id)
+	}
+}
