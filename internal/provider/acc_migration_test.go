@@ -401,6 +401,7 @@ resource "waldur_openstack_migration" "test" {
 			"kind": str(kind), "source_id": str(sourceID), "reason": knownvalue.StringRegexp(regexp.MustCompile(reason)),
 		})
 	}
+	var built map[string]string // the first apply's attributes
 	accTest(t, resource.TestCase{
 		CheckDestroy: checkProjectKept(t, accOtherOffering, name, 2),
 		Steps: []resource.TestStep{
@@ -457,6 +458,10 @@ resource "waldur_openstack_migration" "test" {
 					}),
 					checkPortsKeptAddresses(t, accMigration, src),
 					checkIDMapsMatchPreview(accMigration),
+					func(s *terraform.State) (err error) {
+						built, err = resourceAttributes(s, accMigration)
+						return err
+					},
 				),
 			},
 			{
@@ -479,6 +484,62 @@ resource "waldur_openstack_migration" "test" {
 					return attrs["src_resource"] + ":" + attrs["id"], err
 				},
 				ImportStateVerifyIgnore: []string{"credentials.password", "mappings"},
+			},
+			{
+				// Someone deletes a copied port and a copied rule in the destination. Refresh finds them
+				// missing (INCOMPLETE), the plan rebuilds them in place, and the apply puts them back, with
+				// the port's address and MAC, into the same project, keeping the user's password.
+				PreConfig: func() {
+					ctx := accContext(t)
+					dst := accConnect(t, accOtherOffering)
+					port := flatMap(built, "port_ids")[src.Ports["web-1"]]
+					var rule string
+					for _, id := range flatMap(built, "security_group_rule_ids") {
+						rule = id
+						break
+					}
+					if port == "" || rule == "" {
+						t.Fatalf("no copied port or rule to delete in %v", built)
+					}
+					if err := openstack.Delete(ctx, dst.Network, openstack.Ports, port); err != nil {
+						t.Fatal(err)
+					}
+					if err := openstack.Delete(ctx, dst.Network, openstack.SecurityGroupRules, rule); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(accMigration, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(accMigration, tfpath("port_ids")),
+					plancheck.ExpectUnknownValue(accMigration, tfpath("security_group_rule_ids")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(stateOK)),
+					statecheck.ExpectKnownValue(accMigration, tfpath("port_ids"), knownvalue.MapExact(map[string]knownvalue.Check{
+						src.Ports["web-1"]: knownvalue.NotNull(), src.Ports["web-2"]: knownvalue.NotNull(), src.Ports["app-1"]: knownvalue.NotNull(),
+					})),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkDestination(t, accMigration, destinationWant{
+						Offering: accOtherOffering, Source: src, Networks: []string{"web", "app"}, Ports: []string{"web-1", "web-2", "app-1"},
+						ExternalGateway: false,
+					}),
+					checkPortsKeptAddresses(t, accMigration, src),
+					checkIDMapsMatchPreview(accMigration),
+					func(s *terraform.State) error {
+						after, err := resourceAttributes(s, accMigration)
+						if err != nil {
+							return err
+						}
+						for _, k := range []string{"dst_project_id", "credentials.user_id", "credentials.password", "security_group_rule_ids.%"} {
+							if after[k] != built[k] {
+								return fmt.Errorf("%s is %q after the repair, was %q", k, after[k], built[k])
+							}
+						}
+						return nil
+					},
+				),
 			},
 		},
 	})

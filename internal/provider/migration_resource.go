@@ -59,15 +59,18 @@ func (r *MigrationResource) Configure(_ context.Context, req resource.ConfigureR
 
 // ModifyPlan fills `preview` when a migration is to be created (and on the first plan after an import,
 // which records the configured mappings in place), so that every bad input is a plan-time error on its
-// attribute and the plan shows what will be built.
+// attribute and the plan shows what will be built. For a migration that refresh found INCOMPLETE, it
+// plans the in-place rebuild of what is missing.
 func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// Destroy, or an update of a migration that was created (its preview stays): nothing to plan.
+	// Destroy, or an update of a migration that was created (its preview stays): nothing to plan but a
+	// repair.
 	// Without provider data (an unconfigured provider, as in some validation paths) there is nothing to ask.
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
 	imported := !req.State.Raw.IsNull() && wasImported(ctx, req.Private)
 	if !req.State.Raw.IsNull() && !imported {
+		r.planRepair(ctx, req, resp)
 		return
 	}
 	// Inputs known only after apply (another resource's attributes): the preview stays unknown, and the
@@ -128,7 +131,9 @@ func (t timedRun) timedOut(ctx context.Context, err error, what string) error {
 }
 
 // Read removes the migration from the state when the backend finds its destination gone, so the next
-// apply builds it again. The id maps are not refreshed: they describe what this migration built.
+// apply builds it again. The id maps describe what this migration built; in the standalone backend, the
+// copies deleted from the destination since are dropped from them and the state becomes INCOMPLETE, so
+// that the next apply rebuilds them (see drift.go).
 func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state migrationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -139,9 +144,11 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if r.data != nil && r.data.waldur != nil {
 		read = r.readWaldur
 	}
-	if gone := read(ctx, state, &resp.Diagnostics); gone {
+	if gone := read(ctx, &state, &resp.Diagnostics); gone {
 		resp.State.RemoveResource(ctx)
+		return
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // setPlanned records the engine's plan p in the planned values of ModifyPlan: for a create, the preview
@@ -188,6 +195,10 @@ func (r *MigrationResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.needsRepair(state) {
+		r.repairStandalone(ctx, state, plan, resp)
 		return
 	}
 	state.DestroyDestination = plan.DestroyDestination

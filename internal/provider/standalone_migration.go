@@ -136,8 +136,10 @@ func (r *MigrationResource) createStandalone(ctx context.Context, run timedRun, 
 	return true
 }
 
-// readStandalone reports the migration gone when its destination project no longer exists.
-func (r *MigrationResource) readStandalone(ctx context.Context, state migrationModel, diags *diag.Diagnostics) (gone bool) {
+// readStandalone reports the migration gone when its destination project no longer exists. Otherwise,
+// for a migration that was built (OK, or INCOMPLETE already), it drops from the id maps the copies that
+// are no longer in the destination and marks the migration INCOMPLETE when there were any (drift.go).
+func (r *MigrationResource) readStandalone(ctx context.Context, state *migrationModel, diags *diag.Diagnostics) (gone bool) {
 	b := backendFor(r.data, diags)
 	if b == nil {
 		return false
@@ -157,6 +159,23 @@ func (r *MigrationResource) readStandalone(ctx context.Context, state migrationM
 			return true
 		}
 		diags.AddError("Error reading migration", fmt.Sprintf("Reading destination project %s: %s", projectID, err))
+		return false
+	}
+	if s := state.State.ValueString(); s != stateOK && s != stateIncomplete {
+		return false
+	}
+	objects, err := replication.ListDestination(ctx, dst, projectID)
+	if err != nil {
+		diags.AddError("Error reading migration", fmt.Sprintf("Listing the objects of destination project %s: %s", projectID, err))
+		return false
+	}
+	if missing := pruneMissing(state, objects.IDs()); len(missing) > 0 {
+		what := describeMissing(missing)
+		tflog.Warn(ctx, "Copies are missing from the destination; the next apply rebuilds them", map[string]any{
+			"dst_project_id": projectID, "missing": what})
+		state.State = types.StringValue(stateIncomplete)
+		state.ErrorMessage = types.StringValue(fmt.Sprintf("%s of the copy no longer exist in destination project %s; "+
+			"the next apply rebuilds them in place", what, projectID))
 	}
 	return false
 }

@@ -394,7 +394,7 @@ func waldurCredentials(ctx context.Context, t *waldur.Tenant) (types.Object, dia
 
 // readWaldur is Read in the Waldur backend: a migration Waldur no longer has, or whose destination
 // tenant was terminated, is removed from the state, so the next apply migrates again.
-func (r *MigrationResource) readWaldur(ctx context.Context, state migrationModel, diags *diag.Diagnostics) (gone bool) {
+func (r *MigrationResource) readWaldur(ctx context.Context, state *migrationModel, diags *diag.Diagnostics) (gone bool) {
 	api := waldurAPI(r.data, diags)
 	if api == nil {
 		return false

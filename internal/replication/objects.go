@@ -48,3 +48,35 @@ func listProject(ctx context.Context, c *openstack.Cloud, projectID string, only
 	}
 	return d, g.Wait()
 }
+
+// ListDestination reads a destination project's Neutron objects, one list call per type.
+func ListDestination(ctx context.Context, c *openstack.Cloud, projectID string) (DestinationObjects, error) {
+	return listProject(ctx, c, projectID, false)
+}
+
+// IDs returns the ids of every object in d, the security groups' rules included.
+func (d DestinationObjects) IDs() map[string]bool {
+	ids := map[string]bool{}
+	for _, n := range d.Networks {
+		ids[n.ID] = true
+	}
+	for _, s := range d.Subnets {
+		ids[s.ID] = true
+	}
+	for _, r := range d.Routers {
+		ids[r.ID] = true
+	}
+	for _, p := range d.Ports {
+		ids[p.ID] = true
+	}
+	for _, g := range d.SecurityGroups {
+		ids[g.ID] = true
+		for _, r := range g.Rules {
+			ids[r.ID] = true
+		}
+	}
+	for _, a := range d.AddressGroups {
+		ids[a.ID] = true
+	}
+	return ids
+}
