@@ -174,8 +174,8 @@ func migrationSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "`OK` when the new tenant was built completely, `ERRED` when the build failed midway (see `error_message`; the next apply resumes). " +
 					"With an OpenStack offering, `INCOMPLETE` when a refresh found copies deleted from the destination since (see `error_message`): " +
 					"the next apply rebuilds them in place, in the same project.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"error_message": schema.StringAttribute{
 				MarkdownDescription: "Why the migration is `ERRED` or `INCOMPLETE`; empty when `OK`.",
