@@ -2,8 +2,11 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
+
+	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -486,12 +489,14 @@ resource "waldur_openstack_migration" "test" {
 				ImportStateVerifyIgnore: []string{"credentials.password", "mappings"},
 			},
 			{
-				// Someone deletes a copied port and a copied rule in the destination. Refresh finds them
-				// missing (INCOMPLETE), the plan rebuilds them in place, and the apply puts them back, with
-				// the port's address and MAC, into the same project, keeping the user's password.
+				// Someone deletes a copied port and a copied rule in the destination, and renames the
+				// project. Refresh finds the copies missing (INCOMPLETE), the plan rebuilds them in place,
+				// and the apply puts them back, with the port's address and MAC, into the same project
+				// (found by id despite its new name), keeping the user's password.
 				PreConfig: func() {
 					ctx := accContext(t)
 					dst := accConnect(t, accOtherOffering)
+					renameProject(t, dst, built["dst_project_id"], name+"-renamed")
 					port := flatMap(built, "port_ids")[src.Ports["web-1"]]
 					var rule string
 					for _, id := range flatMap(built, "security_group_rule_ids") {
@@ -520,13 +525,9 @@ resource "waldur_openstack_migration" "test" {
 						src.Ports["web-1"]: knownvalue.NotNull(), src.Ports["web-2"]: knownvalue.NotNull(), src.Ports["app-1"]: knownvalue.NotNull(),
 					})),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkDestination(t, accMigration, destinationWant{
-						Offering: accOtherOffering, Source: src, Networks: []string{"web", "app"}, Ports: []string{"web-1", "web-2", "app-1"},
-						ExternalGateway: false,
-					}),
-					checkPortsKeptAddresses(t, accMigration, src),
-					checkIDMapsMatchPreview(accMigration),
+				Check: resource.ComposeTestCheckFunc(
+					// First, while the project still has its new name; then its name back, which the
+					// checks below, CheckDestroy and the clean-up find it by.
 					func(s *terraform.State) error {
 						after, err := resourceAttributes(s, accMigration)
 						if err != nil {
@@ -537,12 +538,32 @@ resource "waldur_openstack_migration" "test" {
 								return fmt.Errorf("%s is %q after the repair, was %q", k, after[k], built[k])
 							}
 						}
+						if _, err := findProject(accContext(t), accConnect(t, accOtherOffering), name); err == nil {
+							return fmt.Errorf("the repair made a new project named %q instead of going on in the renamed one", name)
+						}
+						renameProject(t, accConnect(t, accOtherOffering), built["dst_project_id"], name)
 						return nil
 					},
+					checkDestination(t, accMigration, destinationWant{
+						Offering: accOtherOffering, Source: src, Networks: []string{"web", "app"}, Ports: []string{"web-1", "web-2", "app-1"},
+						ExternalGateway: false,
+					}),
+					checkPortsKeptAddresses(t, accMigration, src),
+					checkIDMapsMatchPreview(accMigration),
 				),
 			},
 		},
 	})
+}
+
+// renameProject renames a destination project, as an operator might after the migration.
+func renameProject(t *testing.T, c *openstack.Cloud, id, name string) {
+	t.Helper()
+	body := map[string]any{"project": map[string]any{"name": name}}
+	if _, err := c.Identity.Patch(accContext(t), c.Identity.ServiceURL("projects", id), body, nil,
+		&gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}}); err != nil {
+		t.Fatalf("renaming project %s to %q: %v", id, name, err)
+	}
 }
 
 // checkPortsKeptAddresses checks through the API that the copied ports have their source's fixed IPs and

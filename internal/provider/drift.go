@@ -94,24 +94,34 @@ func (r *MigrationResource) needsRepair(state migrationModel) bool {
 }
 
 // planRepair is ModifyPlan for a migration in state: when refresh found it INCOMPLETE, it plans the
-// rebuild as an in-place update.
-func (r *MigrationResource) planRepair(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+// rebuild as an in-place update, with the preview planned afresh from the source (the rebuild re-runs
+// the migration: see repairStandalone), and reports true.
+func (r *MigrationResource) planRepair(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
 	var state, plan migrationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.needsRepair(state) {
-		return
+		return false
 	}
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
-		return
+		return true
 	}
 	markForRepair(ctx, &plan)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if !req.Config.Raw.IsFullyKnown() {
+		plan.Preview = types.ObjectUnknown(plan.Preview.AttributeTypes(ctx))
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return true
+	}
+	r.modifyPlanStandalone(ctx, plan, resp, false)
+	return true
 }
 
-// repairStandalone is Update for an INCOMPLETE migration: the engine runs again into the same project,
-// adopts what is there and builds what is missing, keeping the user's password. On failure the state
-// stays INCOMPLETE (an update is not tainted), with what was rebuilt so far, and the next apply goes on.
+// repairStandalone is Update for an INCOMPLETE migration: the engine runs again into the same project
+// (by id), adopts what is there and builds what is missing, keeping the user's password. Being the
+// migration run again, it makes the destination match the source as configured once more: rules added
+// in the destination since are removed, quotas set again, objects added to the source since copied (the
+// plan's preview shows the result). On failure the state stays INCOMPLETE (an update is not tainted),
+// with what was rebuilt so far, and the next apply goes on.
 func (r *MigrationResource) repairStandalone(ctx context.Context, prior, plan migrationModel, resp *resource.UpdateResponse) {
 	b := backendFor(r.data, &resp.Diagnostics)
 	if b == nil {
@@ -145,4 +155,6 @@ func (r *MigrationResource) repairStandalone(ctx context.Context, prior, plan mi
 		resp.Diagnostics.Append(runDiags...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// A migration imported and rebuilt before its first apply: the rebuild recorded the configuration.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 }

@@ -69,8 +69,7 @@ func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	imported := !req.State.Raw.IsNull() && wasImported(ctx, req.Private)
-	if !req.State.Raw.IsNull() && !imported {
-		r.planRepair(ctx, req, resp)
+	if !req.State.Raw.IsNull() && (r.planRepair(ctx, req, resp) || !imported) {
 		return
 	}
 	// Inputs known only after apply (another resource's attributes): the preview stays unknown, and the

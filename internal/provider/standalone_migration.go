@@ -100,6 +100,7 @@ func (r *MigrationResource) createStandalone(ctx context.Context, run timedRun, 
 	opts := replication.Options{
 		Concurrency: int(plan.Concurrency.ValueInt64()),
 		DomainID:    dstSettings.DomainID,
+		ProjectID:   plan.DstProjectID.ValueString(), // known when rebuilding an existing migration (drift.go)
 		Previous:    b.previousCredentials(dstOffering, srcResource),
 		Progress: func(p replication.Progress) {
 			tflog.Info(ctx, "Migration step done", map[string]any{
@@ -166,7 +167,9 @@ func (r *MigrationResource) readStandalone(ctx context.Context, state *migration
 	}
 	objects, err := replication.ListDestination(ctx, dst, projectID)
 	if err != nil {
-		diags.AddError("Error reading migration", fmt.Sprintf("Listing the objects of destination project %s: %s", projectID, err))
+		// Looking for deleted copies must not stop a plan or a destroy: without the listing, nothing is pruned.
+		tflog.Warn(ctx, "Could not list the destination's objects; deleted copies are not looked for", map[string]any{
+			"dst_project_id": projectID, "error": err.Error()})
 		return false
 	}
 	if missing := pruneMissing(state, objects.IDs()); len(missing) > 0 {

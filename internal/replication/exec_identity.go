@@ -9,10 +9,24 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
-// ensureProject finds the project an earlier run of this migration made (same name, tagged with the
-// source project) or creates it. A project of that name that is not such a copy is never taken over.
+// ensureProject finds the project an earlier run of this migration made (Options.ProjectID, or by its
+// name, tagged with the source project) or creates it. A project of that name that is not such a copy is
+// never taken over.
 func (e *execution) ensureProject(ctx context.Context) error {
 	tag := SourceTag(e.plan.SourceProjectID)
+	if id := e.opts.ProjectID; id != "" {
+		p, err := openstack.GetProject(ctx, e.dst.Identity, id)
+		if err != nil {
+			return fmt.Errorf("reading destination project %s: %w", id, err)
+		}
+		if !slices.Contains(p.Tags, tag) {
+			return fmt.Errorf("destination project %s (%q) is not a copy of source project %s", id, p.Name, e.plan.SourceProjectID)
+		}
+		e.res.ProjectID = p.ID
+		e.res.Adopted["project"]++
+		e.progress("project", "project", 0, 1, 1)
+		return nil
+	}
 	found, err := openstack.FindProjects(ctx, e.dst.Identity, url.Values{"name": {e.plan.Project.Name}, "domain_id": {e.opts.DomainID}})
 	if err != nil {
 		return fmt.Errorf("looking for project %q: %w", e.plan.Project.Name, err)

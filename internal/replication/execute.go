@@ -19,6 +19,10 @@ type Options struct {
 	PortBulkCalls int
 	// DomainID is the Keystone domain of the new project and user (default: the credentials' domain).
 	DomainID string
+	// ProjectID, when set, is the destination project an earlier run of this migration built: the run
+	// goes on in it, found by id rather than by name (it may have been renamed since), and fails if it
+	// is gone or is not a copy of the source.
+	ProjectID string
 	// MemberRole is given to the new user on the project (default "member").
 	MemberRole string
 	// Previous credentials from an earlier run of this migration: kept when their user still exists, so a
