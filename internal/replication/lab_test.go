@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"reflect"
 	"slices"
@@ -14,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
@@ -137,6 +140,32 @@ func TestLabReplication(t *testing.T) {
 			}
 			if len(again.Created) != 0 || again.ProjectID != res.ProjectID || !equalMaps(again.Ports, res.Ports) || !equalMaps(again.SecurityGroupRules, res.SecurityGroupRules) {
 				t.Fatalf("re-run result differs: created %v", again.Created)
+			}
+
+			// Someone renames the project. Given it by id (as a rebuild is), the run goes on in it, though
+			// its name no longer finds it: nothing created, nothing written.
+			body := map[string]any{"project": map[string]any{"name": "renamed-" + testlab.Suffix()}}
+			if _, err := dst.Identity.Patch(ctx, dst.Identity.ServiceURL("projects", res.ProjectID), body, nil,
+				&gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}}); err != nil {
+				t.Fatal(err)
+			}
+			dst.Counter.Reset()
+			_, byID, err := m.Run(ctx, replication.Options{Previous: &res.Credentials, ProjectID: res.ProjectID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := writes(dst.Counter); n != 0 || byID.ProjectID != res.ProjectID || len(byID.Created) != 0 {
+				t.Fatalf("the run given project %s went to %s, created %v, wrote %d times", res.ProjectID, byID.ProjectID, byID.Created, n)
+			}
+			// A project given by id that is not a copy of the source (here the source itself, or a project
+			// the destination does not know) is refused before anything is written.
+			dst.Counter.Reset()
+			if _, _, err := m.Run(ctx, replication.Options{ProjectID: tenant.ProjectID}); err == nil ||
+				!strings.Contains(err.Error(), "is not a copy of source project") && !openstack.IsNotFound(err) {
+				t.Fatalf("a run given a project that is not a copy of the source returned %v", err)
+			}
+			if n := writes(dst.Counter); n != 0 {
+				t.Fatalf("the refused run wrote %d times: %v", n, dst.Counter.Snapshot())
 			}
 		})
 	}
