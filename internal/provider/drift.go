@@ -124,12 +124,11 @@ func (r *MigrationResource) planRepair(ctx context.Context, req resource.ModifyP
 // with what was rebuilt so far, and the next apply goes on.
 func (r *MigrationResource) repairStandalone(ctx context.Context, prior, plan migrationModel, resp *resource.UpdateResponse) {
 	b := backendFor(r.data, &resp.Diagnostics)
-	if b == nil {
-		return
-	}
 	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
+	if b == nil || resp.Diagnostics.HasError() {
+		// Nothing ran: the state stays as it was (the response starts out null, which would drop it).
+		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
 		return
 	}
 	if creds := credentialsOf(ctx, prior); creds != nil {
