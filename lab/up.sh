@@ -27,6 +27,8 @@ DB_PORT=3316
 DB_SOCKET=$LAB_DIR/mysql.sock
 DB_USER=lab
 DB_PASSWORD=lab-db-secret
+# Processes of each Neutron API (uwsgi, one thread each): one per core of the 2-core machines the lab is sized for.
+NEUTRON_API_PROCESSES=${LAB_NEUTRON_API_PROCESSES:-2}
 declare -A KEYSTONE_PORT=([lab]=5000 [lab2]=5100)
 declare -A ADMIN_PASSWORD=([lab]=lab-admin-secret [lab2]=lab2-admin-secret)
 # cloud region neutron-port cinder-port nova-port public-cidr physical-network
@@ -194,7 +196,8 @@ EOF
 }
 
 # Neutron: ML2 without mechanism drivers (so no agents), fake broker, no DHCP/Nova notifications.
-# rpc_state_report_workers = 0: no agent ever reports its state, spare a process.
+# The API runs under uwsgi (start_neutron); api_workers is not read there, but says how many
+# processes serve it (the benchmark reports it).
 write_neutron_conf() {
   local cloud=$1 region=$2 port=$3 physnet=$4 name=neutron-$1-$2
   mkdir -p "$STATE_DIR/$name"
@@ -209,9 +212,7 @@ auth_strategy = keystone
 core_plugin = ml2
 service_plugins = router
 allow_overlapping_ips = true
-api_workers = 2
-rpc_workers = 1
-rpc_state_report_workers = 0
+api_workers = $NEUTRON_API_PROCESSES
 transport_url = fake://
 notify_nova_on_port_status_changes = false
 notify_nova_on_port_data_changes = false
@@ -331,9 +332,20 @@ start_keystone() {
     --env "OS_KEYSTONE_CONFIG_FILES=$ETC_DIR/keystone-$cloud.conf"
 }
 
+# Neutron's API as Debian 12 runs it (package neutron-api; neutron-server is only a transitional
+# package there): the WSGI application under uwsgi, synchronous processes of one thread each (as
+# DevStack and Neutron's uwsgi guide configure them), thunder-lock so that only an idle process
+# accepts the next request. No neutron-rpc-server: no agent would talk to it. Each request is logged
+# as "neutron-api request: PID START_MS DURATION_MS PROJECT "METHOD URI PROTO" STATUS" (the
+# benchmark reads these lines; neutron_wsgi.py supplies the token's project).
 start_neutron() {
-  start_service "neutron-$1-$2" "$PY" "$LAB_SRC/pyrun.py" neutron.cmd.eventlet.server:main neutron-server \
-    --config-file "$ETC_DIR/neutron-$1-$2.conf"
+  local name=neutron-$1-$2 port
+  port=$(sed -n 's/^bind_port = //p' "$ETC_DIR/$name.conf")
+  start_service "$name" uwsgi --plugin python3,http --http "127.0.0.1:$port" --http-keepalive \
+    --master --processes "$NEUTRON_API_PROCESSES" --threads 1 --enable-threads --thunder-lock \
+    --lazy-apps --buffer-size 65535 --die-on-term --need-app \
+    --wsgi-file "$LAB_SRC/neutron_wsgi.py" --pyargv "--config-file $ETC_DIR/$name.conf" \
+    --log-format 'neutron-api request: %(pid) %(tmsecs) %(msecs) %(project) "%(method) %(uri) %(proto)" %(status)'
 }
 
 start_cinder() {

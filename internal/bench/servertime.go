@@ -12,14 +12,14 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
 
-// The lab's neutron-server logs every request with the project of its token and the time it took
-// ("... [req-... <user> <project> ...] 127.0.0.1 "POST /v2.0/ports HTTP/1.1" status: 201  len: 1066
-// time: 0.80"). Summed by kind of call, that is where the destination's Neutron spent its time during
-// a run: the evidence for the analysis of a mode's wall time. Requests of other lab users are left out
-// when the measured clients are scoped to a project of their own (-isolate-admin); otherwise every
-// request in the run's time window counts.
+// The lab's Neutron API (uwsgi, see lab/up.sh) logs every request with its worker process, start time
+// and duration in milliseconds and the project of its token: `neutron-api request: 9094 1764254294123
+// 12391 <project> "POST /v2.0/ports HTTP/1.1" 201`. Summed by kind of call, that is where the
+// destination's Neutron spent its time during a run: the evidence for the analysis of a mode's wall
+// time. Requests of other lab users are left out when the measured clients are scoped to a project of
+// their own (-isolate-admin); otherwise every request in the run's time window counts.
 
-var neutronAccess = regexp.MustCompile(`^(\S+ \S+) \d+ INFO neutron\.wsgi \[\S+ \S+ \S+ (\S+) .*"(\w+) (\S+) HTTP/1\.1" status: (\d+)\s+len: \d+ time: ([\d.]+)`)
+var neutronAccess = regexp.MustCompile(`^neutron-api request: \d+ (\d+) (\d+) (\S+) "(\w+) (\S+) [^"]*" \d+`)
 
 // ServerTime is Neutron's time on one kind of call.
 type ServerTime struct {
@@ -28,45 +28,40 @@ type ServerTime struct {
 	Max     float64 `json:"max_seconds"`
 }
 
-// neutronServerTime reads the requests logged between start and end (by the token's project when
+// neutronServerTime reads the requests that started between start and end (by the token's project when
 // project is not empty) and sums their time by kind. span is the seconds from the start of the first of
-// them (logged time less its duration) to the end of the last: the time Neutron had to serve them in.
+// them to the end of the last: the time Neutron had to serve them in.
 func neutronServerTime(logPath string, start, end time.Time, project string) (byKind map[string]ServerTime, span float64) {
 	f, err := os.Open(logPath)
 	if err != nil {
 		return nil, 0
 	}
 	defer f.Close()
-	const layout = "2006-01-02 15:04:05.000"
 	out := map[string]ServerTime{}
 	var first, last time.Time
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
-		line := sc.Text()
-		if !strings.Contains(line, "neutron.wsgi") {
-			continue
-		}
-		m := neutronAccess.FindStringSubmatch(line)
+		m := neutronAccess.FindStringSubmatch(sc.Text())
 		if m == nil {
 			continue
 		}
-		at, err := time.ParseInLocation(layout, m[1], time.Local)
-		if err != nil || at.Before(start) || at.After(end) {
+		startMS, _ := strconv.ParseInt(m[1], 10, 64)
+		ms, _ := strconv.ParseInt(m[2], 10, 64)
+		began := time.UnixMilli(startMS)
+		if began.Before(start) || began.After(end) || (project != "" && m[3] != project) {
 			continue
 		}
-		if project != "" && m[2] != project {
-			continue
-		}
-		path, _, _ := strings.Cut(m[4], "?")
-		kind := kindOf(CallKey("network", m[3], path))
-		secs, _ := strconv.ParseFloat(m[6], 64)
-		if began := at.Add(-time.Duration(secs * float64(time.Second))); first.IsZero() || began.Before(first) {
+		ended := began.Add(time.Duration(ms) * time.Millisecond)
+		if first.IsZero() || began.Before(first) {
 			first = began
 		}
-		if at.After(last) {
-			last = at
+		if ended.After(last) {
+			last = ended
 		}
+		path, _, _ := strings.Cut(m[5], "?")
+		kind := kindOf(CallKey("network", m[4], path))
+		secs := float64(ms) / 1000
 		st := out[kind]
 		st.Calls++
 		st.Seconds += secs

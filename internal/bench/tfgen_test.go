@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -139,32 +140,36 @@ func TestParseBenchLine(t *testing.T) {
 
 func TestNeutronServerTime(t *testing.T) {
 	log := filepath.Join(t.TempDir(), "neutron.log")
+	start := time.Date(2026, 11, 27, 4, 24, 0, 0, time.Local)
+	at := func(sec float64) string {
+		return strconv.FormatInt(start.Add(time.Duration(sec*1000)*time.Millisecond).UnixMilli(), 10)
+	}
 	lines := []string{
-		`2026-11-27 04:24:42.763 12076 INFO neutron.wsgi [None req-1 user1 projA - - - -] 127.0.0.1 "PUT /v2.0/ports/e096cd37-1176-4097-8f29-a3cca71ad4e7/tags HTTP/1.1" status: 200  len: 232 time: 0.1341448`,
-		`2026-11-27 04:24:43.000 12075 INFO neutron.wsgi [None req-2 user1 projA - - - -] 127.0.0.1 "POST /v2.0/ports HTTP/1.1" status: 201  len: 1066 time: 2.5`,
-		`2026-11-27 04:24:43.100 12075 INFO neutron.wsgi [None req-3 user1 projB - - - -] 127.0.0.1 "POST /v2.0/ports HTTP/1.1" status: 201  len: 1066 time: 9`,
-		`2026-11-27 05:00:00.000 12075 INFO neutron.wsgi [None req-4 user1 projA - - - -] 127.0.0.1 "POST /v2.0/ports HTTP/1.1" status: 201  len: 1066 time: 7`,
-		`2026-11-27 04:24:43.200 12075 WARNING neutron.api.rpc.agentnotifiers.dhcp_rpc_agent_api [None req-5] Unable to schedule network`,
+		`2026-11-27 04:24:42.763 12076 INFO neutron.plugins.ml2.plugin [None req-0] a line of Neutron's own log`,
+		`neutron-api request: 12076 ` + at(42.629) + ` 134 projA "PUT /v2.0/ports/e096cd37-1176-4097-8f29-a3cca71ad4e7/tags HTTP/1.1" 200`,
+		`neutron-api request: 12075 ` + at(40.5) + ` 2500 projA "POST /v2.0/ports HTTP/1.1" 201`,
+		`neutron-api request: 12075 ` + at(34.1) + ` 9000 projB "POST /v2.0/ports?fields=id HTTP/1.1" 201`,
+		`neutron-api request: 12075 ` + at(3600) + ` 7000 projA "POST /v2.0/ports HTTP/1.1" 201`,
+		`neutron-api request: 12075 ` + at(44) + ` 3 - "GET / HTTP/1.1" 200`,
 	}
 	if err := os.WriteFile(log, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2026, 11, 27, 4, 24, 0, 0, time.Local)
 	got, span := neutronServerTime(log, start, start.Add(time.Minute), "projA")
 	if len(got) != 2 || got["network POST /ports"].Calls != 1 || got["network POST /ports"].Seconds != 2.5 || got["network PUT /ports/{id}/tags"].Calls != 1 {
 		t.Errorf("server time %+v", got)
 	}
-	// From the POST's start (43.000 - 2.5 = 40.500) to the last end (43.000).
+	// From the POST's start (40.500) to its end (43.000), later than the PUT's (42.763).
 	if math.Abs(span-2.5) > 1e-6 {
 		t.Errorf("span %.4f s, want 2.5", span)
 	}
 	all, span := neutronServerTime(log, start, start.Add(time.Minute), "")
-	if all["network POST /ports"].Calls != 2 {
+	if all["network POST /ports"].Calls != 2 || all["network GET /"].Calls != 1 {
 		t.Errorf("without a project filter: %+v", all)
 	}
-	// projB's 9 s POST ended at 43.100: it started at 34.100.
-	if math.Abs(span-9) > 1e-6 {
-		t.Errorf("span without a filter %.4f s, want 9", span)
+	// projB's 9 s POST started at 34.100; the GET ended last, at 44.003.
+	if math.Abs(span-9.903) > 1e-6 {
+		t.Errorf("span without a filter %.4f s, want 9.903", span)
 	}
 }
 
