@@ -87,6 +87,9 @@ type execution struct {
 //	address groups ────────────────────┘
 //	subnets + security groups → ports
 //
+// Networks, routers and groups also wait for the scan of what the project holds, except networks and
+// routers in a project the run created (nothing to adopt there).
+//
 // It adopts what an earlier run built (found by content, or by source markers where content is ambiguous:
 // see identity.go) and creates only what is missing. On
 // error or cancellation it returns the partial Result with the error; running it again resumes.
@@ -101,14 +104,22 @@ func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 	g.add("volume quotas", e.setVolumeQuotas)
 	netQuotas := g.add("network quotas", e.setNetworkQuotas)
 	scan := g.add("read destination", e.scanDestination)
-	networks := g.add("networks", e.createNetworks, netQuotas, scan)
+	// Networks and routers wait for the scan to know what an earlier run built. A project this run
+	// created holds nothing of theirs, so they start at once, unless a marker needs the scan's
+	// tag-creation check.
+	netsAfter := []*task{netQuotas, scan}
+	if e.fresh && !plan.hasMarkers() {
+		e.emptyPools()
+		netsAfter = []*task{netQuotas}
+	}
+	networks := g.add("networks", e.createNetworks, netsAfter...)
 	subnets := g.add("subnets", e.createSubnets, networks)
 	groups := g.add("security groups", e.createSecurityGroups, netQuotas, scan)
 	addressGroups := g.add("address groups", e.ensureAddressGroups, scan)
 	g.add("security group rules", e.syncAllRules, groups, addressGroups)
 	for _, r := range plan.Routers {
 		dest := &openstack.Router{}
-		router := g.add("router "+r.Name, func(ctx context.Context) error { return e.ensureRouter(ctx, r, dest) }, netQuotas, scan)
+		router := g.add("router "+r.Name, func(ctx context.Context) error { return e.ensureRouter(ctx, r, dest) }, netsAfter...)
 		ifaces := g.add("interfaces of router "+r.Name, func(ctx context.Context) error { return e.ensureInterfaces(ctx, r, dest) }, router, subnets)
 		g.add("routes of router "+r.Name, func(ctx context.Context) error { return e.ensureRoutes(ctx, r, dest) }, ifaces)
 	}
@@ -205,16 +216,27 @@ func (e *execution) scanDestination(ctx context.Context) error {
 			plainPorts = append(plainPorts, p)
 		}
 	}
-	e.existingNets = newPool(nets, func(n openstack.Network) []string { return n.Tags },
-		func(n openstack.Network) []string { return []string{nameKey(n.Name, n.Description)} })
-	e.existingSubs = newPool(subs, func(s openstack.Subnet) []string { return s.Tags },
-		func(s openstack.Subnet) []string { return []string{subnetKey(s.NetworkID, s.CIDR)} })
-	e.existingRtrs = newPool(rtrs, func(r openstack.Router) []string { return r.Tags },
-		func(r openstack.Router) []string { return []string{nameKey(r.Name, r.Description)} })
-	e.existingPorts = newPool(plainPorts, func(p openstack.Port) []string { return p.Tags }, portKeys)
+	if e.existingNets == nil { // else set by emptyPools, and maybe in use already
+		e.existingNets = newPool(nets, func(n openstack.Network) []string { return n.Tags },
+			func(n openstack.Network) []string { return []string{nameKey(n.Name, n.Description)} })
+		e.existingSubs = newPool(subs, func(s openstack.Subnet) []string { return s.Tags },
+			func(s openstack.Subnet) []string { return []string{subnetKey(s.NetworkID, s.CIDR)} })
+		e.existingRtrs = newPool(rtrs, func(r openstack.Router) []string { return r.Tags },
+			func(r openstack.Router) []string { return []string{nameKey(r.Name, r.Description)} })
+		e.existingPorts = newPool(plainPorts, func(p openstack.Port) []string { return p.Tags }, portKeys)
+	}
 	e.existingGroups = newPool(nonDefault, func(g openstack.SecurityGroup) []string { return g.Tags },
 		func(g openstack.SecurityGroup) []string { return []string{nameKey(g.Name, g.Description)} })
 	return nil
+}
+
+// emptyPools sets the pools of networks, subnets, routers and ports of a project this run created, which
+// holds none (scanDestination then leaves them alone).
+func (e *execution) emptyPools() {
+	e.existingNets = newPool[openstack.Network](nil, nil, nil)
+	e.existingSubs = newPool[openstack.Subnet](nil, nil, nil)
+	e.existingRtrs = newPool[openstack.Router](nil, nil, nil)
+	e.existingPorts = newPool[openstack.Port](nil, nil, nil)
 }
 
 // pool holds a project's existing objects of one type: those marked with their source id, and unmarked

@@ -225,3 +225,37 @@ func TestExecuteRulesRespectConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// In a project the run created, networks and routers need nothing from the destination scan (there is
+// nothing to adopt): they are created while the scan's security group list is still unanswered. The
+// fake holds that list back until both creates have arrived, and gives up after a few seconds.
+func TestExecuteFreshProjectBuildsNetworksAndRoutersDuringTheScan(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	both := make(chan struct{})
+	dst, calls := fakeCloud(t, func(method, path string) bool {
+		if method == "POST" && (path == "/v2.0/networks" || path == "/v2.0/routers") {
+			mu.Lock()
+			seen[path] = true
+			if len(seen) == 2 {
+				close(both)
+			}
+			mu.Unlock()
+		}
+		if method == "GET" && path == "/v2.0/security-groups" {
+			select {
+			case <-both:
+			case <-time.After(5 * time.Second):
+				t.Error("the security group list was answered only after 5 s: networks or routers waited for the scan")
+			}
+		}
+		return false
+	})
+	res, err := Execute(context.Background(), dst, smallPlan(), Options{})
+	if err != nil {
+		t.Fatalf("Execute: %v (calls %v)", err, *calls)
+	}
+	if len(res.Networks) != 2 || len(res.Routers) != 1 || len(res.SecurityGroups) != 2 {
+		t.Fatalf("result networks %v routers %v groups %v", res.Networks, res.Routers, res.SecurityGroups)
+	}
+}
