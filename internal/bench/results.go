@@ -356,7 +356,7 @@ func fmtRatio(v *float64) string {
 	if v == nil {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.2f", *v)
+	return fmt.Sprintf("%.3f", *v)
 }
 
 func verdict(b *bool) string {
@@ -372,7 +372,7 @@ func verdict(b *bool) string {
 // Table renders the results for the terminal and the README.
 func (r *Results) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nLab: Neutron with %d API workers, %d CPUs; source %s, destination %s; tenant %v; medians of %d runs.\n\n",
+	fmt.Fprintf(&b, "\nLab: Neutron API with %d processes, %d CPUs; source %s, destination %s; tenant %v; medians of %d runs.\n\n",
 		r.Lab.NeutronAPIWorkers, r.Lab.CPUs, r.Lab.SrcCloud, r.Lab.DstCloud, formatCounts(r.Tenant), r.Repeats)
 	fmt.Fprintf(&b, "| mode | wall s (median) | runs | API calls | writes | reads | tokens | Neutron CPU s | DB CPU s | Neutron workers busy | peak RSS MB |\n")
 	fmt.Fprintf(&b, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -478,7 +478,7 @@ func byKindTable[V any](r *Results, title string, values func(*ModeResult) map[s
 
 func (r *Results) paired(name string) string {
 	if v, ok := r.Paired[name]; ok {
-		return fmt.Sprintf(" (paired %.2f)", v)
+		return fmt.Sprintf(" (paired %.3f)", v)
 	}
 	return ""
 }
