@@ -44,7 +44,11 @@ RC
 cp examples/migrate-tenant/main.tf "$DEMO_DIR/migrate-tenant/main.tf"
 tf() { "$TERRAFORM" -chdir="$DEMO_DIR/migrate-tenant" "$@"; }
 
+# The provider is rebuilt from the working tree on every run, so the checksum that the lock file kept
+# from the previous build would not match it (Terraform refuses that even with -upgrade): start from no
+# lock. It is the configuration's only provider.
 step "terraform init"
+rm -rf "$DEMO_DIR/migrate-tenant/.terraform.lock.hcl" "$DEMO_DIR/migrate-tenant/.terraform/providers"
 tf init -input=false -no-color | tail -3
 
 step "terraform plan (the preview shows what will be built, mappings applied)"

@@ -139,6 +139,7 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(upgradeOlderState(ctx, &state)...)
 	read := r.readStandalone
 	if r.data != nil && r.data.waldur != nil {
 		read = r.readWaldur
