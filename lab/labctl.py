@@ -165,6 +165,17 @@ def public_network(args):
             "cidr": str(cidr), "gateway_ip": str(cidr[1]), "enable_dhcp": False}})
 
 
+def volume_types(args):
+    """Creates the region's volume types (its operator's catalogue), unless present."""
+    c = connect(args.cloud)
+    cinder = c.endpoint("volumev3")
+    have = {t["name"] for t in c.call("GET", f"{cinder}/types")["volume_types"]}
+    for name in args.names:
+        if name not in have:
+            c.call("POST", f"{cinder}/types", {"volume_type": {
+                "name": name, "description": f"{c.region} volume type {name}"}})
+
+
 def check_all(healthy, sessions):
     """One round of checks; returns {service name: reason} for those not (yet) healthy.
 
@@ -231,6 +242,10 @@ def main():
     p.add_argument("physnet")
     p.add_argument("cidr")
     p.set_defaults(func=public_network)
+    p = sub.add_parser("volume-types", help="create the region's volume types")
+    p.add_argument("cloud")
+    p.add_argument("names", nargs="*")
+    p.set_defaults(func=volume_types)
     p = sub.add_parser("wait", help="wait until all services of all clouds are healthy")
     p.add_argument("--timeout", type=float, default=180)
     p.set_defaults(func=wait)

@@ -31,17 +31,20 @@ DB_PASSWORD=lab-db-secret
 NEUTRON_API_PROCESSES=${LAB_NEUTRON_API_PROCESSES:-2}
 declare -A KEYSTONE_PORT=([lab]=5000 [lab2]=5100)
 declare -A ADMIN_PASSWORD=([lab]=lab-admin-secret [lab2]=lab2-admin-secret)
-# cloud region neutron-port cinder-port nova-port public-cidr physical-network
+# cloud region neutron-port cinder-port nova-port public-cidr physical-network volume-types
+# Each region offers its own volume types, as clouds do: the source region's are not the destinations'
+# (a migration maps them, examples/migrate-tenant shows how).
 REGIONS=(
-  "lab  RegionOne 9696 8776 8774 172.24.4.0/24 extnet"
-  "lab  RegionTwo 9706 8786 8784 172.24.5.0/24 extnet2"
-  "lab2 RegionOne 9716 8796 8794 172.24.6.0/24 extnet"
+  "lab  RegionOne 9696 8776 8774 172.24.4.0/24 extnet  hdd,ssd"
+  "lab  RegionTwo 9706 8786 8784 172.24.5.0/24 extnet2 standard,performance"
+  "lab2 RegionOne 9716 8796 8794 172.24.6.0/24 extnet  standard,performance"
 )
 
 log() { printf '[%(%T)T] %s\n' -1 "$*"; }
 die() { log "ERROR: $*" >&2; exit 1; }
 
 # for_each_region FUNC [CLOUD]: calls FUNC cloud region neutron-port cinder-port nova-port cidr physnet
+# volume-types
 # for every region (of CLOUD only, if given).
 for_each_region() {
   local row
@@ -437,10 +440,13 @@ setup_nova() {
   start_nova "$1" "$2"
 }
 
-# External network "public" (flat, router:external, not shared) with a DHCP-less subnet, so routers can
-# get gateways.
-create_public_network() {
+# What the region's operator offers every tenant: the external network "public" (flat,
+# router:external, not shared) with a DHCP-less subnet, so routers can get gateways, and the region's
+# volume types.
+create_catalogue() {
   "$PY" "$LAB_SRC/labctl.py" public-network "$1-$2" "$7" "$6"
+  # shellcheck disable=SC2046 # the comma-separated list becomes arguments
+  "$PY" "$LAB_SRC/labctl.py" volume-types "$1-$2" $(tr , ' ' <<<"$8")
 }
 
 setup_jobs() {
@@ -450,7 +456,7 @@ setup_jobs() {
   done
 }
 
-public_network_jobs() { echo "init-public-$1-$2=create_public_network $*"; }
+catalogue_jobs() { echo "init-catalogue-$1-$2=create_catalogue $*"; }
 
 init_from_scratch() {
   local cloud jobs=()
@@ -462,8 +468,8 @@ init_from_scratch() {
   run_parallel "${jobs[@]}"
   log "waiting for all services to answer"
   wait_healthy
-  log "creating the external networks"
-  mapfile -t jobs < <(for_each_region public_network_jobs)
+  log "creating the external networks and volume types"
+  mapfile -t jobs < <(for_each_region catalogue_jobs)
   run_parallel "${jobs[@]}"
   save_cache
 }

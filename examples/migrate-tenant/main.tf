@@ -51,9 +51,12 @@ variable "subnet_remaps" {
 }
 
 variable "volume_type_map" {
-  description = "Source volume type name => destination volume type name."
+  description = "Source volume type name => destination volume type name. Each cloud names its own volume types: the lab's RegionOne offers hdd and ssd, its RegionTwo and the second cloud standard and performance. A source type with per-type quotas must be mapped onto a type the destination has (the plan says which)."
   type        = map(string)
-  default     = {}
+  default = {
+    hdd = "standard"
+    ssd = "performance"
+  }
 }
 
 variable "sync_instance_ports" {

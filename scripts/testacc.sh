@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make testacc: the acceptance tests (terraform-plugin-testing) against the lab, once per CLI:
+# Terraform 1.8.5 and OpenTofu 1.6.3 (built from the Go module proxy by scripts/tf-clis.sh), and the
+# `terraform` on the PATH too when it is newer than 1.8.5 (users run current Terraform). Nothing is
+# downloaded: TF_ACC_TERRAFORM_PATH names the CLI every time. Ends with the list of CLIs that ran.
+# Extra arguments go to `go test` (e.g. -run '^TestAccMigration_').
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LAB_DIR=${LAB_DIR:-/var/tmp/wom-lab}
+
+eval "$(bash scripts/tf-clis.sh)"
+
+# The CLI configuration is ours, whatever the machine has: no ~/.terraformrc, and a TF_CLI_CONFIG_FILE
+# set in the environment (even to a missing file) is replaced by an empty one.
+cli_config=$(mktemp)
+trap 'rm -f "$cli_config"' EXIT
+export TF_CLI_CONFIG_FILE=$cli_config
+export WOM_LAB=1 TF_ACC=1 OS_CLIENT_CONFIG_FILE=$LAB_DIR/clouds.yaml
+
+ran=()
+# acc NAME CLI [VAR=VALUE...]: one pass of the acceptance tests with CLI.
+acc() {
+  local name=$1 cli=$2 version
+  shift 2
+  version=$("$cli" version | head -1)
+  echo "== acceptance tests with $name: $cli ($version)"
+  env "$@" TF_ACC_TERRAFORM_PATH="$cli" go test -count=1 -timeout 40m -run '^TestAcc' "${ACC_ARGS[@]}" ./internal/provider/
+  ran+=("$name: $version ($cli)")
+}
+ACC_ARGS=("$@")
+
+acc "Terraform (pinned)" "$terraform"
+acc "OpenTofu (pinned)" "$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org
+
+# cli_version CLI: the bare version number, e.g. 1.11.4.
+cli_version() { "$1" version | head -1 | sed -E 's/^[^0-9]*v?([0-9][0-9.]*).*/\1/'; }
+if newest=$(command -v terraform) && [[ $(readlink -f "$newest") != $(readlink -f "$terraform") ]]; then
+  pinned=$(cli_version "$terraform") found=$(cli_version "$newest")
+  if [[ $found != "$pinned" && $(printf '%s\n%s\n' "$pinned" "$found" | sort -V | tail -1) == "$found" ]]; then
+    acc "Terraform (newer, on the PATH)" "$newest"
+  else
+    echo "== the terraform on the PATH ($newest, $found) is not newer than $pinned: not run again"
+  fi
+fi
+
+echo "== acceptance tests passed with:"
+printf '   %s\n' "${ran[@]}"
