@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -13,32 +12,42 @@ import (
 )
 
 func TestAttributePath(t *testing.T) {
+	mappings := replication.Root("mappings")
 	tests := []struct {
-		in   string
+		in   replication.Path
 		want path.Path
 		ok   bool
 	}{
-		{"src_resource", path.Root("src_resource"), true},
-		{"dst_offering", path.Root("dst_offering"), true},
-		{"mappings.sync_instance_ports", path.Root("mappings").AtName("sync_instance_ports"), true},
-		{"mappings.networks[0]", path.Root("mappings").AtName("networks").AtListIndex(0), true},
-		{"mappings.subnets[1].dst_cidr", path.Root("mappings").AtName("subnets").AtListIndex(1).AtName("dst_cidr"), true},
-		{"mappings.subnets[12].src_cidr", path.Root("mappings").AtName("subnets").AtListIndex(12).AtName("src_cidr"), true},
-		{"mappings.volume_types[0].src_type_uuid", path.Root("mappings").AtName("volume_types").AtListIndex(0).AtName("src_type_uuid"), true},
-		{"mappings.volume_types", path.Root("mappings").AtName("volume_types"), true},
-		{"a[1][2]", path.Root("a").AtListIndex(1).AtListIndex(2), true},
-		{"", path.Empty(), false},
-		{"mappings..subnets", path.Empty(), false},
-		{"mappings.subnets[x]", path.Empty(), false},
-		{"mappings.subnets[1", path.Empty(), false},
-		{"Mappings", path.Empty(), false},
-		{"the source", path.Empty(), false},
+		{replication.Root("src_resource"), path.Root("src_resource"), true},
+		{replication.Root("dst_offering"), path.Root("dst_offering"), true},
+		{mappings.Attr("sync_instance_ports"), path.Root("mappings").AtName("sync_instance_ports"), true},
+		{mappings.Attr("networks").Index(0), path.Root("mappings").AtName("networks").AtListIndex(0), true},
+		{mappings.Attr("subnets").Index(1).Attr("dst_cidr"), path.Root("mappings").AtName("subnets").AtListIndex(1).AtName("dst_cidr"), true},
+		{mappings.Attr("subnets").Index(12).Attr("src_cidr"), path.Root("mappings").AtName("subnets").AtListIndex(12).AtName("src_cidr"), true},
+		{mappings.Attr("volume_types").Index(0).Attr("src_type_uuid"), path.Root("mappings").AtName("volume_types").AtListIndex(0).AtName("src_type_uuid"), true},
+		{mappings.Attr("volume_types"), path.Root("mappings").AtName("volume_types"), true},
+		// nested indexes
+		{replication.Root("a").Index(1).Index(2), path.Root("a").AtListIndex(1).AtListIndex(2), true},
+		{replication.Root("a").Index(0).Attr("b").Index(3).Attr("c"), path.Root("a").AtListIndex(0).AtName("b").AtListIndex(3).AtName("c"), true},
+		// map keys, taken as they are: dots, brackets and quotes in a key are not steps
+		{replication.Root("offerings").Key("old").Attr("cloud"), path.Root("offerings").AtMapKey("old").AtName("cloud"), true},
+		{replication.Root("tags").Key(`a.b["c"][0]`), path.Root("tags").AtMapKey(`a.b["c"][0]`), true},
+		{replication.Root("m").Key("x").Key("").Index(4), path.Root("m").AtMapKey("x").AtMapKey("").AtListIndex(4), true},
+		{replication.Root("m").Index(2).Key("k"), path.Root("m").AtListIndex(2).AtMapKey("k"), true},
+		// names no attribute
+		{replication.Path{}, path.Empty(), false},
+		{replication.Path{}.Index(0).Attr("x"), path.Empty(), false},
+		{replication.Path{}.Key("k"), path.Empty(), false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
+		t.Run(tt.in.String(), func(t *testing.T) {
 			got, ok := attributePath(tt.in)
 			if ok != tt.ok || !got.Equal(tt.want) {
-				t.Errorf("attributePath(%q) = %s, %v; want %s, %v", tt.in, got, ok, tt.want, tt.ok)
+				t.Errorf("attributePath(%s) = %s, %v; want %s, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+			// the engine's text and Terraform's agree on every path
+			if ok && got.String() != tt.in.String() {
+				t.Errorf("Terraform spells %s as %s", tt.in, got)
 			}
 		})
 	}
@@ -47,15 +56,22 @@ func TestAttributePath(t *testing.T) {
 func TestAddValidationErrors(t *testing.T) {
 	var diags diag.Diagnostics
 	err := fmt.Errorf("planning: %w", replication.ValidationErrors{
-		{Attribute: "mappings.subnets[0].dst_cidr", Value: "8.8.8.0/24", Message: "is not a private network"},
-		{Attribute: "something else entirely", Value: "x", Message: "odd"},
+		{Attribute: replication.Root("mappings").Attr("subnets").Index(0).Attr("dst_cidr"), Value: "8.8.8.0/24", Message: "is not a private network"},
+		{Attribute: replication.Path{}, Value: "x", Message: "odd"},
+		{Attribute: replication.Root("offerings").Key("old").Attr("cloud"), Value: "nowhere", Message: "is not a cloud"},
 	})
 	if !addValidationErrors(&diags, err) {
 		t.Fatal("a wrapped ValidationErrors was not recognised")
 	}
 	requireAttributeError(t, diags, "mappings.subnets[0].dst_cidr", "Invalid migration input")
-	if diags.ErrorsCount() != 2 {
-		t.Errorf("want 2 errors, got %v", diags)
+	requireAttributeError(t, diags, `offerings["old"].cloud`, "Invalid migration input")
+	if diags.ErrorsCount() != 3 {
+		t.Errorf("want 3 errors, got %v", diags)
+	}
+	for _, d := range diags.Errors() {
+		if _, ok := d.(diag.DiagnosticWithPath); !ok && d.Detail() != ` = "x": odd` {
+			t.Errorf("an error without a path: %q", d.Detail())
+		}
 	}
 	if addValidationErrors(&diags, fmt.Errorf("HTTP 500")) {
 		t.Error("a plain error was taken for validation errors")
@@ -92,17 +108,17 @@ func TestEngineValidationErrorsPointAtSchemaAttributes(t *testing.T) {
 	for _, e := range errs {
 		p, ok := attributePath(e.Attribute)
 		if !ok {
-			t.Errorf("engine attribute %q does not parse", e.Attribute)
+			t.Errorf("engine attribute %s names no attribute", e.Attribute)
 			continue
 		}
 		// An element of a list of strings has no schema of its own: its list must exist.
-		if strings.HasSuffix(e.Attribute, "]") {
+		if steps := e.Attribute.Steps(); steps[len(steps)-1].Kind == replication.IndexStep {
 			p = p.ParentPath()
 		}
 		if _, diags := resourceSchema.AttributeAtPath(ctx, p); diags.HasError() {
-			t.Errorf("engine attribute %q is not in the schema: %v", e.Attribute, diags)
+			t.Errorf("engine attribute %s is not in the schema: %v", e.Attribute, diags)
 		}
-		seen[e.Attribute] = true
+		seen[e.Attribute.String()] = true
 	}
 	for _, want := range []string{"src_resource", "dst_offering", "mappings.networks[1]", "mappings.subnets[0].dst_cidr", "mappings.sync_instance_ports"} {
 		if !seen[want] {

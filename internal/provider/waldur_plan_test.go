@@ -188,7 +188,7 @@ func TestPlanFromWaldurValidation(t *testing.T) {
 			for attr, frag := range tt.want {
 				found := false
 				for _, e := range errs {
-					found = found || (e.Attribute == attr && strings.Contains(e.Message, frag))
+					found = found || (e.Attribute.String() == attr && strings.Contains(e.Message, frag))
 				}
 				if !found {
 					t.Errorf("want %q on %s, got %v", frag, attr, errs)

@@ -325,7 +325,7 @@ func TestLabBadInput(t *testing.T) {
 			}
 			found := false
 			for _, e := range verrs {
-				if e.Attribute == tc.attr && strings.Contains(e.Message, tc.message) {
+				if e.Attribute.String() == tc.attr && strings.Contains(e.Message, tc.message) {
 					found = true
 				}
 			}
@@ -343,7 +343,7 @@ func TestLabBadInput(t *testing.T) {
 		m := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: limited, Target: replication.Target{Name: "bad-" + testlab.Suffix()}}
 		_, _, err := m.Run(ctx, replication.Options{})
 		var verrs replication.ValidationErrors
-		if !errors.As(err, &verrs) || verrs[0].Attribute != "dst_offering" {
+		if !errors.As(err, &verrs) || verrs[0].Attribute.String() != "dst_offering" {
 			t.Fatalf("err = %v, want a validation error on dst_offering", err)
 		}
 		if writes(limited.Counter) != 0 {

@@ -25,17 +25,17 @@ func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Validati
 	rename := map[string]string{} // source type name -> destination type name
 	seen := map[string]int{}
 	for i, vt := range m.VolumeTypes {
-		attr := fmt.Sprintf("mappings.volume_types[%d]", i)
+		entry := volumeTypesAttr.Index(i)
 		src, okSrc := srcNames[vt.SrcTypeID]
 		if !okSrc {
-			errs.add(attr+".src_type_uuid", vt.SrcTypeID, "is not a volume type available in the source tenant")
+			errs.add(entry.Attr("src_type_uuid"), vt.SrcTypeID, "is not a volume type available in the source tenant")
 		}
 		dst, okDst := dstNames[vt.DstTypeID]
 		if !okDst {
-			errs.add(attr+".dst_type_uuid", vt.DstTypeID, "is not a volume type of the destination offering")
+			errs.add(entry.Attr("dst_type_uuid"), vt.DstTypeID, "is not a volume type of the destination offering")
 		}
 		if j, dup := seen[vt.SrcTypeID]; dup {
-			errs.add(attr+".src_type_uuid", vt.SrcTypeID, "is already mapped by mappings.volume_types[%d]", j)
+			errs.add(entry.Attr("src_type_uuid"), vt.SrcTypeID, "is already mapped by %s", volumeTypesAttr.Index(j))
 			continue
 		}
 		seen[vt.SrcTypeID] = i
@@ -104,8 +104,8 @@ func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Validati
 				Reason: "no destination volume type of that name; its per-type quotas are unlimited, so nothing is lost"})
 			continue
 		}
-		errs.add("mappings.volume_types", typeName, "the source volume type has per-type quotas (%s) but the destination has no volume type named %q: map it with mappings.volume_types",
-			strings.Join(unmatched[typeName], ", "), typeName)
+		errs.add(volumeTypesAttr, typeName, "the source volume type has per-type quotas (%s) but the destination has no volume type named %q: map it with %s",
+			strings.Join(unmatched[typeName], ", "), typeName, volumeTypesAttr)
 	}
 	return Quotas{Compute: maps.Clone(snap.Quotas.Compute), Network: maps.Clone(snap.Quotas.Network), Volume: volume}
 }

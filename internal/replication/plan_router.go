@@ -146,10 +146,10 @@ func checkRouterOverlaps(p *Plan, m Mappings, errs *ValidationErrors) {
 				if a.SubnetSourceID == b.SubnetSourceID || !ca.Overlaps(cb) {
 					continue
 				}
-				attr, value := "mappings.subnets", ""
+				attr, value := subnetsAttr, ""
 				for k, sm := range m.Subnets {
 					if d, err := netip.ParsePrefix(sm.DstCIDR); err == nil && (d == ca || d == cb) {
-						attr, value = fmt.Sprintf("mappings.subnets[%d].dst_cidr", k), sm.DstCIDR
+						attr, value = subnetsAttr.Index(k).Attr("dst_cidr"), sm.DstCIDR
 						break
 					}
 				}

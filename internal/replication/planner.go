@@ -2,7 +2,6 @@ package replication
 
 import (
 	"cmp"
-	"fmt"
 	"net/netip"
 	"slices"
 
@@ -41,13 +40,13 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 // validateSource checks what does not depend on a single mapping (SPEC §5).
 func validateSource(snap *Snapshot, facts Facts, m Mappings, errs *ValidationErrors) {
 	if snap.Quotas.empty() {
-		errs.add("src_resource", snap.Project.ID, "the source tenant has no quota limits set")
+		errs.add(srcResourceAttr, snap.Project.ID, "the source tenant has no quota limits set")
 	}
 	if !facts.CanCreateProjects {
-		errs.add("dst_offering", facts.User, "the destination credentials may not create projects, users and quotas (the admin role is needed)")
+		errs.add(dstOfferingAttr, facts.User, "the destination credentials may not create projects, users and quotas (the admin role is needed)")
 	}
 	if m.SyncInstancePorts && len(m.Subnets) > 0 {
-		errs.add("mappings.sync_instance_ports", "true", "cannot be used together with mappings.subnets: copied ports keep their fixed IPs, which would not fit remapped subnets")
+		errs.add(syncInstancePortsAttr, "true", "cannot be used together with %s: copied ports keep their fixed IPs, which would not fit remapped subnets", subnetsAttr)
 	}
 }
 
@@ -61,7 +60,7 @@ func selectNetworks(snap *Snapshot, m Mappings, errs *ValidationErrors) map[stri
 	selected := map[string]bool{}
 	for i, id := range m.Networks {
 		if _, ok := owned[id]; !ok {
-			errs.add(fmt.Sprintf("mappings.networks[%d]", i), id, "is not a network of the source tenant %q", snap.Project.ID)
+			errs.add(networksAttr.Index(i), id, "is not a network of the source tenant %q", snap.Project.ID)
 			continue
 		}
 		selected[id] = true
@@ -90,35 +89,35 @@ func parseRemaps(snap *Snapshot, m Mappings, selected map[string]bool, errs *Val
 	var table remapTable
 	seenSrc := map[netip.Prefix]int{}
 	for i, r := range m.Subnets {
-		attr := fmt.Sprintf("mappings.subnets[%d]", i)
+		entry := subnetsAttr.Index(i)
 		src, err := parseNetwork(r.SrcCIDR)
 		if err != nil {
-			errs.add(attr+".src_cidr", r.SrcCIDR, "%v", err)
+			errs.add(entry.Attr("src_cidr"), r.SrcCIDR, "%v", err)
 		}
 		dst, dstErr := parseNetwork(r.DstCIDR)
 		if dstErr != nil {
-			errs.add(attr+".dst_cidr", r.DstCIDR, "%v", dstErr)
+			errs.add(entry.Attr("dst_cidr"), r.DstCIDR, "%v", dstErr)
 		} else if !isPrivate(dst) {
-			errs.add(attr+".dst_cidr", r.DstCIDR, "is not a private network (expected inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, or fc00::/7 for IPv6)")
+			errs.add(entry.Attr("dst_cidr"), r.DstCIDR, "is not a private network (expected inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, or fc00::/7 for IPv6)")
 		}
 		if err != nil || dstErr != nil {
 			continue
 		}
 		if src.Addr().Is4() != dst.Addr().Is4() {
-			errs.add(attr+".dst_cidr", r.DstCIDR, "is not of the same IP version as src_cidr %q", r.SrcCIDR)
+			errs.add(entry.Attr("dst_cidr"), r.DstCIDR, "is not of the same IP version as src_cidr %q", r.SrcCIDR)
 			continue
 		}
 		if !sourceCIDRs[src] {
-			errs.add(attr+".src_cidr", r.SrcCIDR, "matches no subnet of the copied source networks")
+			errs.add(entry.Attr("src_cidr"), r.SrcCIDR, "matches no subnet of the copied source networks")
 			continue
 		}
 		if j, dup := seenSrc[src]; dup {
-			errs.add(attr+".src_cidr", r.SrcCIDR, "is already remapped by mappings.subnets[%d]", j)
+			errs.add(entry.Attr("src_cidr"), r.SrcCIDR, "is already remapped by %s", subnetsAttr.Index(j))
 			continue
 		}
 		for _, other := range table {
 			if other.dst.Overlaps(dst) {
-				errs.add(attr+".dst_cidr", r.DstCIDR, "overlaps the destination of another remap (%s -> %s)", other.src, other.dst)
+				errs.add(entry.Attr("dst_cidr"), r.DstCIDR, "overlaps the destination of another remap (%s -> %s)", other.src, other.dst)
 				break
 			}
 		}

@@ -56,7 +56,18 @@ type errKey struct{ Attribute, Value string }
 func errKeys(errs ValidationErrors) []errKey {
 	out := make([]errKey, len(errs))
 	for i, e := range errs {
-		out[i] = errKey{e.Attribute, e.Value}
+		out[i] = errKey{e.Attribute.String(), e.Value}
+	}
+	return out
+}
+
+// errText is an error with its path as the user reads it, for comparing the exact text.
+type errText struct{ Attribute, Value, Message string }
+
+func errTexts(errs ValidationErrors) []errText {
+	out := make([]errText, len(errs))
+	for i, e := range errs {
+		out[i] = errText{e.Attribute.String(), e.Value, e.Message}
 	}
 	return out
 }
@@ -709,7 +720,7 @@ func TestVolumeTypeQuotas(t *testing.T) {
 		types       []VolumeTypeMap
 		wantVolume  map[string]int
 		wantSkipped []Skipped
-		wantErrs    []ValidationError
+		wantErrs    []errText
 	}{
 		{
 			name:       "many to one is summed",
@@ -748,7 +759,7 @@ func TestVolumeTypeQuotas(t *testing.T) {
 			name:  "an unmapped type with limits and no destination type of its name",
 			facts: func(f *Facts) { f.VolumeTypes = f.VolumeTypes[2:] }, // only "fast"
 			types: []VolumeTypeMap{{fxVTSSD, fxDVTFst}},
-			wantErrs: []ValidationError{{Attribute: "mappings.volume_types", Value: "hdd",
+			wantErrs: []errText{{Attribute: "mappings.volume_types", Value: "hdd",
 				Message: `the source volume type has per-type quotas (gigabytes_hdd=50, snapshots_hdd=5, volumes_hdd=20) but the destination has no volume type named "hdd": map it with mappings.volume_types`}},
 		},
 		{
@@ -771,25 +782,25 @@ func TestVolumeTypeQuotas(t *testing.T) {
 		{
 			name:  "unknown source type uuid",
 			types: []VolumeTypeMap{{"vt-gone", fxDVTFst}},
-			wantErrs: []ValidationError{{Attribute: "mappings.volume_types[0].src_type_uuid", Value: "vt-gone",
+			wantErrs: []errText{{Attribute: "mappings.volume_types[0].src_type_uuid", Value: "vt-gone",
 				Message: "is not a volume type available in the source tenant"}},
 		},
 		{
 			name:  "unknown destination type uuid",
 			types: []VolumeTypeMap{{fxVTSSD, fxDVTFst}, {fxVTHDD, "dvt-gone"}},
-			wantErrs: []ValidationError{{Attribute: "mappings.volume_types[1].dst_type_uuid", Value: "dvt-gone",
+			wantErrs: []errText{{Attribute: "mappings.volume_types[1].dst_type_uuid", Value: "dvt-gone",
 				Message: "is not a volume type of the destination offering"}},
 		},
 		{
 			name:  "destination uuid of a source type",
 			types: []VolumeTypeMap{{fxVTSSD, fxVTHDD}},
-			wantErrs: []ValidationError{{Attribute: "mappings.volume_types[0].dst_type_uuid", Value: fxVTHDD,
+			wantErrs: []errText{{Attribute: "mappings.volume_types[0].dst_type_uuid", Value: fxVTHDD,
 				Message: "is not a volume type of the destination offering"}},
 		},
 		{
 			name:  "both unknown",
 			types: []VolumeTypeMap{{"vt-gone", "dvt-gone"}},
-			wantErrs: []ValidationError{
+			wantErrs: []errText{
 				{Attribute: "mappings.volume_types[0].src_type_uuid", Value: "vt-gone", Message: "is not a volume type available in the source tenant"},
 				{Attribute: "mappings.volume_types[0].dst_type_uuid", Value: "dvt-gone", Message: "is not a volume type of the destination offering"},
 			},
@@ -797,7 +808,7 @@ func TestVolumeTypeQuotas(t *testing.T) {
 		{
 			name:  "a source type mapped twice",
 			types: []VolumeTypeMap{{fxVTSSD, fxDVTFst}, {fxVTSSD, fxDVTHDD}},
-			wantErrs: []ValidationError{{Attribute: "mappings.volume_types[1].src_type_uuid", Value: fxVTSSD,
+			wantErrs: []errText{{Attribute: "mappings.volume_types[1].src_type_uuid", Value: fxVTSSD,
 				Message: "is already mapped by mappings.volume_types[0]"}},
 		},
 	}
@@ -812,7 +823,7 @@ func TestVolumeTypeQuotas(t *testing.T) {
 			}
 			m := Mappings{VolumeTypes: tt.types}
 			if tt.wantErrs != nil {
-				assertEqual(t, "errors", []ValidationError(mustFail(t, snap, m, facts)), tt.wantErrs)
+				assertEqual(t, "errors", errTexts(mustFail(t, snap, m, facts)), tt.wantErrs)
 				return
 			}
 			p := mustPlan(t, snap, m, facts)
@@ -894,50 +905,50 @@ func TestSubnetRemapValidation(t *testing.T) {
 		name   string
 		mutate func(*Snapshot)
 		m      Mappings
-		want   []ValidationError
+		want   []errText
 	}{
 		{name: "source not parseable", m: Mappings{Subnets: remaps("10.0.1.0/33", "192.168.10.0/24")},
-			want: []ValidationError{{"mappings.subnets[0].src_cidr", "10.0.1.0/33", "not a valid CIDR"}}},
+			want: []errText{{"mappings.subnets[0].src_cidr", "10.0.1.0/33", "not a valid CIDR"}}},
 		{name: "destination not parseable", m: Mappings{Subnets: remaps("10.0.1.0/24", "192.168.10.0")},
-			want: []ValidationError{{"mappings.subnets[0].dst_cidr", "192.168.10.0", "not a valid CIDR"}}},
+			want: []errText{{"mappings.subnets[0].dst_cidr", "192.168.10.0", "not a valid CIDR"}}},
 		{name: "source host bits", m: Mappings{Subnets: remaps("10.0.1.1/24", "192.168.10.0/24")},
-			want: []ValidationError{{"mappings.subnets[0].src_cidr", "10.0.1.1/24", "host bits are set (did you mean 10.0.1.0/24?)"}}},
+			want: []errText{{"mappings.subnets[0].src_cidr", "10.0.1.1/24", "host bits are set (did you mean 10.0.1.0/24?)"}}},
 		{name: "destination host bits", m: Mappings{Subnets: remaps("10.0.1.0/24", "192.168.10.7/24")},
-			want: []ValidationError{{"mappings.subnets[0].dst_cidr", "192.168.10.7/24", "host bits are set (did you mean 192.168.10.0/24?)"}}},
+			want: []errText{{"mappings.subnets[0].dst_cidr", "192.168.10.7/24", "host bits are set (did you mean 192.168.10.0/24?)"}}},
 		{name: "public destination", m: Mappings{Subnets: remaps("10.0.1.0/24", "203.0.113.0/24")},
-			want: []ValidationError{{"mappings.subnets[0].dst_cidr", "203.0.113.0/24", "is not a private network (expected inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, or fc00::/7 for IPv6)"}}},
+			want: []errText{{"mappings.subnets[0].dst_cidr", "203.0.113.0/24", "is not a private network (expected inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, or fc00::/7 for IPv6)"}}},
 		{name: "destination wider than a private range", m: Mappings{Subnets: remaps("10.0.1.0/24", "192.168.0.0/15")},
-			want: []ValidationError{{"mappings.subnets[0].dst_cidr", "192.168.0.0/15", "is not a private network (expected inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, or fc00::/7 for IPv6)"}}},
+			want: []errText{{"mappings.subnets[0].dst_cidr", "192.168.0.0/15", "is not a private network (expected inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, or fc00::/7 for IPv6)"}}},
 		{name: "public IPv6 destination", mutate: addV6, m: Mappings{Subnets: remaps("fd00:1::/64", "2001:db8::/64")},
-			want: []ValidationError{{"mappings.subnets[0].dst_cidr", "2001:db8::/64", "is not a private network (expected inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, or fc00::/7 for IPv6)"}}},
+			want: []errText{{"mappings.subnets[0].dst_cidr", "2001:db8::/64", "is not a private network (expected inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, or fc00::/7 for IPv6)"}}},
 		{name: "IP version mismatch", m: Mappings{Subnets: remaps("10.0.1.0/24", "fd00:9::/64")},
-			want: []ValidationError{{"mappings.subnets[0].dst_cidr", "fd00:9::/64", `is not of the same IP version as src_cidr "10.0.1.0/24"`}}},
+			want: []errText{{"mappings.subnets[0].dst_cidr", "fd00:9::/64", `is not of the same IP version as src_cidr "10.0.1.0/24"`}}},
 		{name: "source matching no subnet", m: Mappings{Subnets: remaps("10.0.9.0/24", "192.168.9.0/24")},
-			want: []ValidationError{{"mappings.subnets[0].src_cidr", "10.0.9.0/24", "matches no subnet of the copied source networks"}}},
+			want: []errText{{"mappings.subnets[0].src_cidr", "10.0.9.0/24", "matches no subnet of the copied source networks"}}},
 		{name: "source inside a subnet is not a subnet", m: Mappings{Subnets: remaps("10.0.1.0/25", "192.168.9.0/25")},
-			want: []ValidationError{{"mappings.subnets[0].src_cidr", "10.0.1.0/25", "matches no subnet of the copied source networks"}}},
+			want: []errText{{"mappings.subnets[0].src_cidr", "10.0.1.0/25", "matches no subnet of the copied source networks"}}},
 		{name: "source on a network that is not selected", m: Mappings{Networks: []string{fxNetWeb}, Subnets: remaps("10.0.2.0/24", "192.168.20.0/24")},
-			want: []ValidationError{{"mappings.subnets[0].src_cidr", "10.0.2.0/24", "matches no subnet of the copied source networks"}}},
+			want: []errText{{"mappings.subnets[0].src_cidr", "10.0.2.0/24", "matches no subnet of the copied source networks"}}},
 		{name: "duplicate source", m: Mappings{Subnets: remaps("10.0.1.0/24", "192.168.10.0/24", "10.0.1.0/24", "192.168.11.0/24")},
-			want: []ValidationError{{"mappings.subnets[1].src_cidr", "10.0.1.0/24", "is already remapped by mappings.subnets[0]"}}},
+			want: []errText{{"mappings.subnets[1].src_cidr", "10.0.1.0/24", "is already remapped by mappings.subnets[0]"}}},
 		{name: "two remaps onto the same destination", mutate: noRouter,
 			m:    Mappings{Subnets: remaps("10.0.1.0/24", "192.168.10.0/24", "10.0.2.0/24", "192.168.10.0/24")},
-			want: []ValidationError{{"mappings.subnets[1].dst_cidr", "192.168.10.0/24", "overlaps the destination of another remap (10.0.1.0/24 -> 192.168.10.0/24)"}}},
+			want: []errText{{"mappings.subnets[1].dst_cidr", "192.168.10.0/24", "overlaps the destination of another remap (10.0.1.0/24 -> 192.168.10.0/24)"}}},
 		{name: "two remaps onto overlapping destinations", mutate: noRouter,
 			m:    Mappings{Subnets: remaps("10.0.1.0/24", "192.168.0.0/23", "10.0.3.0/24", "192.168.1.128/25")},
-			want: []ValidationError{{"mappings.subnets[1].dst_cidr", "192.168.1.128/25", "overlaps the destination of another remap (10.0.1.0/24 -> 192.168.0.0/23)"}}},
+			want: []errText{{"mappings.subnets[1].dst_cidr", "192.168.1.128/25", "overlaps the destination of another remap (10.0.1.0/24 -> 192.168.0.0/23)"}}},
 		{name: "overlapping destinations of subnets on one router are reported twice",
 			m: Mappings{Subnets: remaps("10.0.1.0/24", "192.168.10.0/24", "10.0.2.0/24", "192.168.10.0/24")},
-			want: []ValidationError{
+			want: []errText{
 				{"mappings.subnets[1].dst_cidr", "192.168.10.0/24", "overlaps the destination of another remap (10.0.1.0/24 -> 192.168.10.0/24)"},
 				{"mappings.subnets[0].dst_cidr", "192.168.10.0/24", `router "main" would be attached to overlapping subnets 192.168.10.0/24 and 192.168.10.0/24`},
 			}},
 		{name: "remap onto a CIDR overlapping another subnet on the same router",
 			m:    Mappings{Subnets: remaps("10.0.1.0/24", "10.0.2.0/25")},
-			want: []ValidationError{{"mappings.subnets[0].dst_cidr", "10.0.2.0/25", `router "main" would be attached to overlapping subnets 10.0.2.0/24 and 10.0.2.0/25`}}},
+			want: []errText{{"mappings.subnets[0].dst_cidr", "10.0.2.0/25", `router "main" would be attached to overlapping subnets 10.0.2.0/24 and 10.0.2.0/25`}}},
 		{name: "remap onto a CIDR containing another subnet on the same router",
 			m: Mappings{Subnets: remaps("10.0.3.0/24", "10.0.0.0/16")},
-			want: []ValidationError{
+			want: []errText{
 				{"mappings.subnets[0].dst_cidr", "10.0.0.0/16", `router "main" would be attached to overlapping subnets 10.0.2.0/24 and 10.0.0.0/16`},
 				{"mappings.subnets[0].dst_cidr", "10.0.0.0/16", `router "main" would be attached to overlapping subnets 10.0.0.0/16 and 10.0.1.0/24`},
 			}},
@@ -948,7 +959,7 @@ func TestSubnetRemapValidation(t *testing.T) {
 			if tt.mutate != nil {
 				tt.mutate(snap)
 			}
-			assertEqual(t, "errors", []ValidationError(mustFail(t, snap, tt.m, baseFacts())), tt.want)
+			assertEqual(t, "errors", errTexts(mustFail(t, snap, tt.m, baseFacts())), tt.want)
 		})
 	}
 }
@@ -1003,7 +1014,7 @@ func TestSourceAndDestinationValidation(t *testing.T) {
 			errs := mustFail(t, snap, tt.m, facts)
 			assertEqual(t, "errors", errKeys(errs), tt.want)
 			for _, e := range errs {
-				if e.Message == "" || !strings.HasPrefix(e.Error(), e.Attribute+" = ") {
+				if e.Message == "" || !strings.HasPrefix(e.Error(), e.Attribute.String()+" = ") {
 					t.Errorf("diagnostic %q does not name the attribute and value", e.Error())
 				}
 			}
@@ -1011,7 +1022,7 @@ func TestSourceAndDestinationValidation(t *testing.T) {
 	}
 	// and the messages, once
 	errs := mustFail(t, &Snapshot{Project: openstack.Project{ID: "p1"}}, Mappings{SyncInstancePorts: true, Subnets: remaps("10.0.1.0/24", "192.168.1.0/24"), Networks: []string{"n1"}}, Facts{User: "bob"})
-	assertEqual(t, "messages", []ValidationError(errs), []ValidationError{
+	assertEqual(t, "messages", errTexts(errs), []errText{
 		{"src_resource", "p1", "the source tenant has no quota limits set"},
 		{"dst_offering", "bob", "the destination credentials may not create projects, users and quotas (the admin role is needed)"},
 		{"mappings.sync_instance_ports", "true", "cannot be used together with mappings.subnets: copied ports keep their fixed IPs, which would not fit remapped subnets"},

@@ -5,10 +5,10 @@ import (
 	"strings"
 )
 
-// ValidationError is one bad input (SPEC §5), naming the attribute path as the Terraform schema spells it
-// ("mappings.subnets[1].dst_cidr") and the offending value.
+// ValidationError is one bad input: the attribute it is in, as a path from the resource's root
+// (mappings.subnets[1].dst_cidr), the offending value and what is wrong with it.
 type ValidationError struct {
-	Attribute string
+	Attribute Path
 	Value     string
 	Message   string
 }
@@ -31,6 +31,17 @@ func (es ValidationErrors) Error() string {
 	return strings.Join(msgs, "; ")
 }
 
-func (es *ValidationErrors) add(attribute, value, format string, args ...any) {
+func (es *ValidationErrors) add(attribute Path, value, format string, args ...any) {
 	*es = append(*es, ValidationError{Attribute: attribute, Value: value, Message: fmt.Sprintf(format, args...)})
 }
+
+// The resource's attributes that the engine's validation errors name.
+var (
+	srcResourceAttr       = Root("src_resource")
+	dstOfferingAttr       = Root("dst_offering")
+	mappingsAttr          = Root("mappings")
+	networksAttr          = mappingsAttr.Attr("networks")
+	subnetsAttr           = mappingsAttr.Attr("subnets")
+	volumeTypesAttr       = mappingsAttr.Attr("volume_types")
+	syncInstancePortsAttr = mappingsAttr.Attr("sync_instance_ports")
+)
