@@ -1,12 +1,13 @@
 package openstack
 
 import (
+	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/httpretry"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/settle"
 )
 
@@ -24,41 +25,59 @@ func newTransportStack(pooled, fresh http.RoundTripper, counter *RequestCounter,
 		return &settle.Transport{Next: &countingTransport{next: next, counter: counter}, Abandon: isTokenRequest}
 	}
 	gate := newWriteGate(below(pooled), below(fresh), slots, spacing)
-	return &retryingTransport{next: gate, attempts: 5, base: 200 * time.Millisecond}, gate
+	return &retryingTransport{next: gate, policy: retryPolicy}, gate
 }
 
 func isTokenRequest(req *http.Request) bool { return strings.HasSuffix(req.URL.Path, "/auth/tokens") }
 
-// retryingTransport retries what a cloud answers when it is busy or briefly failing. Each attempt is
-// counted below it, as it is sent (see newTransportStack).
-//
-// Which answers are retried, and why:
+// retryPolicy is how the transport retries. Which answers are retried, and why:
 //   - 429 and 503 for every method: the server says it did not do the work.
 //   - 500, 502, 504 and 409 only for idempotent methods (GET, HEAD, PUT, DELETE). A POST that failed that
 //     way may still have created its object; repeating it could duplicate it. The engine's adoption on
 //     re-run covers that case instead.
+//
+// Five attempts in all, 200 ms after the first failure, doubling. A Retry-After of up to a minute is
+// honoured.
+var retryPolicy = httpretry.Policy{
+	MaxAttempts:          5,
+	MinBackoff:           200 * time.Millisecond,
+	MaxBackoff:           1600 * time.Millisecond,
+	MaxRetryAfter:        time.Minute,
+	RefuseLongRetryAfter: true,
+	Rules: httpretry.Rules{
+		{Statuses: []int{http.StatusTooManyRequests, http.StatusServiceUnavailable}},
+		{Methods: httpretry.Idempotent, Statuses: []int{http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusGatewayTimeout, http.StatusConflict}},
+	},
+}
+
+// retryingTransport retries what a cloud answers when it is busy or briefly failing (see retryPolicy).
+// Each attempt is counted below it, as it is sent (see newTransportStack).
 type retryingTransport struct {
-	next     http.RoundTripper
-	attempts int
-	base     time.Duration
+	next   http.RoundTripper
+	policy httpretry.Policy
 }
 
 func (t *retryingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		resp, err := t.next.RoundTrip(req)
-		if err != nil || attempt >= t.attempts || !retryable(req.Method, resp.StatusCode) {
-			return resp, err
+		if err != nil {
+			return nil, err
 		}
-		if req.Body != nil && req.GetBody == nil {
-			return resp, nil // the body cannot be replayed
+		wait, retry, refused := t.policy.Next(req.Method, attempt, time.Since(start), resp, err)
+		var long *httpretry.RetryAfterError
+		if errors.As(refused, &long) {
+			// A wait longer than the policy allows is not honoured; the usual backoff applies instead.
+			wait, retry = t.policy.Backoff(attempt), true
 		}
-		wait := t.backoff(attempt, resp)
+		if !retry || (req.Body != nil && req.GetBody == nil) {
+			return resp, nil // not worth another attempt, or the body cannot be replayed
+		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		select {
-		case <-req.Context().Done():
-			return nil, req.Context().Err()
-		case <-time.After(wait):
+		if err := httpretry.Sleep(req.Context(), wait); err != nil {
+			return nil, err
 		}
 		if req.GetBody != nil {
 			body, err := req.GetBody()
@@ -69,22 +88,4 @@ func (t *retryingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 			req.Body = body
 		}
 	}
-}
-
-func retryable(method string, status int) bool {
-	switch status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return true
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusConflict:
-		return method == http.MethodGet || method == http.MethodHead || method == http.MethodPut || method == http.MethodDelete
-	}
-	return false
-}
-
-// backoff doubles from base on each attempt, and honours a Retry-After in seconds up to a minute.
-func (t *retryingTransport) backoff(attempt int, resp *http.Response) time.Duration {
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 && s <= 60 {
-		return time.Duration(s) * time.Second
-	}
-	return t.base << (attempt - 1)
 }

@@ -38,7 +38,9 @@ func TestRetryingTransport(t *testing.T) {
 			}))
 			defer srv.Close()
 			counter := NewRequestCounter()
-			client := &http.Client{Transport: &retryingTransport{next: &countingTransport{next: http.DefaultTransport, counter: counter}, attempts: 3, base: time.Millisecond}}
+			policy := retryPolicy
+			policy.MaxAttempts, policy.MinBackoff, policy.MaxBackoff = 3, time.Millisecond, 4*time.Millisecond
+			client := &http.Client{Transport: &retryingTransport{next: &countingTransport{next: http.DefaultTransport, counter: counter}, policy: policy}}
 			req, _ := http.NewRequest(tc.method, srv.URL+"/v2.0/ports/0f6b2a86-4d0f-4bd3-9a55-5b8e9f0f4c11", strings.NewReader(`{"x":1}`))
 			resp, err := client.Do(req)
 			if err != nil {

@@ -295,7 +295,7 @@ func TestWriteGateBelowRetries(t *testing.T) {
 	counter := NewRequestCounter()
 	counter.registerService("network", srv.URL+"/network/")
 	rt, g := newTransportStack(pooled, fresh, counter, 2, time.Millisecond)
-	rt.base = time.Millisecond
+	rt.policy.MinBackoff = time.Millisecond
 	g.addEndpoint(srv.URL + "/network/")
 	resp, err := send(t, context.Background(), rt, http.MethodPost, srv.URL+"/network/v2.0/ports")
 	if err != nil {

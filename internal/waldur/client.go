@@ -17,13 +17,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/httpretry"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/settle"
 )
 
@@ -35,7 +34,7 @@ type Client struct {
 	base      *url.URL // always ends in "/api/"
 	token     string
 	http      *http.Client
-	retry     RetryPolicy
+	retry     httpretry.Policy
 	userAgent string
 	hook      func(RequestInfo)
 }
@@ -70,6 +69,30 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.MaxRetryAfter = time.Minute
 	}
 	return p
+}
+
+// policy is p, defaults filled in, with Waldur's rules and backoffs spread by ±20% so that many clients
+// do not retry in lockstep.
+func (p RetryPolicy) policy() httpretry.Policy {
+	p = p.withDefaults()
+	return httpretry.Policy{
+		MaxAttempts:   p.MaxAttempts,
+		MinBackoff:    p.MinBackoff,
+		MaxBackoff:    p.MaxBackoff,
+		Jitter:        0.2,
+		MaxRetryAfter: p.MaxRetryAfter,
+		Rules:         retryRules,
+	}
+}
+
+// retryRules say which failures are worth another attempt. A POST is retried only when the server said
+// it did not process it (429, 503): after a 500, 502 or 504, or a connection lost, the migration may have
+// been created, and a second POST would build a second tenant. A 500 is retried for reads only, which
+// repeating cannot harm; a write that failed that way may have been partly done.
+var retryRules = httpretry.Rules{
+	{Statuses: []int{http.StatusTooManyRequests, http.StatusServiceUnavailable}},
+	{Methods: httpretry.Idempotent, Statuses: []int{http.StatusBadGateway, http.StatusGatewayTimeout}, Errors: httpretry.AnyError},
+	{Methods: []string{http.MethodGet, http.MethodHead}, Statuses: []int{http.StatusInternalServerError}},
 }
 
 // RequestInfo describes one HTTP attempt, for WithRequestHook. URL never contains the token (it travels
@@ -170,7 +193,7 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 		base:      base,
 		token:     strings.TrimSpace(token),
 		http:      hc,
-		retry:     cfg.retry.withDefaults(),
+		retry:     cfg.retry.policy(),
 		userAgent: cfg.userAgent,
 		hook:      cfg.hook,
 	}, nil
@@ -257,29 +280,28 @@ func (c *Client) do(ctx context.Context, method, rawURL string, body any) (*resp
 			return nil, fmt.Errorf("waldur: encoding %s %s: %w", method, rawURL, err)
 		}
 	}
-	var lastErr error
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
-		resp, retryAfter, err := c.attempt(ctx, method, rawURL, payload, attempt)
+		resp, answer, err := c.attempt(ctx, method, rawURL, payload, attempt)
 		if err == nil {
 			return resp, nil
 		}
-		lastErr = err
 		if ctx.Err() != nil {
-			return nil, ctxError(ctx, lastErr)
+			return nil, ctxError(ctx, err)
 		}
-		if attempt >= c.retry.MaxAttempts || !c.retryable(method, err) {
-			return nil, lastErr
+		var te *transportError
+		var cause error
+		if errors.As(err, &te) {
+			cause = te.err
+		} else if answer == nil {
+			return nil, err // the request could not even be built
 		}
-		wait := c.backoff(attempt)
-		if retryAfter > 0 {
-			wait = min(retryAfter, c.retry.MaxRetryAfter)
+		wait, retry, _ := c.retry.Next(method, attempt, time.Since(start), answer, cause)
+		if !retry {
+			return nil, err
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctxError(ctx, lastErr)
-		case <-t.C:
+		if httpretry.Sleep(ctx, wait) != nil {
+			return nil, ctxError(ctx, err)
 		}
 	}
 }
@@ -291,14 +313,16 @@ func ctxError(ctx context.Context, last error) error {
 	return ctx.Err()
 }
 
-func (c *Client) attempt(ctx context.Context, method, rawURL string, payload []byte, n int) (*response, time.Duration, error) {
+// attempt sends the request once. A non-2xx answer comes back as an *APIError and, for the retry
+// decision, as the answer itself (its body already read and closed).
+func (c *Client) attempt(ctx context.Context, method, rawURL string, payload []byte, n int) (*response, *http.Response, error) {
 	var rd io.Reader
 	if payload != nil {
 		rd = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
 	if err != nil {
-		return nil, 0, fmt.Errorf("waldur: building %s %s: %w", method, rawURL, err)
+		return nil, nil, fmt.Errorf("waldur: building %s %s: %w", method, rawURL, err)
 	}
 	req.Header.Set("Authorization", "Token "+c.token)
 	req.Header.Set("Accept", "application/json")
@@ -312,7 +336,7 @@ func (c *Client) attempt(ctx context.Context, method, rawURL string, payload []b
 	if err != nil {
 		info.Err, info.Duration = err, time.Since(start)
 		c.report(info)
-		return nil, 0, &transportError{method: method, url: rawURL, err: err}
+		return nil, nil, &transportError{method: method, url: rawURL, err: err}
 	}
 	data, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
@@ -320,75 +344,19 @@ func (c *Client) attempt(ctx context.Context, method, rawURL string, payload []b
 	if err != nil {
 		info.Err = err
 		c.report(info)
-		return nil, 0, &transportError{method: method, url: rawURL, err: fmt.Errorf("reading the response: %w", err)}
+		return nil, nil, &transportError{method: method, url: rawURL, err: fmt.Errorf("reading the response: %w", err)}
 	}
 	c.report(info)
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return &response{status: resp.StatusCode, header: resp.Header, body: data}, 0, nil
+		return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil, nil
 	}
-	return nil, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), newAPIError(method, rawURL, resp.StatusCode, data)
+	return nil, resp, newAPIError(method, rawURL, resp.StatusCode, data)
 }
 
 func (c *Client) report(info RequestInfo) {
 	if c.hook != nil {
 		c.hook(info)
 	}
-}
-
-// retryable says whether err is worth another attempt of method. A POST is retried only when the server
-// said it did not process it (429, 503): after a 500, 502 or 504 the migration may have been created,
-// and a second POST would build a second tenant.
-func (c *Client) retryable(method string, err error) bool {
-	idempotent := method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete || method == http.MethodPut
-	var te *transportError
-	if errors.As(err, &te) {
-		return idempotent
-	}
-	var ae *APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.Status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return true
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return idempotent
-	case http.StatusInternalServerError:
-		return method == http.MethodGet || method == http.MethodHead
-	}
-	return false
-}
-
-// backoff is the wait after attempt n: MinBackoff doubled per attempt, capped, with ±20% jitter so that
-// many clients do not retry in lockstep.
-func (c *Client) backoff(n int) time.Duration {
-	d := c.retry.MinBackoff
-	for i := 1; i < n && d < c.retry.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, c.retry.MaxBackoff)
-	jitter := 0.8 + 0.4*rand.Float64()
-	return time.Duration(float64(d) * jitter)
-}
-
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 // transportError is a request that got no HTTP response.

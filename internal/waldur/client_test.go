@@ -345,22 +345,6 @@ func TestRetries(t *testing.T) {
 	})
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Duration{
-		"":                              0,
-		"3":                             3 * time.Second,
-		"-1":                            0,
-		"soon":                          0,
-		"Wed, 01 Jan 2025 00:00:10 GMT": 10 * time.Second,
-		"Tue, 31 Dec 2024 00:00:10 GMT": 0,
-	} {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("%q: %v, want %v", in, got, want)
-		}
-	}
-}
-
 func TestPagination(t *testing.T) {
 	f := newFixture(t, waldurtest.Options{})
 	for i := range 650 {
