@@ -14,7 +14,7 @@ func TestRebuildResult(t *testing.T) {
 	tag := replication.SourceTag
 	// Copies are paired with their sources by content (identity.go) and, where content is ambiguous, by
 	// marker: here the two source networks named "dup".
-	dst := replication.DestinationObjects{
+	dst := replication.ProjectObjects{
 		Networks: []openstack.Network{
 			{ID: "d-net-web", Name: "web"}, {ID: "d-unrelated", Name: "scratch"},
 			{ID: "d-dup-1", Name: "dup", Tags: []string{tag("net-dup-1")}}, {ID: "d-dup-2", Name: "dup", Tags: []string{tag("net-dup-2")}},
@@ -41,7 +41,7 @@ func TestRebuildResult(t *testing.T) {
 	snap := sampleSnapshot()
 	snap.Networks = append(snap.Networks, openstack.Network{ID: "net-dup-1", Name: "dup"}, openstack.Network{ID: "net-dup-2", Name: "dup"},
 		openstack.Network{ID: "net-dup-3", Name: "dup"}, openstack.Network{ID: "net-dup-4", Name: "dup"})
-	src := replication.SourceObjects{Networks: snap.Networks, Subnets: snap.Subnets, Routers: snap.Routers, Ports: snap.Ports}
+	src := replication.ProjectObjects{Networks: snap.Networks, Subnets: snap.Subnets, Routers: snap.Routers, Ports: snap.Ports}
 	for _, g := range snap.SecurityGroups {
 		for _, r := range snap.Rules {
 			if r.SecurityGroupID == g.ID {
@@ -73,7 +73,7 @@ func TestRebuildResult(t *testing.T) {
 	})
 
 	// Without the source only what carries a marker can be paired.
-	res = replication.RebuildResult("p-dst", dst, replication.SourceObjects{})
+	res = replication.RebuildResult("p-dst", dst, replication.ProjectObjects{})
 	check("networks without source", res.Networks, map[string]string{"net-dup-1": "d-dup-1", "net-dup-2": "d-dup-2"})
 	check("security groups without source", res.SecurityGroups, map[string]string{})
 	check("rules without source", res.SecurityGroupRules, map[string]string{})
@@ -97,7 +97,7 @@ func TestMigrationUser(t *testing.T) {
 
 func TestInferMappings(t *testing.T) {
 	snap := sampleSnapshot()
-	d := replication.DestinationObjects{
+	d := replication.ProjectObjects{
 		Subnets: []openstack.Subnet{
 			{ID: "d-sub-web", CIDR: "192.168.1.0/24"},
 			{ID: "d-sub-db", CIDR: "10.0.3.0/24"},
@@ -106,7 +106,7 @@ func TestInferMappings(t *testing.T) {
 	}
 	res := &replication.Result{Networks: map[string]string{"net-web": "d1", "net-db": "d2"}, Ports: map[string]string{"port-web-1": "d3"},
 		Subnets: map[string]string{"sub-web": "d-sub-web", "sub-db": "d-sub-db"}}
-	got := replication.InferMappings(res, d, replication.SourceObjects{Subnets: snap.Subnets})
+	got := replication.InferMappings(res, d, replication.ProjectObjects{Subnets: snap.Subnets})
 	want := replication.Mappings{
 		Networks:             []string{"net-db", "net-web"},
 		Subnets:              []replication.SubnetRemap{{SrcCIDR: "10.0.1.0/24", DstCIDR: "192.168.1.0/24"}},
@@ -119,7 +119,7 @@ func TestInferMappings(t *testing.T) {
 
 	d.Subnets[0].CIDR = "10.0.1.0/24"
 	d.Routers[0].ExternalGateway = &openstack.GatewayInfo{NetworkID: "ext"}
-	got = replication.InferMappings(res, d, replication.SourceObjects{Subnets: snap.Subnets})
+	got = replication.InferMappings(res, d, replication.ProjectObjects{Subnets: snap.Subnets})
 	if len(got.Subnets) != 0 || !got.SyncInstancePorts || got.SkipConnectionExtnet {
 		t.Errorf("InferMappings = %+v, want no remaps, ports, gateways", got)
 	}

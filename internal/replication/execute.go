@@ -188,7 +188,7 @@ func (e *execution) scanDestination(ctx context.Context) error {
 			return err
 		})
 	}
-	var objects DestinationObjects
+	var objects ProjectObjects
 	g.Go(func() (err error) {
 		objects, err = listProject(gctx, e.dst, e.res.ProjectID, e.fresh)
 		return err

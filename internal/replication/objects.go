@@ -13,8 +13,8 @@ import (
 // read as none where Neutron lacks them). With onlyGroups it reads the security groups alone (what a
 // project created a moment ago can hold). Listing a project's security groups makes Neutron create its
 // default group if it has none yet.
-func listProject(ctx context.Context, c *openstack.Cloud, projectID string, onlyGroups bool) (DestinationObjects, error) {
-	var d DestinationObjects
+func listProject(ctx context.Context, c *openstack.Cloud, projectID string, onlyGroups bool) (ProjectObjects, error) {
+	var d ProjectObjects
 	byProject := url.Values{"project_id": {projectID}}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -50,12 +50,12 @@ func listProject(ctx context.Context, c *openstack.Cloud, projectID string, only
 }
 
 // ListDestination reads a destination project's Neutron objects, one list call per type.
-func ListDestination(ctx context.Context, c *openstack.Cloud, projectID string) (DestinationObjects, error) {
+func ListDestination(ctx context.Context, c *openstack.Cloud, projectID string) (ProjectObjects, error) {
 	return listProject(ctx, c, projectID, false)
 }
 
 // IDs returns the ids of every object in d, the security groups' rules included.
-func (d DestinationObjects) IDs() map[string]bool {
+func (d ProjectObjects) IDs() map[string]bool {
 	ids := map[string]bool{}
 	for _, n := range d.Networks {
 		ids[n.ID] = true

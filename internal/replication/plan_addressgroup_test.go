@@ -106,7 +106,7 @@ func TestPairInIDOrder(t *testing.T) {
 // ReadBack pairs address groups by content with their addresses moved, twins in id order, and rules
 // that match them through that pairing.
 func TestRebuildResultAddressGroups(t *testing.T) {
-	src := SourceObjects{
+	src := ProjectObjects{
 		Subnets:  []openstack.Subnet{{ID: "s-sub", NetworkID: "s-net", CIDR: "10.0.3.0/24"}},
 		Networks: []openstack.Network{{ID: "s-net", Name: "db"}},
 		AddressGroups: []openstack.AddressGroup{
@@ -120,7 +120,7 @@ func TestRebuildResultAddressGroups(t *testing.T) {
 			{ID: "s-r3", Direction: "ingress", EtherType: "IPv4", RemoteAddressGroupID: "s-office"},
 		}}},
 	}
-	dst := DestinationObjects{
+	dst := ProjectObjects{
 		Subnets:  []openstack.Subnet{{ID: "d-sub", NetworkID: "d-net", CIDR: "10.50.0.0/25"}},
 		Networks: []openstack.Network{{ID: "d-net", Name: "db"}},
 		AddressGroups: []openstack.AddressGroup{

@@ -24,20 +24,9 @@ type Existing struct {
 	Mappings Mappings
 }
 
-// DestinationObjects are the Neutron objects of a destination project, as listed.
-type DestinationObjects struct {
-	Networks       []openstack.Network
-	Subnets        []openstack.Subnet
-	Routers        []openstack.Router
-	Ports          []openstack.Port
-	SecurityGroups []openstack.SecurityGroup // with their rules
-	AddressGroups  []openstack.AddressGroup
-}
-
-// SourceObjects are the source project's Neutron objects, which the copies are paired with by content
-// where they carry no marker (see identity.go): the default security group is paired with Neutron's own
-// in the destination, rules by content, their remote prefixes moved with the subnets' CIDR remaps.
-type SourceObjects struct {
+// ProjectObjects are the Neutron objects of one project, as listed: a source project's, or the copies in
+// a destination project.
+type ProjectObjects struct {
 	Networks       []openstack.Network
 	Subnets        []openstack.Subnet
 	Routers        []openstack.Router
@@ -58,8 +47,7 @@ func ReadBack(ctx context.Context, src, dst *openstack.Cloud, projectID string) 
 	if sourceID == "" {
 		return nil, fmt.Errorf("destination project %s (%q) was not made by a migration: it has no %s<source project id> tag", projectID, project.Name, sourceTagPrefix)
 	}
-	var d DestinationObjects
-	var s SourceObjects
+	var d, s ProjectObjects
 	var users []openstack.User
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -72,9 +60,7 @@ func ReadBack(ctx context.Context, src, dst *openstack.Cloud, projectID string) 
 	})
 	if src != nil {
 		g.Go(func() (err error) {
-			var o DestinationObjects
-			o, err = listProject(gctx, src, sourceID, false)
-			s = SourceObjects(o)
+			s, err = listProject(gctx, src, sourceID, false)
 			return err
 		})
 	}
@@ -91,8 +77,9 @@ func ReadBack(ctx context.Context, src, dst *openstack.Cloud, projectID string) 
 // InferMappings reconstructs, as far as the destination shows them, the mappings a migration was made
 // with: the copied networks, the subnet remaps (a copied subnet whose CIDR differs from its source's),
 // whether ports were copied and whether routers were left without a gateway. The volume type map leaves
-// no trace that can be told apart from unmapped types, so it stays empty.
-func InferMappings(res *Result, d DestinationObjects, s SourceObjects) Mappings {
+// no trace that can be told apart from unmapped types, so it stays empty. d holds the destination
+// project's objects, s the source project's.
+func InferMappings(res *Result, d, s ProjectObjects) Mappings {
 	var m Mappings
 	m.Networks = slices.Sorted(maps.Keys(res.Networks))
 	dstCIDR := map[string]string{}
@@ -149,8 +136,10 @@ func MigrationUser(project openstack.Project, users []openstack.User) *openstack
 // RebuildResult is the pure part of ReadBack: the id maps, pairing the destination's objects with the
 // source's by marker or content key (identity.go), plus the default security group (by name), address
 // groups (by content, see pairInIDOrder) and rules (by content, remote groups, address groups and remote
-// prefixes translated as Execute translated them).
-func RebuildResult(projectID string, d DestinationObjects, s SourceObjects) *Result {
+// prefixes translated as Execute translated them). d holds the destination project's objects, s the source
+// project's; copies carrying no marker are paired by content, the source's default security group with
+// Neutron's own default group in the destination.
+func RebuildResult(projectID string, d, s ProjectObjects) *Result {
 	res := newResult(&Plan{})
 	res.ProjectID = projectID
 	byName := func(id, name, description string, tags []string) keyed {
