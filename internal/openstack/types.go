@@ -22,11 +22,6 @@ type AllocationPool struct {
 	End   string `json:"end"`
 }
 
-type HostRoute struct {
-	Destination string `json:"destination"`
-	NextHop     string `json:"nexthop"`
-}
-
 type Subnet struct {
 	ID              string           `json:"id,omitempty"`
 	ProjectID       string           `json:"project_id,omitempty"`
@@ -38,17 +33,22 @@ type Subnet struct {
 	GatewayIP       *string          `json:"gateway_ip"`
 	AllocationPools []AllocationPool `json:"allocation_pools"`
 	DNSNameservers  []string         `json:"dns_nameservers"`
-	HostRoutes      []HostRoute      `json:"host_routes"`
+	HostRoutes      []Route          `json:"host_routes"`
 	EnableDHCP      bool             `json:"enable_dhcp"`
 	IPv6AddressMode string           `json:"ipv6_address_mode,omitempty"`
 	IPv6RAMode      string           `json:"ipv6_ra_mode,omitempty"`
 	Tags            []string         `json:"tags,omitempty"`
 }
 
+// Route is a static route, a subnet's host route or a router's route: Neutron shows both with the same
+// two fields, so one type serves both.
 type Route struct {
 	Destination string `json:"destination"`
 	NextHop     string `json:"nexthop"`
 }
+
+// HostRoute is the name a subnet's host routes had when they were a type of their own.
+type HostRoute = Route
 
 type GatewayInfo struct {
 	NetworkID  string `json:"network_id"`
