@@ -2,8 +2,10 @@ package replication
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand"
+	"reflect"
 	"testing"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -309,3 +311,137 @@ func bigTenant() *Snapshot {
 	}
 	return s
 }
+
+// ---- helpers ------------------------------------------------------------------------------------------
+
+func mustPlan(t testing.TB, snap *Snapshot, m Mappings, facts Facts) *Plan {
+	t.Helper()
+	p, err := BuildPlan(snap, m, facts, Target{})
+	if err != nil {
+		t.Fatalf("BuildPlan: unexpected error: %v", err)
+	}
+	if p == nil {
+		t.Fatal("BuildPlan returned neither a plan nor an error")
+	}
+	return p
+}
+
+func mustFail(t testing.TB, snap *Snapshot, m Mappings, facts Facts) ValidationErrors {
+	t.Helper()
+	p, err := BuildPlan(snap, m, facts, Target{})
+	if err == nil {
+		t.Fatalf("BuildPlan: expected validation errors, got a plan")
+	}
+	if p != nil {
+		t.Errorf("BuildPlan returned a plan together with errors")
+	}
+	var errs ValidationErrors
+	if !errors.As(err, &errs) {
+		t.Fatalf("BuildPlan error is %T, want ValidationErrors: %v", err, err)
+	}
+	return errs
+}
+
+func assertEqual(t testing.TB, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", "  ")
+		w, _ := json.MarshalIndent(want, "", "  ")
+		t.Errorf("%s:\n got: %s\nwant: %s", what, g, w)
+	}
+}
+
+// errKey is an error without its message, for comparing where and what.
+type errKey struct{ Attribute, Value string }
+
+func errKeys(errs ValidationErrors) []errKey {
+	out := make([]errKey, len(errs))
+	for i, e := range errs {
+		out[i] = errKey{e.Attribute.String(), e.Value}
+	}
+	return out
+}
+
+// errText is an error with its path as the user reads it, for comparing the exact text.
+type errText struct{ Attribute, Value, Message string }
+
+func errTexts(errs ValidationErrors) []errText {
+	out := make([]errText, len(errs))
+	for i, e := range errs {
+		out[i] = errText{e.Attribute.String(), e.Value, e.Message}
+	}
+	return out
+}
+
+func subnetPlan(t testing.TB, p *Plan, id string) SubnetPlan {
+	t.Helper()
+	for _, s := range p.Subnets {
+		if s.SourceID == id {
+			return s
+		}
+	}
+	t.Fatalf("subnet %s not in plan", id)
+	return SubnetPlan{}
+}
+
+func routerPlan(t testing.TB, p *Plan, id string) RouterPlan {
+	t.Helper()
+	for _, r := range p.Routers {
+		if r.SourceID == id {
+			return r
+		}
+	}
+	t.Fatalf("router %s not in plan", id)
+	return RouterPlan{}
+}
+
+func rulePlan(p *Plan, id string) (RulePlan, bool) {
+	for _, r := range p.Rules {
+		if r.SourceID == id {
+			return r, true
+		}
+	}
+	return RulePlan{}, false
+}
+
+func skippedOf(p *Plan, kind string) []Skipped {
+	var out []Skipped
+	for _, s := range p.Skipped {
+		if s.Kind == kind {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func subnetByID(s *Snapshot, id string) *openstack.Subnet {
+	for i := range s.Subnets {
+		if s.Subnets[i].ID == id {
+			return &s.Subnets[i]
+		}
+	}
+	panic("no subnet " + id)
+}
+
+func remaps(pairs ...string) []SubnetRemap {
+	var out []SubnetRemap
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, SubnetRemap{SrcCIDR: pairs[i], DstCIDR: pairs[i+1]})
+	}
+	return out
+}
+
+func pools(pairs ...string) []openstack.AllocationPool {
+	out := []openstack.AllocationPool{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, openstack.AllocationPool{Start: pairs[i], End: pairs[i+1]})
+	}
+	return out
+}
+
+const (
+	reasonOutside = "destination 172.16.50.0/24 is not inside any copied subnet"
+	ruleForeign   = "remote group sg-other-tenant-monitoring is not a group of the source tenant"
+)
+
+var droppedOutside = DroppedRoute{Route: openstack.Route{Destination: "172.16.50.0/24", NextHop: "10.0.3.5"}, Reason: reasonOutside}

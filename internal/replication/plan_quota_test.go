@@ -1,0 +1,141 @@
+package replication
+
+import (
+	"testing"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+func TestVolumeTypeQuotas(t *testing.T) {
+	generic := map[string]int{"volumes": 50, "snapshots": 50, "gigabytes": 2000, "backups": 10, "backup_gigabytes": 1000, "per_volume_gigabytes": -1}
+	with := func(extra map[string]int) map[string]int {
+		out := map[string]int{}
+		for k, v := range generic {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	tests := []struct {
+		name        string
+		mutate      func(*Snapshot)
+		facts       func(*Facts)
+		types       []VolumeTypeMap
+		wantVolume  map[string]int
+		wantSkipped []Skipped
+		wantErrs    []errText
+	}{
+		{
+			name:       "many to one is summed",
+			types:      []VolumeTypeMap{{fxVTSSD, fxDVTFst}, {fxVTHDD, fxDVTFst}},
+			wantVolume: with(map[string]int{"gigabytes_fast": 150, "volumes_fast": 30, "snapshots_fast": -1}),
+		},
+		{
+			name: "unlimited is never summed into a number",
+			mutate: func(s *Snapshot) {
+				s.Quotas.Volume["gigabytes_ssd"], s.Quotas.Volume["gigabytes_hdd"] = -1, 100
+				s.Quotas.Volume["volumes_ssd"], s.Quotas.Volume["volumes_hdd"] = 10, -1
+			},
+			types:      []VolumeTypeMap{{fxVTSSD, fxDVTFst}, {fxVTHDD, fxDVTFst}},
+			wantVolume: with(map[string]int{"gigabytes_fast": -1, "volumes_fast": -1, "snapshots_fast": -1}),
+		},
+		{
+			name:       "one to one renames",
+			types:      []VolumeTypeMap{{fxVTSSD, fxDVTFst}, {fxVTHDD, fxDVTSSD}},
+			wantVolume: with(map[string]int{"gigabytes_fast": 100, "volumes_fast": 10, "snapshots_fast": -1, "gigabytes_ssd": 50, "volumes_ssd": 20, "snapshots_ssd": 5}),
+		},
+		{
+			name:       "an unmapped type passes through unchanged",
+			types:      []VolumeTypeMap{{fxVTSSD, fxDVTFst}},
+			wantVolume: with(map[string]int{"gigabytes_fast": 100, "volumes_fast": 10, "snapshots_fast": -1, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5}),
+		},
+		{
+			// limits of an unmapped type add to those mapped onto its name; its unlimited values do not
+			// wipe out the mapped limits, and are reported
+			name:       "an unmapped type landing on a mapped one",
+			types:      []VolumeTypeMap{{fxVTHDD, fxDVTSSD}},
+			wantVolume: with(map[string]int{"gigabytes_ssd": 150, "volumes_ssd": 30, "snapshots_ssd": 5}),
+			wantSkipped: []Skipped{{Kind: "volume_type_quota", SourceID: "ssd",
+				Reason: "unmapped source type with unlimited per-type quotas, not added to the limits mapped onto the destination type of the same name"}},
+		},
+		{
+			name:  "an unmapped type with limits and no destination type of its name",
+			facts: func(f *Facts) { f.VolumeTypes = f.VolumeTypes[2:] }, // only "fast"
+			types: []VolumeTypeMap{{fxVTSSD, fxDVTFst}},
+			wantErrs: []errText{{Attribute: "mappings.volume_types", Value: "hdd",
+				Message: `the source volume type has per-type quotas (gigabytes_hdd=50, snapshots_hdd=5, volumes_hdd=20) but the destination has no volume type named "hdd": map it with mappings.volume_types`}},
+		},
+		{
+			name: "an unmapped type with only unlimited values is skipped, not an error",
+			mutate: func(s *Snapshot) {
+				s.VolumeTypes = append(s.VolumeTypes, openstack.VolumeType{ID: "vt-archive", Name: "archive"})
+				s.Quotas.Volume["gigabytes_archive"], s.Quotas.Volume["volumes_archive"], s.Quotas.Volume["snapshots_archive"] = -1, -1, -1
+			},
+			wantVolume: with(map[string]int{"gigabytes_ssd": 100, "volumes_ssd": 10, "snapshots_ssd": -1, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5}),
+			wantSkipped: []Skipped{{Kind: "volume_type_quota", SourceID: "archive",
+				Reason: "no destination volume type of that name; its per-type quotas are unlimited, so nothing is lost"}},
+		},
+		{
+			name: "a per-type key of a type the source does not know is an ordinary key",
+			mutate: func(s *Snapshot) {
+				s.Quotas.Volume["gigabytes_lvmdriver-1"] = 7
+			},
+			wantVolume: with(map[string]int{"gigabytes_ssd": 100, "volumes_ssd": 10, "snapshots_ssd": -1, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5, "gigabytes_lvmdriver-1": 7}),
+		},
+		{
+			name:  "unknown source type uuid",
+			types: []VolumeTypeMap{{"vt-gone", fxDVTFst}},
+			wantErrs: []errText{{Attribute: "mappings.volume_types[0].src_type_uuid", Value: "vt-gone",
+				Message: "is not a volume type available in the source tenant"}},
+		},
+		{
+			name:  "unknown destination type uuid",
+			types: []VolumeTypeMap{{fxVTSSD, fxDVTFst}, {fxVTHDD, "dvt-gone"}},
+			wantErrs: []errText{{Attribute: "mappings.volume_types[1].dst_type_uuid", Value: "dvt-gone",
+				Message: "is not a volume type of the destination offering"}},
+		},
+		{
+			name:  "destination uuid of a source type",
+			types: []VolumeTypeMap{{fxVTSSD, fxVTHDD}},
+			wantErrs: []errText{{Attribute: "mappings.volume_types[0].dst_type_uuid", Value: fxVTHDD,
+				Message: "is not a volume type of the destination offering"}},
+		},
+		{
+			name:  "both unknown",
+			types: []VolumeTypeMap{{"vt-gone", "dvt-gone"}},
+			wantErrs: []errText{
+				{Attribute: "mappings.volume_types[0].src_type_uuid", Value: "vt-gone", Message: "is not a volume type available in the source tenant"},
+				{Attribute: "mappings.volume_types[0].dst_type_uuid", Value: "dvt-gone", Message: "is not a volume type of the destination offering"},
+			},
+		},
+		{
+			name:  "a source type mapped twice",
+			types: []VolumeTypeMap{{fxVTSSD, fxDVTFst}, {fxVTSSD, fxDVTHDD}},
+			wantErrs: []errText{{Attribute: "mappings.volume_types[1].src_type_uuid", Value: fxVTSSD,
+				Message: "is already mapped by mappings.volume_types[0]"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap, facts := threeTier(), baseFacts()
+			if tt.mutate != nil {
+				tt.mutate(snap)
+			}
+			if tt.facts != nil {
+				tt.facts(&facts)
+			}
+			m := Mappings{VolumeTypes: tt.types}
+			if tt.wantErrs != nil {
+				assertEqual(t, "errors", errTexts(mustFail(t, snap, m, facts)), tt.wantErrs)
+				return
+			}
+			p := mustPlan(t, snap, m, facts)
+			assertEqual(t, "volume quotas", p.Quotas.Volume, tt.wantVolume)
+			assertEqual(t, "compute quotas", p.Quotas.Compute, snap.Quotas.Compute)
+			assertEqual(t, "network quotas", p.Quotas.Network, snap.Quotas.Network)
+			assertEqual(t, "skipped quotas", skippedOf(p, "volume_type_quota"), tt.wantSkipped)
+		})
+	}
+}
