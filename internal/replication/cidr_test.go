@@ -1,17 +1,6 @@
 package replication
 
-import (
-	"net/netip"
-	"reflect"
-	"testing"
-
-	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
-)
-
-var (
-	mpfx = netip.MustParsePrefix
-	madr = netip.MustParseAddr
-)
+import "testing"
 
 func TestMoveAddr(t *testing.T) {
 	tests := []struct {
@@ -198,90 +187,6 @@ func TestTranslateAddrAndString(t *testing.T) {
 	}
 	if _, ok := table.lookup(mpfx("10.0.3.0/25")); ok {
 		t.Error("lookup matches a prefix that is not exactly a remapped source")
-	}
-}
-
-func TestRegeneratePools(t *testing.T) {
-	tests := []struct {
-		p, gateway string // "" gateway: none
-		want       []openstack.AllocationPool
-	}{
-		{"192.168.10.0/26", "192.168.10.1", pools("192.168.10.2", "192.168.10.62")},
-		{"192.168.10.0/26", "", pools("192.168.10.2", "192.168.10.62")},
-		{"192.168.10.0/26", "192.168.10.30", pools("192.168.10.2", "192.168.10.29", "192.168.10.31", "192.168.10.62")},
-		{"192.168.10.0/26", "192.168.10.2", pools("192.168.10.3", "192.168.10.62")},
-		{"192.168.10.0/26", "192.168.10.62", pools("192.168.10.2", "192.168.10.61")},
-		{"192.168.10.0/26", "192.168.10.63", pools("192.168.10.2", "192.168.10.62")}, // outside the range
-		{"192.168.10.0/26", "10.9.9.9", pools("192.168.10.2", "192.168.10.62")},
-		{"192.168.10.0/24", "192.168.10.1", pools("192.168.10.2", "192.168.10.254")},
-		{"192.168.10.0/30", "192.168.10.1", pools("192.168.10.2", "192.168.10.2")},
-		{"192.168.10.0/30", "192.168.10.2", nil}, // the only host is the gateway
-		{"192.168.10.0/31", "", nil},
-		{"192.168.10.7/32", "", nil},
-		{"fd00:9::/120", "fd00:9::1", pools("fd00:9::2", "fd00:9::ff")},
-		{"fd00:9::/64", "fd00:9::1", pools("fd00:9::2", "fd00:9::ffff:ffff:ffff:ffff")},
-		{"fd00:9::/64", "fd00:9::ffff:ffff:ffff:ffff", pools("fd00:9::2", "fd00:9::ffff:ffff:ffff:fffe")},
-		{"fd00:9::/126", "fd00:9::1", pools("fd00:9::2", "fd00:9::3")},
-		{"fd00:9::/127", "", nil},
-		{"fd00:9::/128", "", nil},
-	}
-	for _, tt := range tests {
-		var gw netip.Addr
-		if tt.gateway != "" {
-			gw = madr(tt.gateway)
-		}
-		got := regeneratePools(mpfx(tt.p), gw)
-		if len(got) == 0 && len(tt.want) == 0 {
-			continue
-		}
-		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("regeneratePools(%s, %q) = %v, want %v", tt.p, tt.gateway, got, tt.want)
-		}
-	}
-}
-
-func TestMovePools(t *testing.T) {
-	r := remap{src: mpfx("10.0.1.0/24"), dst: mpfx("192.168.10.0/26")}
-	if got, ok := movePools(pools("10.0.1.2", "10.0.1.30", "10.0.1.40", "10.0.1.62"), r); !ok ||
-		!reflect.DeepEqual(got, pools("192.168.10.2", "192.168.10.30", "192.168.10.40", "192.168.10.62")) {
-		t.Errorf("movePools = %v, %v", got, ok)
-	}
-	for _, bad := range [][]openstack.AllocationPool{
-		pools("10.0.1.2", "10.0.1.63"), // ends on the new broadcast address
-		pools("10.0.1.0", "10.0.1.10"), // starts on the network address
-		pools("10.0.1.2", "10.0.1.64"), // ends beyond
-		pools("10.0.1.2", "nope"),
-	} {
-		if got, ok := movePools(bad, r); ok {
-			t.Errorf("movePools(%v) = %v, want no fit", bad, got)
-		}
-	}
-	if got, ok := movePools(nil, r); !ok || len(got) != 0 {
-		t.Errorf("movePools(nil) = %v, %v", got, ok)
-	}
-}
-
-func TestUsableHost(t *testing.T) {
-	tests := []struct {
-		p, a string
-		want bool
-	}{
-		{"192.168.10.0/26", "192.168.10.0", false},
-		{"192.168.10.0/26", "192.168.10.1", true},
-		{"192.168.10.0/26", "192.168.10.62", true},
-		{"192.168.10.0/26", "192.168.10.63", false},
-		{"192.168.10.0/26", "192.168.10.64", false},
-		{"192.168.10.6/31", "192.168.10.6", true},
-		{"192.168.10.6/31", "192.168.10.7", true},
-		{"192.168.10.7/32", "192.168.10.7", true},
-		{"fd00:9::/64", "fd00:9::", true},
-		{"fd00:9::/64", "fd00:9::ffff:ffff:ffff:ffff", true},
-		{"fd00:9::/64", "fd00:8::1", false},
-	}
-	for _, tt := range tests {
-		if got := usableHost(mpfx(tt.p), madr(tt.a)); got != tt.want {
-			t.Errorf("usableHost(%s, %s) = %v, want %v", tt.p, tt.a, got, tt.want)
-		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"net/netip"
 	"reflect"
 	"testing"
 
@@ -445,3 +446,8 @@ const (
 )
 
 var droppedOutside = DroppedRoute{Route: openstack.Route{Destination: "172.16.50.0/24", NextHop: "10.0.3.5"}, Reason: reasonOutside}
+
+var (
+	mpfx = netip.MustParsePrefix
+	madr = netip.MustParseAddr
+)

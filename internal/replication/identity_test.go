@@ -97,22 +97,3 @@ func TestPoolAdoptsByMarkerThenOnceByKey(t *testing.T) {
 	check("src-d", addressKey("n", "s", "10.0.0.5"), "iface", false)
 	check("src-e", macKey("n", "fa:16:3e:00:00:03"), "", false) // the same port, claimed by its address
 }
-
-func TestPlanSecurityGroupsKeepsStatelessGroups(t *testing.T) {
-	no := false
-	snap := &Snapshot{SecurityGroups: []openstack.SecurityGroup{
-		{ID: "g0", Name: "default", Stateful: &no}, {ID: "g1", Name: "lb", Stateful: &no}, {ID: "g2", Name: "web"},
-	}}
-	p := &Plan{}
-	planSecurityGroups(snap, Facts{}, nil, p)
-	got := map[string]bool{}
-	for _, g := range p.SecurityGroups {
-		got[g.SourceID] = g.Stateless
-	}
-	if got["g0"] || !got["g1"] || got["g2"] {
-		t.Errorf("stateless: %v, want only g1", got)
-	}
-	if len(p.Skipped) != 1 || p.Skipped[0].SourceID != "g0" || p.Skipped[0].Kind != "security_group_stateful" {
-		t.Errorf("skipped: %+v, want the stateless default group reported", p.Skipped)
-	}
-}

@@ -2,6 +2,8 @@ package replication
 
 import (
 	"testing"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
 func TestSecurityGroups(t *testing.T) {
@@ -57,5 +59,24 @@ func TestSecurityGroupEdgeCases(t *testing.T) {
 	}
 	if n := len(p.Rules); n != 17 {
 		t.Errorf("%d rules planned, want 17", n)
+	}
+}
+
+func TestPlanSecurityGroupsKeepsStatelessGroups(t *testing.T) {
+	no := false
+	snap := &Snapshot{SecurityGroups: []openstack.SecurityGroup{
+		{ID: "g0", Name: "default", Stateful: &no}, {ID: "g1", Name: "lb", Stateful: &no}, {ID: "g2", Name: "web"},
+	}}
+	p := &Plan{}
+	planSecurityGroups(snap, Facts{}, nil, p)
+	got := map[string]bool{}
+	for _, g := range p.SecurityGroups {
+		got[g.SourceID] = g.Stateless
+	}
+	if got["g0"] || !got["g1"] || got["g2"] {
+		t.Errorf("stateless: %v, want only g1", got)
+	}
+	if len(p.Skipped) != 1 || p.Skipped[0].SourceID != "g0" || p.Skipped[0].Kind != "security_group_stateful" {
+		t.Errorf("skipped: %+v, want the stateless default group reported", p.Skipped)
 	}
 }
