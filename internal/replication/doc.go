@@ -5,7 +5,8 @@
 //
 //   - snapshot: read the source tenant with one list call per object type into an immutable Snapshot;
 //   - plan: a pure, deterministic function of Snapshot + Mappings + destination Facts that returns the
-//     Plan (every object to build, with its final attributes) or the validation errors (SPEC §5);
+//     Plan (every object to build, with its final attributes) or every bad input at once, each naming
+//     the attribute and the value (ValidationErrors), so that nothing is written before all are fixed;
 //   - execute: build the Plan on the destination as a dependency graph with bounded concurrency, adopting
 //     what an earlier run already built (every object carries a tag naming its source object);
 //   - result: destination ids, source-to-destination id maps, credentials and what was skipped.

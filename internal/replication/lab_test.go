@@ -278,8 +278,9 @@ func sum(m map[string]int) int {
 	return n
 }
 
-// TestLabBadInput checks that every SPEC §5 bad input is reported with its attribute before anything is
-// written to the destination.
+// TestLabBadInput checks that bad inputs (ports with remaps, volume types unknown on their side, CIDRs that
+// are not private, match no source subnet or overlap, a network of another tenant, destination credentials
+// without the admin role) are reported with their attribute before anything is written to the destination.
 func TestLabBadInput(t *testing.T) {
 	testlab.Require(t)
 	ctx := context.Background()

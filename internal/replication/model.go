@@ -25,7 +25,8 @@ type Quotas struct {
 
 func (q Quotas) empty() bool { return len(q.Compute)+len(q.Network)+len(q.Volume) == 0 }
 
-// Mappings are the user's choices (SPEC §3).
+// Mappings are the user's choices of what to copy and how (the resource's mappings attribute); the zero
+// value copies every network as it is, without ports.
 type Mappings struct {
 	// Networks selects source networks (by id) to copy, with their subnets; empty copies all.
 	Networks []string

@@ -37,7 +37,9 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 	return p, nil
 }
 
-// validateSource checks what does not depend on a single mapping (SPEC §5).
+// validateSource checks the inputs that no single mapping entry is to blame for: the source tenant has
+// quota limits to copy, the destination credentials may create projects, users and quotas, and ports
+// are not copied together with subnet remaps (copied ports keep their fixed IPs).
 func validateSource(snap *Snapshot, facts Facts, m Mappings, errs *ValidationErrors) {
 	if snap.Quotas.empty() {
 		errs.add(srcResourceAttr, snap.Project.ID, "the source tenant has no quota limits set")
