@@ -8,7 +8,8 @@
 //     Plan (every object to build, with its final attributes) or every bad input at once, each naming
 //     the attribute and the value (ValidationErrors), so that nothing is written before all are fixed;
 //   - execute: build the Plan on the destination as a dependency graph with bounded concurrency, adopting
-//     what an earlier run already built (every object carries a tag naming its source object);
+//     what an earlier run already built (copies are recognised by their content, and by a tag naming
+//     their source object only where content is ambiguous: see identity.go);
 //   - result: destination ids, source-to-destination id maps, credentials and what was skipped.
 //
 // The Terraform provider renders the Plan as the plan-time preview and the Result as computed attributes.
