@@ -27,7 +27,7 @@ touch "$TF_CLI_CONFIG_FILE"
 step "Terraform CLI"
 eval "$(bash scripts/tf-clis.sh)"
 TERRAFORM=$terraform
-"$TERRAFORM" version | head -1
+"$TERRAFORM" version | sed -n 1p
 
 step "Provider, installed into a local filesystem mirror"
 mirror=$DEMO_DIR/mirror/registry.terraform.io/waldur/waldur/$VERSION/$(go env GOOS)_$(go env GOARCH)

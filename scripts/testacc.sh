@@ -22,7 +22,7 @@ ran=()
 acc() {
   local name=$1 cli=$2 version
   shift 2
-  version=$("$cli" version | head -1)
+  version=$("$cli" version | sed -n 1p)
   echo "== acceptance tests with $name: $cli ($version)"
   env "$@" TF_ACC_TERRAFORM_PATH="$cli" go test -count=1 -timeout 40m -run '^TestAcc' "${ACC_ARGS[@]}" ./internal/provider/
   ran+=("$name: $version ($cli)")
@@ -33,7 +33,7 @@ acc "Terraform (pinned)" "$terraform"
 acc "OpenTofu (pinned)" "$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org
 
 # cli_version CLI: the bare version number, e.g. 1.11.4.
-cli_version() { "$1" version | head -1 | sed -E 's/^[^0-9]*v?([0-9][0-9.]*).*/\1/'; }
+cli_version() { "$1" version | sed -n 1p | sed -E 's/^[^0-9]*v?([0-9][0-9.]*).*/\1/'; }
 if newest=$(command -v terraform) && [[ $(readlink -f "$newest") != $(readlink -f "$terraform") ]]; then
   pinned=$(cli_version "$terraform") found=$(cli_version "$newest")
   if [[ $found != "$pinned" && $(printf '%s\n%s\n' "$pinned" "$found" | sort -V | tail -1) == "$found" ]]; then

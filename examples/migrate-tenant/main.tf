@@ -190,3 +190,8 @@ output "credentials" {
   value       = waldur_openstack_migration.this.credentials
   sensitive   = true
 }
+
+output "volume_quotas" {
+  description = "The new tenant's volume quotas: per-type ones under the destination's volume type names (volume_type_map applied)."
+  value       = waldur_openstack_migration.this.preview.quotas.volume
+}
