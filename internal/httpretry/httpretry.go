@@ -8,15 +8,17 @@
 // one principle: repeating a request is only safe when the server did not act on it, or when acting
 // twice is harmless. GET, HEAD, PUT and DELETE can be repeated; a POST that may have reached the server
 // could create its object twice, so a POST is only retried on answers that say the work was not done
-// (429, 503).
+// (429, 503) or on failures that happened before it left (NotSent). ConnectionError matches the other
+// ways a connection fails while a server restarts; the request may have been acted on then.
 //
 // The wait after failed attempt n is MinBackoff doubled n-1 times, capped at MaxBackoff, then spread by
 // ±Jitter, so that many clients failing at the same moment do not come back in lockstep. A Retry-After
 // header (delay seconds or an HTTP date) replaces that wait: the server knows better when it will be
 // ready. A Retry-After longer than MaxRetryAfter is waited for MaxRetryAfter, or, with
-// RefuseLongRetryAfter, ends the retries with a *RetryAfterError: a client with a time budget cannot
-// honour such a wait, and retrying sooner than asked only adds load to a server that said it is
-// overloaded.
+// RefuseLongRetryAfter, ends the retries with a *RetryAfterError, as does one that would end past the
+// time budget. Refusing is for clients with a time budget: retrying sooner than asked only meets a
+// server that said it is not ready, and would most likely spend the budget to fail the same way, while
+// an error that says how long the server asked for tells the user when to try again.
 //
 // The budget is in attempts (MaxAttempts), in time (MaxElapsed), or both; a rule may also limit its own
 // failures to fewer attempts (Rule.Attempts). A time budget suits outages such as a service restart,
@@ -26,12 +28,16 @@ package httpretry
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -51,8 +57,8 @@ type Policy struct {
 	Jitter float64
 	// MaxRetryAfter is the longest wait a server may ask for with Retry-After; 0 sets no limit.
 	MaxRetryAfter time.Duration
-	// RefuseLongRetryAfter makes a longer Retry-After end the retries with a *RetryAfterError instead of
-	// waiting MaxRetryAfter.
+	// RefuseLongRetryAfter makes a longer Retry-After, or one that would end past MaxElapsed, end the
+	// retries with a *RetryAfterError instead of waiting MaxRetryAfter or giving up quietly.
 	RefuseLongRetryAfter bool
 	// Rules say which failures are retried; a failure no rule matches is not.
 	Rules Rules
@@ -109,11 +115,14 @@ func (p Policy) Next(method string, n int, elapsed time.Duration, resp *http.Res
 	if !ok || (p.MaxAttempts > 0 && n >= p.MaxAttempts) || (r.Attempts > 0 && n >= r.Attempts) {
 		return 0, false, nil
 	}
-	wait, werr := p.Delay(n, resp)
+	wait, asked, werr := p.delay(n, resp)
 	if werr != nil {
 		return 0, false, werr
 	}
 	if p.MaxElapsed > 0 && elapsed+wait > p.MaxElapsed {
+		if asked && p.RefuseLongRetryAfter {
+			return 0, false, &RetryAfterError{Status: resp.StatusCode, Wait: wait, Max: max(p.MaxElapsed-elapsed, 0)}
+		}
 		return 0, false, nil
 	}
 	return wait, true, nil
@@ -123,18 +132,24 @@ func (p Policy) Next(method string, n int, elapsed time.Duration, resp *http.Res
 // answer's Retry-After asks for, or else Backoff(n). The error is a *RetryAfterError when the server asks
 // for more than MaxRetryAfter and the policy refuses that.
 func (p Policy) Delay(n int, resp *http.Response) (time.Duration, error) {
+	d, _, err := p.delay(n, resp)
+	return d, err
+}
+
+// delay is Delay, and says whether the wait is the server's.
+func (p Policy) delay(n int, resp *http.Response) (time.Duration, bool, error) {
 	if resp != nil {
 		if ra := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ra > 0 {
 			if p.MaxRetryAfter > 0 && ra > p.MaxRetryAfter {
 				if p.RefuseLongRetryAfter {
-					return 0, &RetryAfterError{Status: resp.StatusCode, Wait: ra, Max: p.MaxRetryAfter}
+					return 0, true, &RetryAfterError{Status: resp.StatusCode, Wait: ra, Max: p.MaxRetryAfter}
 				}
-				return p.MaxRetryAfter, nil
+				return p.MaxRetryAfter, true, nil
 			}
-			return ra, nil
+			return ra, true, nil
 		}
 	}
-	return p.Backoff(n), nil
+	return p.Backoff(n), false, nil
 }
 
 // Backoff is the wait after failed attempt n when the server asked for none.
@@ -174,12 +189,12 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 // RetryAfterError is an answer whose Retry-After asked for a longer wait than the policy allows.
 type RetryAfterError struct {
 	Status    int           // of the answer
-	Wait, Max time.Duration // asked for; allowed
+	Wait, Max time.Duration // asked for; allowed (what was left of the time budget, if that was less)
 }
 
 func (e *RetryAfterError) Error() string {
-	return fmt.Sprintf("the server answered HTTP %d and asked to be retried in %v, more than the %v this client waits",
-		e.Status, e.Wait, e.Max)
+	return fmt.Sprintf("the server answered HTTP %d and asked to be retried in %v, longer than this client waits (%v)",
+		e.Status, e.Wait.Round(time.Millisecond), e.Max.Round(time.Millisecond))
 }
 
 // Sleep waits d, or until ctx ends; it then returns ctx.Err().
@@ -196,3 +211,31 @@ func Sleep(ctx context.Context, d time.Duration) error {
 
 // AnyError matches every failure to get an answer.
 func AnyError(error) bool { return true }
+
+// NotSent matches the failures that happen before a request can leave the client: no connection could
+// be made (refused, unreachable, timed out). The server never saw the request, so repeating it is safe
+// for every method. A connection that broke later, even before any answer, does not match: the request
+// may have reached the server. Neither does a name that does not resolve: a restart does not make a name
+// disappear, and a mistyped one should fail at once.
+func NotSent(err error) bool {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "dial" {
+		return false
+	}
+	var dns *net.DNSError
+	return !errors.As(err, &dns) || !dns.IsNotFound
+}
+
+// ConnectionError matches a connection that failed before an answer arrived: the NotSent failures, and a
+// connection refused, reset, aborted or closed (EOF) by the server, as a server does while it restarts.
+// The request may have been acted on, so this is only safe to retry for idempotent methods.
+func ConnectionError(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return false
+	}
+	return NotSent(err) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}

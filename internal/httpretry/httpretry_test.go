@@ -3,7 +3,10 @@ package httpretry
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -137,7 +140,7 @@ func TestDelay(t *testing.T) {
 				if long.Status != tc.resp.StatusCode || long.Max != time.Minute || long.Wait <= time.Minute {
 					t.Fatalf("%+v", long)
 				}
-				if msg := err.Error(); !strings.Contains(msg, "HTTP "+strconv.Itoa(tc.resp.StatusCode)) || !strings.Contains(msg, "more than the 1m0s this client waits") {
+				if msg := err.Error(); !strings.Contains(msg, "HTTP "+strconv.Itoa(tc.resp.StatusCode)) || !strings.Contains(msg, "longer than this client waits (1m0s)") {
 					t.Fatalf("unclear message: %s", msg)
 				}
 				return
@@ -205,6 +208,17 @@ func TestNext(t *testing.T) {
 	if retry || !errors.As(err, &long) || long.Wait != 5*time.Second {
 		t.Fatalf("retry %v, err %v; want a RetryAfterError", retry, err)
 	}
+	refuse.MaxElapsed = 2 * time.Second
+	_, retry, err = refuse.Next(http.MethodPost, 1, 1500*time.Millisecond, answer(503, "1"), nil)
+	if retry || !errors.As(err, &long) || long.Wait != time.Second || long.Max != 500*time.Millisecond {
+		t.Fatalf("retry %v, err %v; want a RetryAfterError for a wait past the time budget", retry, err)
+	}
+	if !strings.Contains(err.Error(), "asked to be retried in 1s, longer than this client waits (500ms)") {
+		t.Fatalf("unclear message: %v", err)
+	}
+	if _, retry, err := refuse.Next(http.MethodPost, 1, 1995*time.Millisecond, answer(503, ""), nil); retry || err != nil {
+		t.Fatalf("a backoff past the time budget ends the retries quietly: retry %v, err %v", retry, err)
+	}
 	if _, retry, _ := (Policy{}).Next(http.MethodGet, 1, 0, answer(503, ""), nil); retry {
 		t.Fatal("the zero policy must retry nothing")
 	}
@@ -219,5 +233,70 @@ func TestSleep(t *testing.T) {
 	start := time.Now()
 	if err := Sleep(ctx, time.Minute); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
 		t.Fatalf("after %v: %v", time.Since(start), err)
+	}
+}
+
+// TestErrorClasses sorts real failures of an http.Transport: what a server that is down, restarting or
+// resetting connections makes a client see.
+func TestErrorClasses(t *testing.T) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	roundTrip := func(method, url string) error {
+		req, err := http.NewRequest(method, url, strings.NewReader(`{"x":1}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("%s %s: got an answer, want a failure", method, url)
+		}
+		return err
+	}
+	// A port nothing listens on any more.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + l.Addr().String() + "/"
+	l.Close()
+	hangUp := func(reset bool) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			c, _, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				return
+			}
+			if reset {
+				_ = c.(*net.TCPConn).SetLinger(0)
+			}
+			c.Close()
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	closes, resets := hangUp(false), hangUp(true)
+
+	for _, tc := range []struct {
+		name                string
+		err                 error
+		notSent, connection bool
+	}{
+		{"connection refused", roundTrip(http.MethodPost, down), true, true},
+		{"closed after the request was read", roundTrip(http.MethodPost, closes), false, true},
+		{"reset after the request was read", roundTrip(http.MethodGet, resets), false, true},
+		{"unknown host", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "nova.invalid", IsNotFound: true}}, false, false},
+		{"name server timed out", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "i/o timeout", Name: "nova.example", IsTimeout: true}}, true, true},
+		{"context cancelled", context.Canceled, false, false},
+		{"a certificate refused", errors.New("tls: failed to verify certificate: x509: certificate signed by unknown authority"), false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := NotSent(tc.err); got != tc.notSent {
+				t.Errorf("NotSent(%v) = %v", tc.err, got)
+			}
+			if got := ConnectionError(tc.err); got != tc.connection {
+				t.Errorf("ConnectionError(%v) = %v", tc.err, got)
+			}
+		})
 	}
 }
