@@ -172,7 +172,9 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// A number too large to hold comes back as the largest one, with ErrRange: a server asking for
+	// longer than a client would ever wait, still a wait.
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil || (errors.Is(err, strconv.ErrRange) && s > 0) {
 		if s < 0 {
 			return 0
 		}

@@ -82,8 +82,9 @@ func TestParseRetryAfter(t *testing.T) {
 		"-1":                                0,
 		"1.5":                               0,
 		"soon":                              0,
-		"99999999999999999999":              0, // not a number Go can hold
-		"9223372036854775807":               time.Duration(1<<63-1) / time.Second * time.Second,
+		"99999999999999999999":              9223372036 * time.Second, // more than an int64 holds: still a long wait
+		"-99999999999999999999":             0,
+		"9223372036854775807":               9223372036 * time.Second, // the longest whole number of seconds a Duration holds
 		"Wed, 01 Jan 2025 00:00:10 GMT":     10 * time.Second,
 		"Wednesday, 01-Jan-25 00:01:00 GMT": time.Minute,      // RFC 850
 		"Wed Jan  1 00:00:30 2025":          30 * time.Second, // asctime
@@ -127,6 +128,8 @@ func TestDelay(t *testing.T) {
 		{"seconds over the cap: the cap", clamp, answer(429, "3600"), time.Minute, time.Minute, false},
 		{"a date over the cap: the cap", clamp, answer(429, inTwoMinutes), time.Minute, time.Minute, false},
 		{"seconds over the cap, refused", refuse, answer(429, "61"), 0, 0, true},
+		{"more seconds than a number holds, refused", refuse, answer(503, "99999999999999999999"), 0, 0, true},
+		{"more seconds than a number holds: the cap", clamp, answer(503, "99999999999999999999"), time.Minute, time.Minute, false},
 		{"a date over the cap, refused", refuse, answer(503, inTwoMinutes), 0, 0, true},
 		{"no cap", Policy{}, answer(503, "3600"), time.Hour, time.Hour, false},
 	} {
