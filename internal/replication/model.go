@@ -56,6 +56,10 @@ type VolumeTypeMap struct {
 type Facts struct {
 	// ExternalNetworkID is the network routers get their gateway on; "" when the destination has none.
 	ExternalNetworkID string
+	// GatewaysByDestination is set when the destination gives routers their gateway itself, on an
+	// external network it picks when it builds them (Waldur does): routers keep their gateway although
+	// ExternalNetworkID is "". Such a plan is for reading, not for Execute.
+	GatewaysByDestination bool
 	// VolumeTypes of the destination region.
 	VolumeTypes []openstack.VolumeType
 	// CanCreateProjects is true when the destination credentials may create projects, users and quotas.
@@ -65,6 +69,10 @@ type Facts struct {
 	NoAddressGroups bool
 	// User names the destination credentials' user, for messages.
 	User string
+	// Quotas, when set, are the quotas the destination gives the new tenant whatever the source's are
+	// (Waldur orders its own marketplace limits): the plan takes them as they are, and of the volume
+	// type map only checks that its types exist.
+	Quotas *Quotas
 }
 
 // Target names the tenant to build.

@@ -18,7 +18,8 @@ const Unlimited = -1
 // planQuotas copies compute and network quotas as they are and carries block-storage quotas through the
 // volume-type map: per-type keys are renamed to the destination type; several source types mapped onto
 // one are summed (unlimited stays unlimited); unmapped types pass through under their own name. A
-// mapping naming a type that does not exist on its side is a validation error.
+// mapping naming a type that does not exist on its side is a validation error. A destination that
+// decides the quotas itself (Facts.Quotas) has its quotas taken as they are.
 func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *ValidationErrors) Quotas {
 	srcNames := typeNames(snap.VolumeTypes)
 	dstNames := typeNames(facts.VolumeTypes)
@@ -42,6 +43,9 @@ func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Validati
 		if okSrc && okDst {
 			rename[src] = dst
 		}
+	}
+	if q := facts.Quotas; q != nil {
+		return Quotas{Compute: maps.Clone(q.Compute), Network: maps.Clone(q.Network), Volume: maps.Clone(q.Volume)}
 	}
 	dstByName := map[string]bool{}
 	for _, n := range dstNames {

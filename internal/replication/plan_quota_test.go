@@ -139,3 +139,21 @@ func TestVolumeTypeQuotas(t *testing.T) {
 		})
 	}
 }
+
+// A destination that decides the quotas itself (Waldur orders its marketplace limits) has them taken as
+// they are; the volume type map is still checked, and the source's per-type keys are not carried.
+func TestQuotasDecidedByTheDestination(t *testing.T) {
+	snap, facts := threeTier(), baseFacts()
+	facts.VolumeTypes = facts.VolumeTypes[2:] // only "fast": the source's types have no namesake
+	facts.Quotas = &Quotas{Compute: map[string]int{"cores": 4}, Network: map[string]int{}, Volume: map[string]int{"storage": 100}}
+	p := mustPlan(t, snap, Mappings{}, facts)
+	assertEqual(t, "quotas", p.Quotas, *facts.Quotas)
+	assertEqual(t, "skipped quotas", skippedOf(p, "volume_type_quota"), []Skipped(nil))
+	p.Quotas.Compute["cores"] = 8
+	if facts.Quotas.Compute["cores"] != 4 {
+		t.Error("the plan shares its quotas with the facts")
+	}
+	errs := mustFail(t, snap, Mappings{VolumeTypes: []VolumeTypeMap{{"vt-gone", fxDVTFst}}}, facts)
+	assertEqual(t, "errors", errTexts(errs), []errText{{Attribute: "mappings.volume_types[0].src_type_uuid", Value: "vt-gone",
+		Message: "is not a volume type available in the source tenant"}})
+}

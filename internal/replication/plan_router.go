@@ -33,7 +33,7 @@ func planRouters(snap *Snapshot, m Mappings, facts Facts, remaps remapTable, p *
 			switch {
 			case m.SkipConnectionExtnet:
 				p.Skipped = append(p.Skipped, Skipped{Kind: "router_gateway", SourceID: r.ID, Reason: "mappings.skip_connection_extnet is set"})
-			case facts.ExternalNetworkID == "":
+			case facts.ExternalNetworkID == "" && !facts.GatewaysByDestination:
 				p.Skipped = append(p.Skipped, Skipped{Kind: "router_gateway", SourceID: r.ID, Reason: "the destination has no external network"})
 			default:
 				rp.ExternalGateway, rp.EnableSNAT = true, r.ExternalGateway.EnableSNAT

@@ -108,6 +108,8 @@ func TestRouterGateway(t *testing.T) {
 			wantSkipped: []Skipped{{Kind: "router_gateway", SourceID: fxRouter, Reason: "mappings.skip_connection_extnet is set"}}},
 		{name: "destination without an external network", facts: func(f *Facts) { f.ExternalNetworkID = "" },
 			wantSkipped: []Skipped{{Kind: "router_gateway", SourceID: fxRouter, Reason: "the destination has no external network"}}},
+		{name: "the destination picks the external network itself", facts: func(f *Facts) { f.ExternalNetworkID, f.GatewaysByDestination = "", true },
+			wantGateway: true, wantSNAT: ptr(true)},
 		{name: "source router without a gateway", mutate: func(s *Snapshot) { s.Routers[0].ExternalGateway = nil }},
 		{name: "SNAT left to the destination's default", mutate: func(s *Snapshot) { s.Routers[0].ExternalGateway.EnableSNAT = nil }, wantGateway: true},
 	}
