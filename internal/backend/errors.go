@@ -1,0 +1,69 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
+)
+
+// ErrGone is what Read returns for a migration whose destination no longer exists: the provider
+// forgets it, and the next apply migrates again.
+var ErrGone = errors.New("the migration's destination no longer exists")
+
+// ErrNotFound is wrapped by the errors of lookups that found nothing: a source tenant, an offering, a
+// volume type.
+var ErrNotFound = errors.New("not found")
+
+// Error is a problem with a summary of its own ("Source tenant not found"), about the input at
+// Attribute (empty: about none), whose message (Err) says what is wrong. Attribute is a path from the
+// root of the schema being served: the resource's, or a data source's.
+type Error struct {
+	Summary   string
+	Attribute replication.Path
+	Err       error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf makes an *Error whose message is formatted (with %w, it wraps).
+func Errorf(attribute replication.Path, summary, format string, args ...any) *Error {
+	return &Error{Summary: summary, Attribute: attribute, Err: fmt.Errorf(format, args...)}
+}
+
+// At makes an *Error of err.
+func At(attribute replication.Path, summary string, err error) *Error {
+	return &Error{Summary: summary, Attribute: attribute, Err: err}
+}
+
+// NotFoundf makes an *Error for something a lookup did not find: its message is formatted, and it is
+// ErrNotFound for errors.Is.
+func NotFoundf(attribute replication.Path, summary, format string, args ...any) *Error {
+	return &Error{Summary: summary, Attribute: attribute, Err: notFound(fmt.Sprintf(format, args...))}
+}
+
+type notFound string
+
+func (e notFound) Error() string { return string(e) }
+
+func (e notFound) Is(target error) bool { return target == ErrNotFound }
+
+// TimedOut wraps err when run's deadline (the timeout a create was given, on a context made from ctx)
+// ended it while ctx is still live, so that the message names timeouts.create; what says what was
+// going on (it may be empty). Other errors come back as they are.
+func TimedOut(ctx, run context.Context, timeout time.Duration, err error, what string) error {
+	if err != nil && run.Err() != nil && ctx.Err() == nil {
+		return fmt.Errorf("timed out after %s (timeouts.create)%s: %w", timeout, what, err)
+	}
+	return err
+}
+
+// Messagef makes an error whose message is written to be read as it is, in sentences (the detail of a
+// diagnostic), about no attribute in particular and with the summary of the operation that failed.
+func Messagef(format string, args ...any) *Error {
+	return &Error{Err: fmt.Errorf(format, args...)}
+}
