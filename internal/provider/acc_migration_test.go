@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
@@ -135,7 +136,7 @@ resource "waldur_openstack_migration" "test" {
 					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "ports"), knownvalue.ListSizeExact(0)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(stateOK)),
+					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(backend.StateOK)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("error_message"), str("")),
 					statecheck.ExpectKnownValue(accMigration, tfpath("mappings"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(accMigration, tfpath("description"), str("three-tier sample tenant")),
@@ -300,7 +301,7 @@ resource "waldur_openstack_migration" "test" {
 					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "description"), str("remapped copy")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(stateOK)),
+					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(backend.StateOK)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("network_ids"), knownvalue.MapSizeExact(4)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("subnet_ids"), knownvalue.MapSizeExact(4)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("router_ids"), knownvalue.MapSizeExact(1)),
@@ -330,7 +331,7 @@ resource "waldur_openstack_migration" "test" {
 					plancheck.ExpectUnknownValue(accMigration, tfpath("dst_project_id")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(stateOK)),
+					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(backend.StateOK)),
 					projectChanges.AddStateValue(accMigration, tfpath("dst_project_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -442,7 +443,7 @@ resource "waldur_openstack_migration" "test" {
 					})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(stateOK)),
+					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(backend.StateOK)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("network_ids"), knownvalue.MapExact(map[string]knownvalue.Check{
 						src.Networks["web"]: knownvalue.NotNull(), src.Networks["app"]: knownvalue.NotNull(),
 					})),
@@ -520,7 +521,7 @@ resource "waldur_openstack_migration" "test" {
 					plancheck.ExpectUnknownValue(accMigration, tfpath("security_group_rule_ids")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(stateOK)),
+					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(backend.StateOK)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("port_ids"), knownvalue.MapExact(map[string]knownvalue.Check{
 						src.Ports["web-1"]: knownvalue.NotNull(), src.Ports["web-2"]: knownvalue.NotNull(), src.Ports["app-1"]: knownvalue.NotNull(),
 					})),

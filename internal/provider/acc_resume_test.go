@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
@@ -85,8 +86,8 @@ resource "waldur_openstack_migration" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
 					priorStateCheck{addr: accMigration, check: func(r *tfjson.StateResource) error {
 						v := r.AttributeValues
-						if !r.Tainted || v["state"] != stateErred || v["dst_project_id"] != partial.ID {
-							return fmt.Errorf("saved state: tainted %v, state %v, dst_project_id %v; want tainted, %s, %s", r.Tainted, v["state"], v["dst_project_id"], stateErred, partial.ID)
+						if !r.Tainted || v["state"] != backend.StateErred || v["dst_project_id"] != partial.ID {
+							return fmt.Errorf("saved state: tainted %v, state %v, dst_project_id %v; want tainted, %s, %s", r.Tainted, v["state"], v["dst_project_id"], backend.StateErred, partial.ID)
 						}
 						if msg, _ := v["error_message"].(string); !strings.Contains(msg, "OverQuota") {
 							return fmt.Errorf("error_message %q does not say why", msg)
@@ -111,7 +112,7 @@ resource "waldur_openstack_migration" "test" {
 					plancheck.ExpectResourceAction(accMigration, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(stateOK)),
+					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(backend.StateOK)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("error_message"), str("")),
 					statecheck.ExpectKnownValue(accMigration, tfpath("router_ids"), knownvalue.MapSizeExact(1)),
 				},

@@ -9,17 +9,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 )
 
 var (
 	_ datasource.DataSource              = &OfferingDataSource{}
 	_ datasource.DataSourceWithConfigure = &OfferingDataSource{}
-)
-
-// Offering type and state as Waldur reports an OpenStack tenant offering.
-const (
-	offeringType        = "OpenStack.Tenant"
-	offeringStateActive = "Active"
 )
 
 // OfferingDataSource is waldur_marketplace_offering.
@@ -98,45 +94,33 @@ func (d *OfferingDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 func (d *OfferingDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m offeringDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	b := d.backendOr(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data != nil && d.data.waldur != nil {
-		d.readOfferingWaldur(ctx, m, resp)
-		return
-	}
-	b := backendFor(d.data, &resp.Diagnostics)
-	if b == nil {
-		return
-	}
-	name, at := m.Name.ValueString(), path.Root("name")
-	if !m.UUID.IsNull() {
-		name, at = m.UUID.ValueString(), path.Root("uuid")
-	}
-	if _, err := b.offering(name); err != nil {
-		resp.Diagnostics.AddAttributeError(at, "Offering not found", err.Error())
-		return
-	}
-	cloud, err := b.cloud(ctx, name)
+	o, err := b.Offering(ctx, backend.OfferingQuery{UUID: m.UUID.ValueString(), Name: m.Name.ValueString()})
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(at, "Cannot reach the offering", err.Error())
+		addBackendError(&resp.Diagnostics, "Error reading offering", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, standaloneOffering(name, cloud.Region))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, offeringModelOf(o))...)
 }
 
-// standaloneOffering describes a configured offering the way Waldur describes an OpenStack tenant
-// offering, so configurations read the same against both backends.
-func standaloneOffering(name, region string) offeringDataModel {
-	return offeringDataModel{
-		UUID:      types.StringValue(name),
-		Name:      types.StringValue(name),
-		Type:      types.StringValue(offeringType),
-		State:     types.StringValue(offeringStateActive),
-		ScopeUUID: types.StringValue(region),
-		Plans: []offeringPlanModel{{
-			UUID: types.StringValue(defaultPlan), Name: types.StringValue(defaultPlan),
-			Archived: types.BoolValue(false), IsActive: types.BoolValue(true), MaxAmount: types.Int64Null(),
-		}},
+// offeringModelOf is the data source's model of an offering.
+func offeringModelOf(o *backend.Offering) offeringDataModel {
+	m := offeringDataModel{
+		UUID: types.StringValue(o.UUID), Name: types.StringValue(o.Name), Type: types.StringValue(o.Type),
+		State: types.StringValue(o.State), ScopeUUID: types.StringValue(o.ScopeUUID), Plans: []offeringPlanModel{},
 	}
+	for _, p := range o.Plans {
+		maxAmount := types.Int64Null()
+		if p.MaxAmount != nil {
+			maxAmount = types.Int64Value(int64(*p.MaxAmount))
+		}
+		m.Plans = append(m.Plans, offeringPlanModel{
+			UUID: types.StringValue(p.UUID), Name: types.StringValue(p.Name), Archived: types.BoolValue(p.Archived),
+			IsActive: types.BoolValue(p.IsActive), MaxAmount: maxAmount,
+		})
+	}
+	return m
 }

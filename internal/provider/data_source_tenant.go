@@ -3,18 +3,15 @@ package provider
 import (
 	"cmp"
 	"context"
-	"fmt"
-	"net/url"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 )
 
 var (
@@ -108,71 +105,27 @@ func (d *TenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 func (d *TenantDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m tenantDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	b := d.backendOr(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data != nil && d.data.waldur != nil {
-		d.readTenantWaldur(ctx, m, resp)
-		return
-	}
-	b := backendFor(d.data, &resp.Diagnostics)
-	if b == nil {
-		return
-	}
-	offering := m.Offering.ValueString()
-	settings, err := b.offering(offering)
+	t, err := b.Tenant(ctx, backend.TenantQuery{Name: m.Name.ValueString(), Offering: m.Offering.ValueString()})
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("offering"), "Offering not found", err.Error())
+		addBackendError(&resp.Diagnostics, "Error reading tenant", err)
 		return
 	}
-	cloud, err := b.cloud(ctx, offering)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("offering"), "Cannot reach the offering", err.Error())
-		return
-	}
-	query := url.Values{"name": {m.Name.ValueString()}}
-	if settings.DomainID != "" {
-		query.Set("domain_id", settings.DomainID)
-	}
-	projects, err := openstack.FindProjects(ctx, cloud.Identity, query)
-	if err != nil {
-		resp.Diagnostics.AddError("Error reading tenant", err.Error())
-		return
-	}
-	switch len(projects) {
-	case 1:
-	case 0:
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Tenant not found",
-			fmt.Sprintf("Offering %q has no tenant named %q.", offering, m.Name.ValueString()))
-		return
-	default:
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Several tenants match",
-			fmt.Sprintf("Offering %q has %d tenants named %q (in different domains): set the offering's domain_id to choose.", offering, len(projects), m.Name.ValueString()))
-		return
-	}
-	p := projects[0]
-	byProject := url.Values{"project_id": {p.ID}}
-	networks, err := openstack.List[openstack.Network](ctx, cloud.Network, openstack.Networks, byProject)
-	if err != nil {
-		resp.Diagnostics.AddError("Error reading the tenant's networks", err.Error())
-		return
-	}
-	subnets, err := openstack.List[openstack.Subnet](ctx, cloud.Network, openstack.Subnets, byProject)
-	if err != nil {
-		resp.Diagnostics.AddError("Error reading the tenant's subnets", err.Error())
-		return
-	}
-	m.ID = types.StringValue(tenantRef{Offering: offering, ProjectID: p.ID}.String())
-	m.ProjectID = types.StringValue(p.ID)
-	m.Description = types.StringValue(p.Description)
-	m.Networks, m.Subnets = tenantNetworks(networks, subnets)
+	m.ID = types.StringValue(t.ID)
+	m.ProjectID = types.StringValue(t.ProjectID)
+	m.Description = types.StringValue(t.Description)
+	m.Networks, m.Subnets = tenantNetworks(t.Networks, t.Subnets)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // tenantNetworks lists networks and subnets by name (then id), so the lists are stable across reads.
-func tenantNetworks(networks []openstack.Network, subnets []openstack.Subnet) ([]tenantNetworkModel, []tenantSubnetModel) {
-	slices.SortFunc(networks, func(a, b openstack.Network) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-	slices.SortFunc(subnets, func(a, b openstack.Subnet) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+func tenantNetworks(networks []backend.Network, subnets []backend.Subnet) ([]tenantNetworkModel, []tenantSubnetModel) {
+	networks, subnets = slices.Clone(networks), slices.Clone(subnets)
+	slices.SortFunc(networks, func(a, b backend.Network) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(subnets, func(a, b backend.Subnet) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 	nets := make([]tenantNetworkModel, 0, len(networks))
 	for _, n := range networks {
 		nets = append(nets, tenantNetworkModel{ID: types.StringValue(n.ID), Name: types.StringValue(n.Name)})

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -12,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 )
 
 var (
@@ -76,74 +74,16 @@ func (d *VolumeTypeDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 func (d *VolumeTypeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m volumeTypeDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	b := d.backendOr(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data != nil && d.data.waldur != nil {
-		d.readVolumeTypeWaldur(ctx, m, resp)
-		return
-	}
-	b := backendFor(d.data, &resp.Diagnostics)
-	if b == nil {
-		return
-	}
-	var cloud *openstack.Cloud
-	var err error
-	where, at := "", path.Root("offering")
-	if !m.Tenant.IsNull() {
-		at = path.Root("tenant")
-		var ref tenantRef
-		ref, cloud, err = b.tenant(ctx, m.Tenant.ValueString())
-		if err == nil {
-			_, err = openstack.GetProject(ctx, cloud.Identity, ref.ProjectID)
-			if openstack.IsNotFound(err) {
-				err = fmt.Errorf("offering %q has no project %s", ref.Offering, ref.ProjectID)
-			}
-		}
-		where = "tenant " + m.Tenant.ValueString()
-	} else {
-		cloud, err = b.cloud(ctx, m.Offering.ValueString())
-		where = "offering " + m.Offering.ValueString()
-	}
+	vt, err := b.VolumeType(ctx, backend.VolumeTypeQuery{Name: m.Name.ValueString(), Offering: m.Offering.ValueString(), Tenant: m.Tenant.ValueString()})
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(at, "Error reading volume types", err.Error())
-		return
-	}
-	all, err := openstack.VolumeTypes(ctx, cloud.BlockStorage)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(at, "Error reading volume types", err.Error())
-		return
-	}
-	vt, err := pickVolumeType(all, m.Name.ValueString(), where)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Volume type not found", err.Error())
+		addBackendError(&resp.Diagnostics, "Error reading volume types", err)
 		return
 	}
 	m.UUID = types.StringValue(vt.ID)
 	m.Description = types.StringValue(vt.Description)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// pickVolumeType returns the one type named name, or says why there is not exactly one.
-func pickVolumeType(all []openstack.VolumeType, name, where string) (openstack.VolumeType, error) {
-	var found []openstack.VolumeType
-	var names []string
-	for _, vt := range all {
-		names = append(names, vt.Name)
-		if vt.Name == name {
-			found = append(found, vt)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return openstack.VolumeType{}, fmt.Errorf("%s has no volume type named %q; it has: %s", where, name, strings.Join(names, ", "))
-	default:
-		ids := make([]string, len(found))
-		for i, vt := range found {
-			ids[i] = vt.ID
-		}
-		return openstack.VolumeType{}, fmt.Errorf("%s has %d volume types named %q (%s): rename one, or use its id directly", where, len(found), name, strings.Join(ids, ", "))
-	}
 }

@@ -1,32 +1,31 @@
-// Package provider is the Terraform face of the project: the `waldur` provider, the
+// Package provider is the Terraform layer of the project: the `waldur` provider, the
 // waldur_openstack_migration resource and the data sources waldur_marketplace_offering,
-// waldur_openstack_volume_type and waldur_openstack_tenant (terraform-plugin-framework, protocol 6).
+// waldur_openstack_volume_type and waldur_openstack_tenant (terraform-plugin-framework, protocol 6). It
+// holds the schemas, the models, the conversions between models and the backend's types, and the
+// diagnostics; the work is a backend's (internal/backend).
 //
-// # Backends
+// # One backend
 //
-// The schema fits two backends (SPEC §2). The standalone backend (`openstack.offerings`) drives this
-// project's replication engine; the Waldur backend (`endpoint`, `token`) asks Waldur's migration API
-// (internal/waldur). Every CRUD method and data source Read starts by dispatching to its waldur_*.go
-// counterpart when the Waldur backend is configured. Connections (to offerings, to Waldur) are made on
-// first use and shared by everything in one provider instance.
-//
-// In the Waldur backend the ids are Waldur's uuids (the migration's is the resource id and the import
-// id); ModifyPlan turns what Waldur shows of the source tenant into the engine's snapshot and runs the
-// engine's pure planner, so preview and plan-time errors read as in the standalone backend, with
-// Waldur's own rules added (waldur_plan.go); Create posts the migration, waits for it and rebuilds the
-// id maps by matching the planned objects with what Waldur lists in the new tenant (waldur_match.go).
+// The schema fits two backends: the standalone backend (`openstack.offerings`,
+// internal/backend/standalone) runs this project's replication engine, the Waldur backend (`endpoint`,
+// `token`, internal/backend/waldurmode) drives Waldur's migration API. Configure makes exactly one
+// backend.Backend and hands it to the resource and the data sources as their provider data: nothing
+// else asks which it is.
 //
 // # Patterns
 //
-//   - Terraform-facing code calls the engine (replication.Migration.Plan/Run, Teardown, ReadBack) and the
-//     typed functions of internal/openstack, never gophercloud.
-//   - Conversions are pure functions with unit tests: mappingsFromModel, applyResult (result → state),
-//     renderPreview (plan → preview), attributePath (engine attribute → Terraform path), the id parsers
-//     (ids.go) and the validators, each in a small file.
-//   - Values built in code take their types from the schema (attrTypes), so they cannot drift apart.
-//   - ModifyPlan runs the engine's pure planner at plan time: the preview, and every validation error on
-//     its attribute. Create keeps the planned values and adds what the run built; a failed run saves its
-//     partial result (ERRED) and errors, Terraform taints it, and the next apply resumes through the
-//     engine's adoption of what an earlier run built. Read removes the migration when its destination project is
-//     gone (by HTTP status, never by message).
+//   - Every CRUD method and data source Read is a recipe: read the plan, state or configuration, convert
+//     the model to the backend's inputs (inputsOf, migrationOf), call the backend, convert what it
+//     reports back (applyMigration, renderPreview, the data source models), save it. Timeouts bound the
+//     backend's calls.
+//   - The backend's errors become diagnostics in one place (addBackendError): the engine's validation
+//     errors on their attribute (validation_paths.go), *backend.Error with its summary on its
+//     attribute, anything else under the operation's summary.
+//   - Conversions are pure functions with unit tests, each in a small file; values built in code take
+//     their types from the schema (attrTypes), so they cannot drift apart.
+//   - ModifyPlan asks the backend for the plan: the preview, and every bad input as a plan-time error on
+//     its attribute. Create keeps the planned values and adds what the run built; a failed run is saved
+//     (ERRED), Terraform taints it, and the next apply resumes or replaces it. Read forgets a migration
+//     whose destination is gone; one that refresh finds INCOMPLETE is rebuilt in place by the next
+//     apply (migration_repair.go).
 package provider

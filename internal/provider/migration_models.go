@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
 
@@ -39,13 +40,6 @@ type migrationModel struct {
 	Skipped              types.List     `tfsdk:"skipped"`
 	Preview              types.Object   `tfsdk:"preview"`
 }
-
-// Migration states, as Waldur spells them.
-const (
-	stateOK     = "OK"
-	stateErred  = "ERRED"
-	defaultPlan = "default"
-)
 
 type mappingsModel struct {
 	Networks             types.List `tfsdk:"networks"`
@@ -111,42 +105,131 @@ func mappingsFromModel(ctx context.Context, obj types.Object) (replication.Mappi
 	return out, diags
 }
 
-// applyResult fills the computed attributes that describe what a run built (or, after a failure, what
-// it had built so far). dstOffering is the name the ids are built with.
-func applyResult(ctx context.Context, m *migrationModel, dstOffering string, res *replication.Result) diag.Diagnostics {
-	var diags diag.Diagnostics
-	dst := tenantRef{Offering: dstOffering, ProjectID: res.ProjectID}.String()
-	m.ID = types.StringValue(dst)
-	m.DstResourceUUID = types.StringValue(dst)
-	m.DstProjectID = types.StringValue(res.ProjectID)
+// inputsOf converts the resource's arguments for the backend: values not known (yet) are "".
+func inputsOf(ctx context.Context, m migrationModel) (backend.Inputs, diag.Diagnostics) {
+	mappings, diags := mappingsFromModel(ctx, m.Mappings)
+	return backend.Inputs{
+		SrcResource: knownString(m.SrcResource),
+		DstOffering: knownString(m.DstOffering),
+		DstPlan:     knownString(m.DstPlan),
+		Name:        knownString(m.Name),
+		Description: knownString(m.Description),
+		Mappings:    mappings,
+		Concurrency: int(m.Concurrency.ValueInt64()),
+	}, diags
+}
 
-	if res.Credentials.Username == "" {
+// migrationOf is the migration the state records, for the backend's Read, Delete and Repair.
+func migrationOf(ctx context.Context, m migrationModel) (backend.Migration, diag.Diagnostics) {
+	in, diags := inputsOf(ctx, m)
+	out := backend.Migration{
+		Inputs:             in,
+		ID:                 knownString(m.ID),
+		DestroyDestination: m.DestroyDestination.ValueBool(),
+		State:              knownString(m.State),
+		ErrorMessage:       knownString(m.ErrorMessage),
+		DstResourceUUID:    knownString(m.DstResourceUUID),
+		DstProjectID:       knownString(m.DstProjectID),
+		Credentials:        credentialsOf(ctx, m),
+		IDs:                idMapsOf(m),
+	}
+	return out, diags
+}
+
+// credentialsOf returns the credentials kept in state when a later run can use them: with the user's
+// id and password (nil otherwise, as after an import: a password cannot be read back).
+func credentialsOf(ctx context.Context, m migrationModel) *replication.Credentials {
+	if m.Credentials.IsNull() || m.Credentials.IsUnknown() {
+		return nil
+	}
+	var c credentialsModel
+	if diags := m.Credentials.As(ctx, &c, basetypes.ObjectAsOptions{}); diags.HasError() || c.Password.ValueString() == "" || c.UserID.ValueString() == "" {
+		return nil
+	}
+	return &replication.Credentials{UserID: c.UserID.ValueString(), Username: c.Username.ValueString(), Password: c.Password.ValueString()}
+}
+
+// applyMigration fills the computed attributes that describe what the backend built (or, after a
+// failure, what it had built so far). Strings the backend leaves empty are null where the schema has
+// no value for them: the project id, and the user's id and password.
+func applyMigration(ctx context.Context, m *migrationModel, out *backend.Migration) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(out.ID)
+	m.DstResourceUUID = types.StringValue(out.DstResourceUUID)
+	m.DstProjectID = stringOrNull(out.DstProjectID)
+	m.State = types.StringValue(out.State)
+	m.ErrorMessage = types.StringValue(out.ErrorMessage)
+	if out.Credentials == nil {
 		m.Credentials = types.ObjectNull(credentialsTypes)
 	} else {
-		password := types.StringNull()
-		if res.Credentials.Password != "" {
-			password = types.StringValue(res.Credentials.Password)
-		}
 		var d diag.Diagnostics
 		m.Credentials, d = types.ObjectValueFrom(ctx, credentialsTypes, credentialsModel{
-			UserID: types.StringValue(res.Credentials.UserID), Username: types.StringValue(res.Credentials.Username), Password: password,
+			UserID:   stringOrNull(out.Credentials.UserID),
+			Username: types.StringValue(out.Credentials.Username),
+			Password: stringOrNull(out.Credentials.Password),
 		})
 		diags.Append(d...)
 	}
-	for _, f := range []struct {
-		to   *types.Map
-		from map[string]string
-	}{
-		{&m.NetworkIDs, res.Networks}, {&m.SubnetIDs, res.Subnets}, {&m.RouterIDs, res.Routers},
-		{&m.SecurityGroupIDs, res.SecurityGroups}, {&m.SecurityGroupRuleIDs, res.SecurityGroupRules},
-		{&m.AddressGroupIDs, res.AddressGroups}, {&m.PortIDs, res.Ports},
-	} {
-		*f.to = idMap(f.from)
-	}
+	setIDMaps(m, out.IDs)
 	var d diag.Diagnostics
-	m.Skipped, d = skippedList(ctx, res.Skipped)
+	m.Skipped, d = skippedList(ctx, out.Skipped)
 	diags.Append(d...)
 	return diags
+}
+
+// idMapField is one of the model's source → destination id maps with its map in backend.IDMaps.
+type idMapField struct {
+	model *types.Map
+	ids   *map[string]string
+}
+
+// idMapFields pairs each of m's id maps with its map in ids.
+func idMapFields(m *migrationModel, ids *backend.IDMaps) []idMapField {
+	return []idMapField{
+		{&m.NetworkIDs, &ids.Networks}, {&m.SubnetIDs, &ids.Subnets}, {&m.RouterIDs, &ids.Routers},
+		{&m.SecurityGroupIDs, &ids.SecurityGroups}, {&m.SecurityGroupRuleIDs, &ids.SecurityGroupRules},
+		{&m.AddressGroupIDs, &ids.AddressGroups}, {&m.PortIDs, &ids.Ports},
+	}
+}
+
+// modelIDMaps lists m's id maps.
+func modelIDMaps(m *migrationModel) []*types.Map {
+	var out []*types.Map
+	for _, f := range idMapFields(m, &backend.IDMaps{}) {
+		out = append(out, f.model)
+	}
+	return out
+}
+
+// idMapsOf converts m's id maps for the backend; a null or unknown map is nil.
+func idMapsOf(m migrationModel) backend.IDMaps {
+	var ids backend.IDMaps
+	for _, f := range idMapFields(&m, &ids) {
+		if f.model.IsNull() || f.model.IsUnknown() {
+			continue
+		}
+		*f.ids = map[string]string{}
+		for src, v := range f.model.Elements() {
+			if dst, ok := v.(types.String); ok {
+				(*f.ids)[src] = dst.ValueString()
+			}
+		}
+	}
+	return ids
+}
+
+// setIDMaps sets m's id maps from ids.
+func setIDMaps(m *migrationModel, ids backend.IDMaps) {
+	for _, f := range idMapFields(m, &ids) {
+		*f.model = idMap(*f.ids)
+	}
+}
+
+func stringOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
 }
 
 // idMap is a known map, empty rather than null when nothing was built, so that outputs and `for`

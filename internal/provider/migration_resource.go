@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
 
@@ -25,9 +27,11 @@ const (
 	defaultDeleteTimeout = 30 * time.Minute
 )
 
-// MigrationResource is waldur_openstack_migration.
+// MigrationResource is waldur_openstack_migration. Each method is a recipe: read the plan or the
+// state, convert the model to what the backend takes, call the backend, convert what it reports back
+// to the model, save it.
 type MigrationResource struct {
-	data *providerData
+	backend backend.Backend
 }
 
 // NewMigrationResource returns the resource.
@@ -45,27 +49,31 @@ func (r *MigrationResource) Configure(_ context.Context, req resource.ConfigureR
 	if req.ProviderData == nil {
 		return
 	}
-	data, ok := req.ProviderData.(*providerData)
+	b, ok := req.ProviderData.(backend.Backend)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected a backend.Backend, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.data = data
+	r.backend = b
 }
 
-// The CRUD methods below hold what both backends share: reading the model, bounding the run by its
-// timeout, saving or removing the state. The work is the backend's: standalone_migration.go runs the
-// engine, waldur_migration.go drives Waldur's migration API.
+// backendOr returns the backend, or adds the diagnostic saying there is none.
+func (r *MigrationResource) backendOr(diags *diag.Diagnostics) backend.Backend {
+	if r.backend == nil {
+		notConfigured(diags)
+	}
+	return r.backend
+}
 
 // ModifyPlan fills `preview` when a migration is to be created (and on the first plan after an import,
 // which records the configured mappings in place), so that every bad input is a plan-time error on its
 // attribute and the plan shows what will be built. For a migration that refresh found INCOMPLETE, it
-// plans the in-place rebuild of what is missing.
+// plans the in-place rebuild of what is missing (migration_repair.go).
 func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Destroy, or an update of a migration that was created (its preview stays): nothing to plan but a
 	// repair.
-	// Without provider data (an unconfigured provider, as in some validation paths) there is nothing to ask.
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	// Without a backend (an unconfigured provider, as in some validation paths) there is nothing to ask.
+	if req.Plan.Raw.IsNull() || r.backend == nil {
 		return
 	}
 	imported := !req.State.Raw.IsNull() && wasImported(ctx, req.Private)
@@ -82,16 +90,27 @@ func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data.waldur != nil {
-		r.modifyPlanWaldur(ctx, plan, resp, imported)
-		return
-	}
-	r.modifyPlanStandalone(ctx, plan, resp, imported)
+	r.planMigration(ctx, plan, resp, imported)
 }
 
-// Create runs the migration within timeouts.create. The backend fills the computed attributes and says
-// whether anything was built: then the state is saved, also after a failure (Terraform marks the
-// resource tainted, and the next apply resumes or replaces it).
+// planMigration asks the backend for the plan of the migration and records it in the planned values.
+func (r *MigrationResource) planMigration(ctx context.Context, plan migrationModel, resp *resource.ModifyPlanResponse, imported bool) {
+	in, d := inputsOf(ctx, plan)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := r.backend.Plan(ctx, in)
+	if err != nil {
+		addBackendError(&resp.Diagnostics, "Error planning migration", err)
+		return
+	}
+	setPlanned(ctx, resp, plan, p, imported)
+}
+
+// Create runs the migration within timeouts.create. Whenever the backend reports a migration, it is
+// saved, also after a failure (Terraform marks the resource tainted, and the next apply resumes or
+// replaces it).
 func (r *MigrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan migrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -100,39 +119,38 @@ func (r *MigrationResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(d...)
+	b := r.backendOr(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	runCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	create := r.createStandalone
-	if r.data != nil && r.data.waldur != nil {
-		create = r.createWaldur
+	in, d := inputsOf(ctx, plan)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	if create(ctx, timedRun{ctx: runCtx, timeout: timeout}, &plan, &resp.Diagnostics) {
+	out, err := b.Create(ctx, in, timeout)
+	if out != nil {
+		resp.Diagnostics.Append(applyRun(ctx, &plan, out)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
+	addBackendError(&resp.Diagnostics, "Error creating migration", err)
 }
 
-// timedRun is the context of a Create bounded by timeouts.create, and that timeout, for messages.
-type timedRun struct {
-	ctx     context.Context
-	timeout time.Duration
-}
-
-// timedOut wraps err, when the run's own deadline (not the caller's) ended it, so that the message
-// names timeouts.create.
-func (t timedRun) timedOut(ctx context.Context, err error, what string) error {
-	if err != nil && t.ctx.Err() != nil && ctx.Err() == nil {
-		return fmt.Errorf("timed out after %s (timeouts.create)%s: %w", t.timeout, what, err)
+// applyRun records in m what a run reported: the values its plan decides (the preview, the defaulted
+// name and description; known values are kept) and what it built.
+func applyRun(ctx context.Context, m *migrationModel, out *backend.Migration) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if out.Plan != nil {
+		diags.Append(fillFromPlan(ctx, m, out.Plan, false)...)
 	}
-	return err
+	diags.Append(applyMigration(ctx, m, out)...)
+	return diags
 }
 
 // Read removes the migration from the state when the backend finds its destination gone, so the next
-// apply builds it again. The id maps describe what this migration built; in the standalone backend, the
-// copies deleted from the destination since are dropped from them and the state becomes INCOMPLETE, so
-// that the next apply rebuilds them (see drift.go).
+// apply builds it again. Otherwise it records what the backend found changed: copies deleted from the
+// destination since are dropped from the id maps and the migration becomes INCOMPLETE, so that the next
+// apply rebuilds them.
 func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state migrationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -140,20 +158,31 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	resp.Diagnostics.Append(upgradeOlderState(ctx, &state)...)
-	read := r.readStandalone
-	if r.data != nil && r.data.waldur != nil {
-		read = r.readWaldur
+	b := r.backendOr(&resp.Diagnostics)
+	if b == nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
 	}
-	if gone := read(ctx, &state, &resp.Diagnostics); gone {
+	recorded, d := migrationOf(ctx, state)
+	resp.Diagnostics.Append(d...)
+	out, err := b.Read(ctx, recorded)
+	switch {
+	case errors.Is(err, backend.ErrGone):
 		resp.State.RemoveResource(ctx)
 		return
+	case err != nil:
+		addBackendError(&resp.Diagnostics, "Error reading migration", err)
+	default:
+		state.State = types.StringValue(out.State)
+		state.ErrorMessage = types.StringValue(out.ErrorMessage)
+		setIDMaps(&state, out.IDs)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// setPlanned records the engine's plan p in the planned values of ModifyPlan: for a create, the preview
-// and the defaulted name and description; on the first plan after an import, the preview and `skipped`
-// that the configured mappings give.
+// setPlanned records the plan p in the planned values of ModifyPlan: for a create, the preview and the
+// defaulted name and description; on the first plan after an import, the preview and `skipped` that
+// the configured mappings give.
 func setPlanned(ctx context.Context, resp *resource.ModifyPlanResponse, plan migrationModel, p *replication.Plan, imported bool) {
 	if imported {
 		// The import could only infer the mappings; the configuration states them. The in-place update
@@ -172,8 +201,8 @@ func setPlanned(ctx context.Context, resp *resource.ModifyPlanResponse, plan mig
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// fillFromPlan sets the values the engine's plan decides: the preview and the defaulted name and
-// description. Known values are kept unless overwrite is set (after apply they must equal the plan).
+// fillFromPlan sets the values the plan decides: the preview and the defaulted name and description.
+// Known values are kept unless overwrite is set (after apply they must equal the plan).
 func fillFromPlan(ctx context.Context, m *migrationModel, p *replication.Plan, overwrite bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if overwrite || m.Preview.IsUnknown() || m.Preview.IsNull() {
@@ -190,6 +219,7 @@ func fillFromPlan(ctx context.Context, m *migrationModel, p *replication.Plan, o
 
 // Update changes what needs no rebuild (destroy_destination, concurrency, timeouts) and, on the first
 // apply after an import, records the configured dst_plan and mappings and the preview planned from them.
+// A migration that refresh found INCOMPLETE is rebuilt (migration_repair.go).
 func (r *MigrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state migrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -197,8 +227,8 @@ func (r *MigrationResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.needsRepair(state) {
-		r.repairStandalone(ctx, state, plan, resp)
+	if needsRepair(state) {
+		r.repair(ctx, state, plan, resp)
 		return
 	}
 	state.DestroyDestination = plan.DestroyDestination
@@ -226,26 +256,57 @@ func (r *MigrationResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(d...)
+	b := r.backendOr(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	del := r.deleteStandalone
-	if r.data != nil && r.data.waldur != nil {
-		del = r.deleteWaldur
-	}
-	del(ctx, state, &resp.Diagnostics)
-}
-
-// ImportState takes "<src offering>/<src project id>:<dst offering>/<dst project id>" (or, where the
-// source is unambiguous, less: see each backend) and rebuilds the migration's state from the destination.
-func (r *MigrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if r.data != nil && r.data.waldur != nil {
-		r.importWaldur(ctx, req, resp)
+	recorded, d := migrationOf(ctx, state)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.importStandalone(ctx, req, resp)
+	addBackendError(&resp.Diagnostics, "Error deleting migration", b.Delete(ctx, recorded))
+}
+
+// ImportState takes the backend's import id (standalone: "<src offering>/<src project id>:<dst
+// offering>/<dst project id>", or less where the source is unambiguous; Waldur: the migration's uuid)
+// and rebuilds the migration's state from the destination. dst_plan and mappings stay null, to be
+// taken from the configuration on the first apply without rebuilding.
+func (r *MigrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	b := r.backendOr(&resp.Diagnostics)
+	if b == nil {
+		return
+	}
+	imported, err := b.Import(ctx, req.ID)
+	if imported == nil {
+		addBackendError(&resp.Diagnostics, "Error importing migration", err)
+		return
+	}
+	m := migrationModel{
+		SrcResource:        types.StringValue(imported.SrcResource),
+		DstOffering:        types.StringValue(imported.DstOffering),
+		DstPlan:            types.StringNull(),
+		Name:               types.StringValue(imported.Name),
+		Description:        types.StringValue(imported.Description),
+		Mappings:           types.ObjectNull(mappingsTypes),
+		DestroyDestination: types.BoolValue(false),
+		Concurrency:        types.Int64Value(defaultConcurrency),
+		Preview:            types.ObjectNull(previewTypes),
+	}
+	if imported.Plan != nil {
+		var d diag.Diagnostics
+		m.Preview, d = previewFromPlan(ctx, imported.Plan)
+		resp.Diagnostics.Append(d...)
+	}
+	if imported.NoPreview != nil {
+		resp.Diagnostics.AddWarning("No preview for the imported migration", imported.NoPreview.Error())
+	}
+	resp.Diagnostics.Append(applyMigration(ctx, &m, &imported.Migration)...)
+	addBackendError(&resp.Diagnostics, "Error importing migration", err)
+	resp.Diagnostics.Append(setImported(ctx, resp, m)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
 
 // setImported writes an imported model attribute by attribute: the state of an import starts out null,

@@ -21,7 +21,8 @@ import (
 )
 
 // migrationSchema is the schema of waldur_openstack_migration. It fits both backends: in the Waldur
-// backend the ids are Waldur UUIDs, in the standalone backend the opaque strings of ids.go.
+// backend the ids are Waldur UUIDs, in the standalone backend the opaque strings of
+// internal/backend/standalone/ids.go.
 func migrationSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Copies an OpenStack tenant (a Keystone project with its quotas, networks, subnets, routers, " +

@@ -19,7 +19,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend/standalone"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend/waldurmode"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/waldur"
 )
 
 var (
@@ -33,9 +37,9 @@ const (
 	envWaldurToken = "WALDUR_ACCESS_TOKEN"
 )
 
-// WaldurProvider is the `waldur` provider: one resource, waldur_openstack_migration, served by either
-// the Waldur backend (Waldur's migration API) or the standalone backend (this project's replication
-// engine driving OpenStack directly).
+// WaldurProvider is the `waldur` provider: one resource, waldur_openstack_migration, and three data
+// sources, served by either the Waldur backend (Waldur's migration API) or the standalone backend (this
+// project's replication engine driving OpenStack directly); Configure chooses which.
 type WaldurProvider struct {
 	version string
 	getenv  func(string) string
@@ -282,12 +286,14 @@ func (p *WaldurProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{}
+	// The one place the backend is chosen: resources and data sources get it as their provider data.
+	var b backend.Backend
 	if cfg.OpenStack.IsNull() {
-		data.waldur = &waldurBackend{
+		b = waldurmode.New(waldurmode.Settings{
 			Endpoint: stringOr(cfg.Endpoint, p.getenv(envWaldurURL)),
 			Token:    stringOr(cfg.Token, p.getenv(envWaldurToken)),
-		}
+			Poll:     waldurPoll,
+		}, tfLogger{})
 	} else {
 		if cfg.OpenStack.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root("openstack"), "Unknown standalone backend configuration",
@@ -304,16 +310,20 @@ func (p *WaldurProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		data.standalone = newStandaloneBackend(offerings)
+		b = standalone.New(offerings, tfLogger{})
 	}
-	resp.ResourceData = data
-	resp.DataSourceData = data
+	resp.ResourceData = b
+	resp.DataSourceData = b
 }
 
+// waldurPoll tunes how the Waldur backend waits for migrations and orders (zero: from 2s, growing to
+// 30s). Acceptance tests against the in-process server poll faster.
+var waldurPoll = waldur.WaitOptions{}
+
 // offeringSettingsOf turns the configured offerings into connection settings.
-func offeringSettingsOf(osm openStackModel) (map[string]offeringSettings, diag.Diagnostics) {
+func offeringSettingsOf(osm openStackModel) (map[string]standalone.OfferingSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	out := map[string]offeringSettings{}
+	out := map[string]standalone.OfferingSettings{}
 	for name, o := range osm.Offerings {
 		at := path.Root("openstack").AtName("offerings").AtMapKey(name)
 		for attr, v := range map[string]types.String{
@@ -330,7 +340,7 @@ func offeringSettingsOf(osm openStackModel) (map[string]offeringSettings, diag.D
 			diags.AddAttributeError(at.AtName("insecure"), "Unknown offering setting",
 				"This value is known only after apply; the provider needs it to plan. Use a value known at plan time.")
 		}
-		out[name] = offeringSettings{
+		out[name] = standalone.OfferingSettings{
 			Config: openstack.Config{
 				Cloud:             o.Cloud.ValueString(),
 				Region:            o.Region.ValueString(),

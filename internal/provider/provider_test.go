@@ -13,6 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend/standalone"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend/waldurmode"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process to acceptance tests
@@ -177,31 +180,26 @@ func TestConfigure(t *testing.T) {
 		resp := &provider.ConfigureResponse{}
 		p.Configure(ctx, provider.ConfigureRequest{Config: providerConfig(t, p, map[string]any{"offerings": offerings})}, resp)
 		requireNoErrors(t, resp.Diagnostics)
-		data := resp.ResourceData.(*providerData)
-		if data.waldur != nil || data.standalone == nil {
-			t.Fatalf("want the standalone backend, got %+v", data)
+		b, ok := resp.ResourceData.(*standalone.Backend)
+		if !ok || resp.DataSourceData != resp.ResourceData {
+			t.Fatalf("want the standalone backend for resources and data sources, got %T, %T", resp.ResourceData, resp.DataSourceData)
 		}
-		o := data.standalone.offerings["old"]
-		if o.Config.Cloud != "lab-RegionOne" || o.ExternalNetwork != "public" {
-			t.Errorf("offering settings = %+v", o)
-		}
-		var diags diag.Diagnostics
-		if backendFor(data, &diags) == nil || diags.HasError() {
-			t.Errorf("backendFor: %v", diags)
+		o, err := b.OfferingSettings("old")
+		if err != nil || o.Config.Cloud != "lab-RegionOne" || o.ExternalNetwork != "public" {
+			t.Errorf("offering settings = %+v, %v", o, err)
 		}
 	})
-	t.Run("waldur is configured, and never served by the standalone code", func(t *testing.T) {
+	t.Run("waldur", func(t *testing.T) {
 		p := testProvider(map[string]string{envWaldurToken: "from-env"})
 		resp := &provider.ConfigureResponse{}
 		p.Configure(ctx, provider.ConfigureRequest{Config: providerConfig(t, p, map[string]any{"endpoint": "https://waldur.example.com/api/"})}, resp)
 		requireNoErrors(t, resp.Diagnostics)
-		data := resp.DataSourceData.(*providerData)
-		if data.waldur == nil || data.waldur.Endpoint != "https://waldur.example.com/api/" || data.waldur.Token != "from-env" {
-			t.Fatalf("waldur settings = %+v", data.waldur)
+		b, ok := resp.DataSourceData.(*waldurmode.Backend)
+		if !ok || resp.DataSourceData != resp.ResourceData {
+			t.Fatalf("want the Waldur backend for resources and data sources, got %T, %T", resp.ResourceData, resp.DataSourceData)
 		}
-		var diags diag.Diagnostics
-		if backendFor(data, &diags) != nil || !hasError(diags, waldurNotDispatchedSummary) {
-			t.Errorf("backendFor with the Waldur backend: %v", diags)
+		if s := b.Settings(); s.Endpoint != "https://waldur.example.com/api/" || s.Token != "from-env" {
+			t.Fatalf("waldur settings = %+v", s)
 		}
 	})
 }

@@ -13,9 +13,9 @@ import (
 // breaks configurations that iterate over it ("Iteration over null value"). That build copied nothing
 // of the kind, so empty is what it built.
 func upgradeOlderState(ctx context.Context, m *migrationModel) diag.Diagnostics {
-	for _, f := range idMaps(m) {
-		if f.ids.IsNull() {
-			*f.ids = types.MapValueMust(types.StringType, map[string]attr.Value{})
+	for _, ids := range modelIDMaps(m) {
+		if ids.IsNull() {
+			*ids = types.MapValueMust(types.StringType, map[string]attr.Value{})
 		}
 	}
 	if m.Preview.IsNull() || m.Preview.IsUnknown() {

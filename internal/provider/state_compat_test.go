@@ -24,9 +24,9 @@ func TestUpgradeOlderStateFillsCollectionsTheSchemaGained(t *testing.T) {
 		t.Fatal(d)
 	}
 	m := migrationModel{Preview: old, NetworkIDs: idMap(map[string]string{"n1": "d1"}), AddressGroupIDs: types.MapNull(types.StringType)}
-	for _, f := range idMaps(&m) {
-		if f.ids != &m.NetworkIDs && f.ids != &m.AddressGroupIDs {
-			*f.ids = idMap(nil)
+	for _, ids := range modelIDMaps(&m) {
+		if ids != &m.NetworkIDs && ids != &m.AddressGroupIDs {
+			*ids = idMap(nil)
 		}
 	}
 	if d := upgradeOlderState(ctx, &m); d.HasError() {

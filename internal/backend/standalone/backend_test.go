@@ -1,4 +1,4 @@
-package provider
+package standalone
 
 import (
 	"context"
@@ -13,10 +13,10 @@ import (
 )
 
 func TestCloudConnectsOncePerOffering(t *testing.T) {
-	b := newStandaloneBackend(map[string]offeringSettings{
+	b := New(map[string]OfferingSettings{
 		"old": {Config: openstack.Config{Cloud: "lab-RegionOne"}},
 		"new": {Config: openstack.Config{Cloud: "lab-RegionTwo"}},
-	})
+	}, nil)
 	var calls atomic.Int32
 	b.connect = func(_ context.Context, cfg openstack.Config) (*openstack.Cloud, error) {
 		calls.Add(1)
@@ -46,7 +46,7 @@ func TestCloudConnectsOncePerOffering(t *testing.T) {
 }
 
 func TestCloudRetriesAFailedConnection(t *testing.T) {
-	b := newStandaloneBackend(map[string]offeringSettings{"old": {}})
+	b := New(map[string]OfferingSettings{"old": {}}, nil)
 	fail := true
 	b.connect = func(context.Context, openstack.Config) (*openstack.Cloud, error) {
 		if fail {
@@ -64,7 +64,7 @@ func TestCloudRetriesAFailedConnection(t *testing.T) {
 }
 
 func TestUnknownOffering(t *testing.T) {
-	b := newStandaloneBackend(map[string]offeringSettings{"old": {}, "new": {}})
+	b := New(map[string]OfferingSettings{"old": {}, "new": {}}, nil)
 	_, err := b.cloud(context.Background(), "nowhere")
 	if err == nil || !strings.Contains(err.Error(), `"new", "old"`) {
 		t.Errorf("want an error listing the configured offerings, got %v", err)
@@ -72,7 +72,7 @@ func TestUnknownOffering(t *testing.T) {
 }
 
 func TestPreviousCredentials(t *testing.T) {
-	b := newStandaloneBackend(nil)
+	b := New(nil, nil)
 	if b.previousCredentials("new", "old/p") != nil {
 		t.Fatal("credentials out of nowhere")
 	}

@@ -6,24 +6,28 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
 
-func TestApplyResult(t *testing.T) {
+// What the backend reports is recorded attribute by attribute, in the schema's types.
+func TestApplyMigration(t *testing.T) {
 	ctx := context.Background()
-	res := &replication.Result{
-		ProjectID:          "p-dst",
-		Credentials:        replication.Credentials{UserID: "u1", Username: "shop-copy-abc234", Password: "s3cret-s3cret-s3cret"},
-		Networks:           map[string]string{"net-web": "d-net-web"},
-		Subnets:            map[string]string{"sub-web": "d-sub-web"},
-		Routers:            map[string]string{"rtr": "d-rtr"},
-		SecurityGroups:     map[string]string{"sg-default": "d-sg-default", "sg-web": "d-sg-web"},
-		SecurityGroupRules: map[string]string{"r-web-https": "d-r1"},
-		Ports:              map[string]string{},
-		Skipped:            []replication.Skipped{{Kind: "router_gateway", SourceID: "rtr", Reason: "mappings.skip_connection_extnet is set"}},
+	out := &backend.Migration{
+		ID: "new/p-dst", DstResourceUUID: "new/p-dst", DstProjectID: "p-dst", State: backend.StateOK,
+		Credentials: &replication.Credentials{UserID: "u1", Username: "shop-copy-abc234", Password: "s3cret-s3cret-s3cret"},
+		IDs: backend.IDMaps{
+			Networks:           map[string]string{"net-web": "d-net-web"},
+			Subnets:            map[string]string{"sub-web": "d-sub-web"},
+			Routers:            map[string]string{"rtr": "d-rtr"},
+			SecurityGroups:     map[string]string{"sg-default": "d-sg-default", "sg-web": "d-sg-web"},
+			SecurityGroupRules: map[string]string{"r-web-https": "d-r1"},
+			Ports:              map[string]string{},
+		},
+		Skipped: []replication.Skipped{{Kind: "router_gateway", SourceID: "rtr", Reason: "mappings.skip_connection_extnet is set"}},
 	}
 	var m migrationModel
-	requireNoErrors(t, applyResult(ctx, &m, "new", res))
+	requireNoErrors(t, applyMigration(ctx, &m, out))
 
 	if m.ID.ValueString() != "new/p-dst" || m.DstResourceUUID.ValueString() != "new/p-dst" || m.DstProjectID.ValueString() != "p-dst" {
 		t.Errorf("ids = %s, %s, %s", m.ID, m.DstResourceUUID, m.DstProjectID)
@@ -38,6 +42,12 @@ func TestApplyResult(t *testing.T) {
 	}
 	if m.PortIDs.IsNull() || len(m.PortIDs.Elements()) != 0 {
 		t.Errorf("port_ids = %v, want an empty map", m.PortIDs)
+	}
+	if m.AddressGroupIDs.IsNull() || len(m.AddressGroupIDs.Elements()) != 0 {
+		t.Errorf("address_group_ids = %v, want an empty map (the backend reported none)", m.AddressGroupIDs)
+	}
+	if m.State.ValueString() != backend.StateOK || m.ErrorMessage.ValueString() != "" {
+		t.Errorf("state = %s, %s", m.State, m.ErrorMessage)
 	}
 	var skipped []skippedModel
 	requireNoErrors(t, m.Skipped.ElementsAs(ctx, &skipped, false))
@@ -57,11 +67,12 @@ func TestApplyResult(t *testing.T) {
 	}
 }
 
-// A run that failed before the user was made, or an import (no password can be read back).
-func TestApplyResultWithoutCredentials(t *testing.T) {
+// A run that failed before the user was made, or an import (no password can be read back), or a
+// Waldur migration (Waldur shows no user id, and the password only to some).
+func TestApplyMigrationWithoutCredentials(t *testing.T) {
 	ctx := context.Background()
 	var m migrationModel
-	requireNoErrors(t, applyResult(ctx, &m, "new", &replication.Result{ProjectID: "p"}))
+	requireNoErrors(t, applyMigration(ctx, &m, &backend.Migration{DstProjectID: "p"}))
 	if !m.Credentials.IsNull() {
 		t.Errorf("credentials = %v, want null", m.Credentials)
 	}
@@ -69,11 +80,30 @@ func TestApplyResultWithoutCredentials(t *testing.T) {
 		t.Errorf("maps and skipped must be known and empty, got %v, %v", m.NetworkIDs, m.Skipped)
 	}
 
-	requireNoErrors(t, applyResult(ctx, &m, "new", &replication.Result{ProjectID: "p", Credentials: replication.Credentials{UserID: "u", Username: "shop-abc234"}}))
+	requireNoErrors(t, applyMigration(ctx, &m, &backend.Migration{DstProjectID: "p", Credentials: &replication.Credentials{UserID: "u", Username: "shop-abc234"}}))
 	var creds credentialsModel
 	requireNoErrors(t, m.Credentials.As(ctx, &creds, basetypesObjectAsOptions))
 	if creds.Username.ValueString() != "shop-abc234" || !creds.Password.IsNull() {
 		t.Errorf("credentials = %+v, want the username and a null password", creds)
+	}
+
+	requireNoErrors(t, applyMigration(ctx, &m, &backend.Migration{Credentials: &replication.Credentials{Username: "shop-abc234"}}))
+	requireNoErrors(t, m.Credentials.As(ctx, &creds, basetypesObjectAsOptions))
+	if !creds.UserID.IsNull() || !m.DstProjectID.IsNull() {
+		t.Errorf("credentials = %+v, dst_project_id %s: want null for what the backend does not know", creds, m.DstProjectID)
+	}
+}
+
+// The state's id maps go to the backend and come back unchanged.
+func TestIDMapsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	var m migrationModel
+	ids := backend.IDMaps{Networks: map[string]string{"a": "b"}, Ports: map[string]string{}}
+	requireNoErrors(t, applyMigration(ctx, &m, &backend.Migration{IDs: ids}))
+	m.RouterIDs = types.MapNull(types.StringType)
+	got := idMapsOf(m)
+	if len(got.Networks) != 1 || got.Networks["a"] != "b" || got.Ports == nil || got.Routers != nil {
+		t.Errorf("id maps = %+v", got)
 	}
 }
 
@@ -105,5 +135,28 @@ func TestMappingsFromModel(t *testing.T) {
 		len(got.VolumeTypes) != 1 || got.VolumeTypes[0] != (replication.VolumeTypeMap{SrcTypeID: "vt-ssd", DstTypeID: "dvt-fast"}) ||
 		got.SyncInstancePorts || !got.SkipConnectionExtnet {
 		t.Errorf("mappings = %+v", got)
+	}
+}
+
+// The credentials a forgotten migration hands to the run that resumes it, from its state. (Not from
+// private state: Terraform gives Delete of a replaced object the private state planned for its
+// replacement.)
+func TestCredentialsOf(t *testing.T) {
+	ctx := context.Background()
+	var m migrationModel
+	requireNoErrors(t, applyMigration(ctx, &m, &backend.Migration{DstProjectID: "p",
+		Credentials: &replication.Credentials{UserID: "u1", Username: "shop-abc234", Password: "pw-pw-pw-pw-pw-pw-pw"}}))
+	got := credentialsOf(ctx, m)
+	if got == nil || *got != (replication.Credentials{UserID: "u1", Username: "shop-abc234", Password: "pw-pw-pw-pw-pw-pw-pw"}) {
+		t.Errorf("credentialsOf = %+v", got)
+	}
+	requireNoErrors(t, applyMigration(ctx, &m, &backend.Migration{DstProjectID: "p",
+		Credentials: &replication.Credentials{UserID: "u1", Username: "shop-abc234"}}))
+	if credentialsOf(ctx, m) != nil {
+		t.Error("credentials without a password")
+	}
+	m.Credentials = types.ObjectNull(credentialsTypes)
+	if credentialsOf(ctx, m) != nil {
+		t.Error("credentials out of null")
 	}
 }

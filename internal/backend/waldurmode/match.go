@@ -1,4 +1,4 @@
-package provider
+package waldurmode
 
 import (
 	"cmp"
@@ -18,6 +18,18 @@ import (
 // and remapped CIDR, routers and security groups by name, rules by content with remote groups mapped,
 // ports by network, name and fixed IPs. A planned object with no match is reported in `skipped`: Waldur
 // is known to skip objects it cannot resolve without saying so.
+//
+// Why this is not the engine's matcher (replication.RebuildResult, which the standalone backend's import
+// uses): the two answer different questions with different evidence. The engine's pairs what it built
+// itself, so its copies carry what it put there: descriptions, MAC addresses and, where content is
+// ambiguous, a wom:src marker tag; and it pairs only what a key names exactly once on each side,
+// because a wrong pair makes a re-run adopt, and change, an object that is not the copy. Waldur builds
+// with its own code: its copies carry no markers (its API shows no tags) and keep what Waldur keeps,
+// which is matched on here (names, CIDRs, fixed IPs), not what the engine keeps. Nothing is adopted from
+// these maps, so an ambiguous name is settled by what else the plan says (the subnets' CIDRs, a
+// router's interfaces, a group's rule count), first best match wins, and a wrong guess costs one entry
+// of an id map. Made one, either would lose: the engine's matcher its strictness, or this one every
+// object whose name repeats.
 
 // matchWaldurObjects pairs the planned objects (keyed by source uuid) with the destination's.
 func matchWaldurObjects(p *replication.Plan, dst waldurObjects) (*replication.Result, []replication.Skipped) {

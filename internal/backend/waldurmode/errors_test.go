@@ -1,13 +1,14 @@
-package provider
+package waldurmode
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/waldur"
 )
 
@@ -79,9 +80,65 @@ func TestWaldurMessagePath(t *testing.T) {
 	}
 }
 
-// Waldur's 400 bodies become diagnostics on the attributes, with the values sent; what names no
-// attribute stays a plain error; other failures are one error.
-func TestAddWaldurError(t *testing.T) {
+// problem is one diagnostic the provider makes of an error: its attribute ("" for none), summary and
+// detail.
+type problem struct{ path, summary, detail string }
+
+// problems flattens an error of this backend the way the provider turns it into diagnostics, with
+// summary for what names none.
+func problems(err error, summary string) []problem {
+	var out []problem
+	var walk func(error)
+	walk = func(err error) {
+		var invalid replication.ValidationErrors
+		var e *backend.Error
+		switch {
+		case err == nil:
+		case isJoin(err):
+			for _, inner := range err.(interface{ Unwrap() []error }).Unwrap() {
+				walk(inner)
+			}
+		case errors.As(err, &invalid):
+			for _, v := range invalid {
+				out = append(out, problem{v.Attribute.String(), invalidInput, v.Error()})
+			}
+		case errors.As(err, &e):
+			out = append(out, problem{e.Attribute.String(), cmp.Or(e.Summary, summary), e.Error()})
+		default:
+			out = append(out, problem{"", summary, err.Error()})
+		}
+	}
+	walk(err)
+	return out
+}
+
+func isJoin(err error) bool {
+	_, ok := err.(interface{ Unwrap() []error })
+	return ok
+}
+
+func requireProblem(t *testing.T, ps []problem, path, summary string) {
+	t.Helper()
+	for _, p := range ps {
+		if p.path == path && p.summary == summary {
+			return
+		}
+	}
+	t.Fatalf("no %q error on %s in %+v", summary, path, ps)
+}
+
+func detailAt(ps []problem, path string) string {
+	for _, p := range ps {
+		if p.path == path {
+			return p.detail
+		}
+	}
+	return ""
+}
+
+// Waldur's 400 bodies become errors on the attributes, with the values sent; what names no attribute
+// stays a plain error; other failures are one error.
+func TestAPIError(t *testing.T) {
 	req := &waldur.MigrationCreateRequest{SrcResource: "s", DstPlan: "p", Mappings: &waldur.Mappings{
 		Subnets: []waldur.SubnetMapping{{SrcCIDR: "10.0.0.0/24", DstCIDR: "10.1.0.0/24"}, {SrcCIDR: "10.0.1.0/24", DstCIDR: "8.8.8.0/24"}},
 	}}
@@ -89,49 +146,36 @@ func TestAddWaldurError(t *testing.T) {
 		"mappings.subnets.1.dst_cidr": {"A private network CIDR is expected."},
 		"plan":                        {"Plan is not available because limit has been reached."},
 	}, NonField: []string{"{'Source resource does not have limits set.'}", "User does not have enough permissions to migrate resource.", "Something else went wrong."}}
-	var diags diag.Diagnostics
-	addWaldurError(&diags, "Error creating migration", badRequest, req)
-	requireAttributeError(t, diags, "mappings.subnets[1].dst_cidr", "Invalid migration input")
-	requireAttributeError(t, diags, "dst_plan", "Invalid migration input")
-	requireAttributeError(t, diags, "src_resource", "Waldur rejected the migration")
-	if !strings.Contains(diagDetail(diags, "mappings.subnets[1].dst_cidr"), `"8.8.8.0/24"`) {
-		t.Errorf("the detail does not name the value: %v", diags)
+	ps := problems(apiError("Error creating migration", badRequest, req), "Error creating migration")
+	requireProblem(t, ps, "mappings.subnets[1].dst_cidr", "Invalid migration input")
+	requireProblem(t, ps, "dst_plan", "Invalid migration input")
+	requireProblem(t, ps, "src_resource", "Waldur rejected the migration")
+	if !strings.Contains(detailAt(ps, "mappings.subnets[1].dst_cidr"), `"8.8.8.0/24"`) {
+		t.Errorf("the detail does not name the value: %+v", ps)
 	}
 	plain := 0
-	for _, d := range diags.Errors() {
-		if _, ok := d.(diag.DiagnosticWithPath); !ok && strings.Contains(d.Detail(), "Something else went wrong") {
+	for _, p := range ps {
+		if p.path == "" && strings.Contains(p.detail, "Something else went wrong") {
 			plain++
 		}
 	}
-	requireAttributeError(t, diags, "dst_offering", "Waldur rejected the migration")
-	if plain != 1 || len(diags.Errors()) != 5 {
-		t.Errorf("want 4 errors, one of them without attribute, got %v", diags)
+	requireProblem(t, ps, "dst_offering", "Waldur rejected the migration")
+	if plain != 1 || len(ps) != 5 {
+		t.Errorf("want 5 errors, one of them without attribute, got %+v", ps)
 	}
 
-	diags = nil
-	addWaldurError(&diags, "Error creating migration", &waldur.APIError{Status: 500, Method: "POST", URL: "u"}, &waldur.MigrationCreateRequest{Description: "d"})
-	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), "without `description`") {
-		t.Errorf("HTTP 500 with a description: %v", diags)
+	ps = problems(apiError("Error creating migration", &waldur.APIError{Status: 500, Method: "POST", URL: "u"}, &waldur.MigrationCreateRequest{Description: "d"}), "")
+	if len(ps) != 1 || !strings.Contains(ps[0].detail, "without `description`") {
+		t.Errorf("HTTP 500 with a description: %+v", ps)
 	}
 
-	diags = nil
-	addWaldurError(&diags, "Error creating migration", waldur.FieldErrors{"mappings.subnets.0.dst_cidr": {"Network mask length should be equal to 24."}}, req)
-	requireAttributeError(t, diags, "mappings.subnets[0].dst_cidr", "Invalid migration input")
+	ps = problems(apiError("Error creating migration", waldur.FieldErrors{"mappings.subnets.0.dst_cidr": {"Network mask length should be equal to 24."}}, req), "")
+	requireProblem(t, ps, "mappings.subnets[0].dst_cidr", "Invalid migration input")
 
-	diags = nil
-	addWaldurError(&diags, "Error reading", errors.New("connection refused"), nil)
-	if len(diags) != 1 || diags[0].Summary() != "Error reading" {
-		t.Errorf("transport error: %v", diags)
+	ps = problems(apiError("Error reading", errors.New("connection refused"), nil), "")
+	if len(ps) != 1 || ps[0].summary != "Error reading" {
+		t.Errorf("transport error: %+v", ps)
 	}
-}
-
-func diagDetail(diags diag.Diagnostics, path string) string {
-	for _, d := range diags {
-		if wp, ok := d.(diag.DiagnosticWithPath); ok && wp.Path().String() == path {
-			return d.Detail()
-		}
-	}
-	return ""
 }
 
 func TestCheckWaldurPlan(t *testing.T) {

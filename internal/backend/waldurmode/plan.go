@@ -1,4 +1,4 @@
-package provider
+package waldurmode
 
 import (
 	"cmp"
@@ -47,10 +47,6 @@ type waldurDestination struct {
 	VolumeTypes []waldur.VolumeType // of the offering's service settings
 }
 
-// waldurExternalNetwork stands for the destination's external network, which Waldur picks itself: a
-// non-empty id makes the planner give routers their gateway.
-const waldurExternalNetwork = "external network of the destination offering"
-
 // normalizedMappings returns the mappings with Waldur uuids in Waldur's own form (no dashes, lower
 // case), so that they compare equal to the ids the snapshot carries.
 func normalizedMappings(m replication.Mappings) replication.Mappings {
@@ -67,22 +63,26 @@ func normalizedMappings(m replication.Mappings) replication.Mappings {
 }
 
 // planFromWaldur is the Waldur backend's planner: pure, like the engine's BuildPlan it wraps. Errors are
-// replication.ValidationErrors naming attributes.
+// replication.ValidationErrors naming attributes. The planner is told what Waldur decides itself: the
+// new tenant's quotas (Facts.Quotas: the limits Waldur orders) and its routers' gateways, which Waldur
+// puts on an external network it picks (Facts.GatewaysByDestination). The per-type limits Waldur drops
+// are added to what the plan skips.
 func planFromWaldur(src waldurSource, dst waldurDestination, m replication.Mappings, target replication.Target) (*replication.Plan, error) {
 	m = normalizedMappings(m)
-	snap := snapshotFromWaldur(src)
-	facts := replication.Facts{ExternalNetworkID: waldurExternalNetwork, CanCreateProjects: true, VolumeTypes: volumeTypesOf(dst.VolumeTypes)}
-	p, err := replication.BuildPlan(snap, m, facts, target)
-	if err != nil {
-		return nil, err
-	}
 	srcNames, dstNames := typeNamesByUUID(src.VolumeTypes), typeNamesByUUID(dst.VolumeTypes)
 	rename := map[string]string{}
 	for _, vt := range m.VolumeTypes {
 		rename[srcNames[vt.SrcTypeID]] = dstNames[vt.DstTypeID]
 	}
 	limits, dropped := waldurLimits(src.Resource.Limits, rename)
-	p.Quotas = quotasOfLimits(limits)
+	quotas := quotasOfLimits(limits)
+	facts := replication.Facts{
+		GatewaysByDestination: true, CanCreateProjects: true, VolumeTypes: volumeTypesOf(dst.VolumeTypes), Quotas: &quotas,
+	}
+	p, err := replication.BuildPlan(snapshotFromWaldur(src), m, facts, target)
+	if err != nil {
+		return nil, err
+	}
 	for _, key := range dropped {
 		p.Skipped = append(p.Skipped, replication.Skipped{Kind: "volume_type_quota", SourceID: strings.TrimPrefix(key, "gigabytes_"),
 			Reason: fmt.Sprintf("Waldur copies per-type limits only through mappings.volume_types: without a map it drops %s=%d", key, src.Resource.Limits[key])})
@@ -119,7 +119,7 @@ func waldurLimits(src map[string]int, rename map[string]string) (limits map[stri
 	return limits, dropped
 }
 
-// quotasOfLimits sorts marketplace limits into the preview's quota sets: storage and the per-type keys
+// quotasOfLimits sorts marketplace limits into the engine's quota sets: storage and the per-type keys
 // are block storage, the rest compute.
 func quotasOfLimits(limits map[string]int) replication.Quotas {
 	q := replication.Quotas{Compute: map[string]int{}, Network: map[string]int{}, Volume: map[string]int{}}
@@ -141,7 +141,7 @@ func snapshotFromWaldur(src waldurSource) *replication.Snapshot {
 	o := src.Objects
 	snap := &replication.Snapshot{
 		Project: openstack.Project{ID: src.Resource.UUID, Name: src.Resource.Name, Description: src.Resource.Description, Enabled: true},
-		Quotas:  planningQuotas(src.Resource.Limits),
+		Quotas:  quotasOfLimits(src.Resource.Limits),
 	}
 	subnetByBackend := map[string]string{}
 	for _, s := range o.Subnets {
@@ -260,22 +260,6 @@ func ruleFromWaldur(groupUUID string, r waldur.SecurityGroupRule) openstack.Secu
 		rule.RemoteGroupID = waldur.UUIDFromURL(*r.RemoteGroup)
 	}
 	return rule
-}
-
-// planningQuotas are the limits the engine's planner sees: without the per-type keys, whose fate Waldur
-// decides (waldurLimits), so that the planner checks only that there are limits at all.
-func planningQuotas(limits map[string]int) replication.Quotas {
-	q := replication.Quotas{Compute: map[string]int{}, Network: map[string]int{}, Volume: map[string]int{}}
-	for k, v := range limits {
-		switch {
-		case strings.HasPrefix(k, "gigabytes_"):
-		case k == "storage":
-			q.Volume[k] = v
-		default:
-			q.Compute[k] = v
-		}
-	}
-	return q
 }
 
 func volumeTypesOf(vts []waldur.VolumeType) []openstack.VolumeType {

@@ -1,4 +1,4 @@
-package provider
+package standalone
 
 import (
 	"context"
@@ -8,51 +8,16 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
 
-// providerData is what Configure hands to every resource and data source: exactly one backend is set.
-type providerData struct {
-	waldur     *waldurBackend
-	standalone *standaloneBackend
-}
+var _ backend.Backend = (*Backend)(nil)
 
-// waldurBackend holds the Waldur API settings and, once used, the client (waldur_backend.go). Resources
-// and data sources dispatch to their waldur_*.go code before they ask for the standalone backend.
-type waldurBackend struct {
-	Endpoint string
-	Token    string
-	conn     waldurConn
-}
-
-// waldurNotDispatchedSummary reports a resource or data source operation that reached the standalone
-// code while the provider is configured for Waldur: every operation dispatches to its waldur_*.go code
-// first, so this is a bug.
-const waldurNotDispatchedSummary = "Operation without a Waldur backend implementation"
-
-// backendFor returns the standalone backend, or adds the diagnostic that explains why there is none.
-func backendFor(data *providerData, diags *diag.Diagnostics) *standaloneBackend {
-	switch {
-	case data == nil:
-		diags.AddError("Provider not configured",
-			"The waldur provider was not configured before use. This is a bug in the provider or in Terraform; please report it.")
-	case data.waldur != nil:
-		diags.AddError(waldurNotDispatchedSummary, "The provider is configured for the Waldur backend, but this operation "+
-			"reached the standalone backend's code. This is a bug in the provider; please report it.")
-	case data.standalone == nil:
-		diags.AddError("No backend configured", "The waldur provider has neither a Waldur nor a standalone backend.")
-	default:
-		return data.standalone
-	}
-	return nil
-}
-
-// offeringSettings is one configured offering: how to reach its cloud and region, and the choices the
+// OfferingSettings are one configured offering: how to reach its cloud and region, and the choices the
 // engine needs there.
-type offeringSettings struct {
+type OfferingSettings struct {
 	Config openstack.Config
 	// ExternalNetwork names the network routers get their gateway on; "" picks the only one there is.
 	ExternalNetwork string
@@ -60,12 +25,13 @@ type offeringSettings struct {
 	DomainID string
 }
 
-// standaloneBackend reaches configured OpenStack offerings. Connections are made on first use and shared
-// by every resource and data source of this provider instance: one authentication per offering, however
+// Backend reaches the configured OpenStack offerings. Connections are made on first use and shared by
+// every resource and data source of one provider instance: one authentication per offering, however
 // many objects use it.
-type standaloneBackend struct {
-	offerings map[string]offeringSettings
+type Backend struct {
+	offerings map[string]OfferingSettings
 	connect   func(context.Context, openstack.Config) (*openstack.Cloud, error)
+	log       backend.Logger
 
 	mu    sync.Mutex
 	conns map[string]*offeringConn
@@ -79,19 +45,24 @@ type offeringConn struct {
 	cloud *openstack.Cloud
 }
 
-func newStandaloneBackend(offerings map[string]offeringSettings) *standaloneBackend {
-	return &standaloneBackend{
+// New returns the backend of the offerings, by name; log may be nil.
+func New(offerings map[string]OfferingSettings, log backend.Logger) *Backend {
+	if log == nil {
+		log = backend.Discard
+	}
+	return &Backend{
 		offerings: offerings,
 		connect: func(ctx context.Context, cfg openstack.Config) (*openstack.Cloud, error) {
 			return openstack.Connect(ctx, cfg, nil)
 		},
+		log:      log,
 		conns:    map[string]*offeringConn{},
 		previous: map[string]replication.Credentials{},
 	}
 }
 
-// offering returns the settings of a configured offering.
-func (b *standaloneBackend) offering(name string) (offeringSettings, error) {
+// OfferingSettings returns the settings of a configured offering.
+func (b *Backend) OfferingSettings(name string) (OfferingSettings, error) {
 	o, ok := b.offerings[name]
 	if !ok {
 		return o, fmt.Errorf("offering %q is not configured: the provider's openstack.offerings has %s", name, b.offeringNames())
@@ -99,7 +70,7 @@ func (b *standaloneBackend) offering(name string) (offeringSettings, error) {
 	return o, nil
 }
 
-func (b *standaloneBackend) offeringNames() string {
+func (b *Backend) offeringNames() string {
 	names := slices.Sorted(maps.Keys(b.offerings))
 	if len(names) == 0 {
 		return "none"
@@ -109,8 +80,8 @@ func (b *standaloneBackend) offeringNames() string {
 
 // cloud returns the connection to an offering, connecting on first use. Only one connection attempt per
 // offering runs at a time; a failed attempt is not cached, so a later call tries again.
-func (b *standaloneBackend) cloud(ctx context.Context, name string) (*openstack.Cloud, error) {
-	o, err := b.offering(name)
+func (b *Backend) cloud(ctx context.Context, name string) (*openstack.Cloud, error) {
+	o, err := b.OfferingSettings(name)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +107,7 @@ func (b *standaloneBackend) cloud(ctx context.Context, name string) (*openstack.
 }
 
 // tenant resolves a tenant id ("<offering>/<project id>") to its offering's connection.
-func (b *standaloneBackend) tenant(ctx context.Context, id string) (tenantRef, *openstack.Cloud, error) {
+func (b *Backend) tenant(ctx context.Context, id string) (tenantRef, *openstack.Cloud, error) {
 	ref, err := parseTenantRef(id)
 	if err != nil {
 		return ref, nil, err
@@ -150,7 +121,7 @@ func (b *standaloneBackend) tenant(ctx context.Context, id string) (tenantRef, *
 // apply replaces it, deleting the tainted instance, then creating anew, in one provider process. The new
 // instance has no prior state to read, so without this hand-over the engine, which adopts the user the
 // failed run made, would have to give it a new password.
-func (b *standaloneBackend) rememberCredentials(dstOffering, srcResource string, creds replication.Credentials) {
+func (b *Backend) rememberCredentials(dstOffering, srcResource string, creds replication.Credentials) {
 	if creds.UserID == "" || creds.Password == "" {
 		return
 	}
@@ -161,11 +132,20 @@ func (b *standaloneBackend) rememberCredentials(dstOffering, srcResource string,
 
 // previousCredentials returns what rememberCredentials kept for the same source and destination, if any.
 // The engine uses them only when they name the user it finds in the project it adopts.
-func (b *standaloneBackend) previousCredentials(dstOffering, srcResource string) *replication.Credentials {
+func (b *Backend) previousCredentials(dstOffering, srcResource string) *replication.Credentials {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if c, ok := b.previous[dstOffering+"\x00"+srcResource]; ok {
 		return &c
 	}
 	return nil
+}
+
+// usableCredentials returns the credentials of a recorded migration when they can be handed to a later
+// run: with the user's id and password (after an import the password is unknown).
+func usableCredentials(c *replication.Credentials) *replication.Credentials {
+	if c == nil || c.UserID == "" || c.Password == "" {
+		return nil
+	}
+	return c
 }

@@ -1,7 +1,6 @@
-package provider
+package waldurmode
 
 import (
-	"context"
 	"errors"
 	"reflect"
 	"slices"
@@ -25,6 +24,8 @@ const (
 	wVTSSD, wVTHDD     = "f0000000000000000000000000000001", "f0000000000000000000000000000002"
 	wVTFast            = "f0000000000000000000000000000003"
 )
+
+func ptr[T any](v T) *T { return &v }
 
 func waldurSampleSource() waldurSource {
 	mtu := 1450
@@ -86,24 +87,23 @@ func TestPlanFromWaldur(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pv := renderPreview(p)
-	if pv.Name != "shop-copy" || pv.Description != "the shop" {
-		t.Errorf("project = %q %q", pv.Name, pv.Description)
+	if p.Project.Name != "shop-copy" || p.Project.Description != "the shop" {
+		t.Errorf("project = %q %q", p.Project.Name, p.Project.Description)
 	}
-	if got := pv.Counts; got["networks"] != 2 || got["subnets"] != 2 || got["routers"] != 1 || got["router_interfaces"] != 2 ||
+	if got := p.Counts(); got["networks"] != 2 || got["subnets"] != 2 || got["routers"] != 1 || got["router_interfaces"] != 2 ||
 		got["routes"] != 1 || got["security_groups"] != 2 || got["security_group_rules"] != 4 || got["ports"] != 0 {
 		t.Errorf("counts = %v", got)
 	}
-	var web previewSubnetModel
-	for _, s := range pv.Subnets {
+	var web replication.SubnetPlan
+	for _, s := range p.Subnets {
 		if s.SourceID == wSubWeb {
 			web = s
 		}
 	}
-	if web.CIDR != "192.168.1.0/24" || web.GatewayIP == nil || *web.GatewayIP != "192.168.1.1" || web.Network != "web" {
+	if web.CIDR != "192.168.1.0/24" || web.GatewayIP == nil || *web.GatewayIP != "192.168.1.1" || web.NetworkSourceID != wNetWeb {
 		t.Errorf("remapped subnet = %+v", web)
 	}
-	r := pv.Routers[0]
+	r := p.Routers[0]
 	if !r.ExternalGateway || len(r.Interfaces) != 2 || len(r.Routes) != 1 || r.Routes[0].NextHop != "192.168.1.20" || len(r.DroppedRoutes) != 1 {
 		t.Errorf("router = %+v", r)
 	}
@@ -116,15 +116,11 @@ func TestPlanFromWaldur(t *testing.T) {
 		t.Errorf("rule prefixes = %v", prefixes)
 	}
 	// Waldur's limits: per-type keys renamed through the map and summed.
-	if want := map[string]int64{"storage": 500, "gigabytes_fast": 150}; !reflect.DeepEqual(pv.Quotas.Volume, want) {
-		t.Errorf("volume quotas = %v, want %v", pv.Quotas.Volume, want)
+	if want := map[string]int{"storage": 500, "gigabytes_fast": 150}; !reflect.DeepEqual(p.Quotas.Volume, want) {
+		t.Errorf("volume quotas = %v, want %v", p.Quotas.Volume, want)
 	}
-	if want := map[string]int64{"cores": 16, "ram": 32768}; !reflect.DeepEqual(pv.Quotas.Compute, want) {
-		t.Errorf("compute quotas = %v, want %v", pv.Quotas.Compute, want)
-	}
-	// The preview renders.
-	if _, diags := previewFromPlan(context.Background(), p); diags.HasError() {
-		t.Fatal(diags)
+	if want := map[string]int{"cores": 16, "ram": 32768}; !reflect.DeepEqual(p.Quotas.Compute, want) {
+		t.Errorf("compute quotas = %v, want %v", p.Quotas.Compute, want)
 	}
 }
 

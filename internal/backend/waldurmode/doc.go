@@ -1,0 +1,21 @@
+// Package waldurmode is the backend that drives Waldur's migration API (internal/waldur): Waldur runs
+// the migration, this backend checks the inputs first, waits for the outcome and describes what was
+// built from what Waldur lists. Ids are Waldur's uuids: the migration's is the resource id and the
+// import id.
+//
+//   - plan.go turns what Waldur shows of the source tenant into the engine's snapshot and runs the
+//     engine's pure planner, told what Waldur decides itself (the new tenant's quotas, the routers'
+//     external network), so that the preview and the plan-time errors read as in the standalone backend.
+//   - migration.go adds Waldur's own rules (its field checks, /24 private CIDRs, the plan belongs to the
+//     offering and has room, volume types exist on each side), creates the migration and polls it to OK
+//     or ERRED, reads it back, deletes it (terminating the destination with destroy_destination) and
+//     imports it by uuid.
+//   - errors.go returns Waldur's 400 answers as the engine's replication.ValidationErrors, parsing its
+//     field keys ("mappings.subnets.1.dst_cidr") into attribute paths and recognising the per-field
+//     problems it reports as non-field messages.
+//   - match.go rebuilds the id maps, which Waldur does not report, by matching the planned objects
+//     with what Waldur lists in the new tenant.
+//   - lookups.go: the data sources' offerings, volume types and tenants, by Waldur's uuids.
+//
+// A Waldur migration is one-shot: it never becomes INCOMPLETE, and Repair refuses.
+package waldurmode
