@@ -226,6 +226,22 @@ func (s *sharedSource) get(t *testing.T) *testlab.Tenant {
 			return
 		}
 		s.tenant, s.err = testlab.SeedThreeTier(ctx, c, "acc-src-"+testlab.Suffix())
+		if s.err != nil {
+			return
+		}
+		// The source has per-type quotas on its volume types; migrations that map none need types of the
+		// same names in the destination. A lab region starts with its own types only (nothing another test
+		// made may be relied on), so the tests' destinations get them here.
+		for _, offering := range []string{accDstOffering, accOtherOffering} {
+			dst, err := openstack.Connect(ctx, openstack.Config{Cloud: accCloudOf[offering]}, nil)
+			if err == nil {
+				_, err = testlab.EnsureVolumeTypes(ctx, dst, testlab.VolumeTypeNames...)
+			}
+			if err != nil {
+				s.err = fmt.Errorf("volume types in offering %q: %w", offering, err)
+				return
+			}
+		}
 	})
 	if s.err != nil {
 		t.Fatalf("seeding the shared source tenant: %v", s.err)
