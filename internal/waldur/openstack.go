@@ -5,8 +5,7 @@ import (
 	"net/url"
 )
 
-// The OpenStack objects Waldur keeps for a tenant. BackendID is the object's id in OpenStack (the
-// Keystone project id for a tenant, the Neutron id for the others).
+// The OpenStack objects Waldur keeps for a tenant.
 
 const (
 	tenantsPath        = "openstack-tenants/"
@@ -17,15 +16,26 @@ const (
 	portsPath          = "openstack-ports/"
 )
 
+// Object holds the fields Waldur shows for every OpenStack object it keeps: the tenant and its networks,
+// subnets, routers, security groups and ports each embed it. The tenant's uuid is not among them: a
+// tenant has none, and Waldur names a subnet's tenant by URL only.
+//
+// Object must get no JSON methods: embedded, they would be promoted and decode the whole outer object.
+type Object struct {
+	UUID        string `json:"uuid"`
+	URL         string `json:"url"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// BackendID is the object's id in OpenStack: the Keystone project id of a tenant, the Neutron id of
+	// the others.
+	BackendID string `json:"backend_id"`
+	State     State  `json:"state"`
+}
+
 // Tenant is an OpenStack tenant (a Keystone project) in Waldur. UserUsername and UserPassword are the
 // credentials of the tenant's user, returned only to users allowed to see them; treat them as secrets.
 type Tenant struct {
-	UUID                     string        `json:"uuid"`
-	URL                      string        `json:"url"`
-	Name                     string        `json:"name"`
-	Description              string        `json:"description"`
-	BackendID                string        `json:"backend_id"`
-	State                    State         `json:"state"`
+	Object
 	ErrorMessage             string        `json:"error_message"`
 	ServiceSettingsUUID      string        `json:"service_settings_uuid"`
 	ServiceName              string        `json:"service_name"`
@@ -103,17 +113,12 @@ func (f TenantObjectFilter) query(withNetwork, withBackendID bool) url.Values {
 
 // Network is a Neutron network of a tenant.
 type Network struct {
-	UUID        string         `json:"uuid"`
-	URL         string         `json:"url"`
-	Name        string         `json:"name"`
-	Description string         `json:"description"`
-	BackendID   string         `json:"backend_id"`
-	State       State          `json:"state"`
-	TenantUUID  string         `json:"tenant_uuid"`
-	IsExternal  bool           `json:"is_external"`
-	Type        string         `json:"type"`
-	MTU         *int           `json:"mtu"`
-	Subnets     []NestedSubnet `json:"subnets"`
+	Object
+	TenantUUID string         `json:"tenant_uuid"`
+	IsExternal bool           `json:"is_external"`
+	Type       string         `json:"type"`
+	MTU        *int           `json:"mtu"`
+	Subnets    []NestedSubnet `json:"subnets"`
 }
 
 // NestedSubnet is a subnet as listed inside its network.
@@ -150,12 +155,7 @@ type Route struct {
 // Subnet is a Neutron subnet. Waldur names its network and tenant only by URL; NetworkUUID and
 // TenantUUID extract the uuids.
 type Subnet struct {
-	UUID            string           `json:"uuid"`
-	URL             string           `json:"url"`
-	Name            string           `json:"name"`
-	Description     string           `json:"description"`
-	BackendID       string           `json:"backend_id"`
-	State           State            `json:"state"`
+	Object
 	Tenant          string           `json:"tenant"`
 	Network         string           `json:"network"`
 	NetworkName     string           `json:"network_name"`
@@ -193,16 +193,11 @@ type FixedIP struct {
 
 // Router is a Neutron router. FixedIPs are its interface addresses on the tenant's subnets.
 type Router struct {
-	UUID        string       `json:"uuid"`
-	URL         string       `json:"url"`
-	Name        string       `json:"name"`
-	Description string       `json:"description"`
-	BackendID   string       `json:"backend_id"`
-	State       State        `json:"state"`
-	TenantUUID  string       `json:"tenant_uuid"`
-	Routes      []Route      `json:"routes"`
-	FixedIPs    []FixedIP    `json:"fixed_ips"`
-	Ports       []RouterPort `json:"ports"`
+	Object
+	TenantUUID string       `json:"tenant_uuid"`
+	Routes     []Route      `json:"routes"`
+	FixedIPs   []FixedIP    `json:"fixed_ips"`
+	Ports      []RouterPort `json:"ports"`
 }
 
 // RouterPort is an interface of a router, as nested in it.
@@ -226,14 +221,9 @@ func (c *Client) ListRouters(ctx context.Context, f TenantObjectFilter) ([]Route
 
 // SecurityGroup is a Neutron security group with its rules.
 type SecurityGroup struct {
-	UUID        string              `json:"uuid"`
-	URL         string              `json:"url"`
-	Name        string              `json:"name"`
-	Description string              `json:"description"`
-	BackendID   string              `json:"backend_id"`
-	State       State               `json:"state"`
-	TenantUUID  string              `json:"tenant_uuid"`
-	Rules       []SecurityGroupRule `json:"rules"`
+	Object
+	TenantUUID string              `json:"tenant_uuid"`
+	Rules      []SecurityGroupRule `json:"rules"`
 }
 
 // SecurityGroupRule is a rule of a security group. Waldur shows no Neutron id for rules: they are
@@ -264,12 +254,7 @@ func (c *Client) ListSecurityGroups(ctx context.Context, f TenantObjectFilter) (
 
 // Port is a Neutron port.
 type Port struct {
-	UUID                string              `json:"uuid"`
-	URL                 string              `json:"url"`
-	Name                string              `json:"name"`
-	Description         string              `json:"description"`
-	BackendID           string              `json:"backend_id"`
-	State               State               `json:"state"`
+	Object
 	TenantUUID          string              `json:"tenant_uuid"`
 	NetworkUUID         string              `json:"network_uuid"`
 	NetworkName         string              `json:"network_name"`

@@ -16,26 +16,26 @@ func waldurSampleCopy() waldurObjects {
 	netURL := func(id string) string { return "https://w/api/openstack-networks/" + id + "/" }
 	return waldurObjects{
 		Networks: []waldur.Network{
-			{UUID: "10000000000000000000000000000009", Name: "web"},
-			{UUID: "10000000000000000000000000000001", Name: "web"},
-			{UUID: "10000000000000000000000000000002", Name: "db"},
+			{Object: waldur.Object{UUID: "10000000000000000000000000000009", Name: "web"}},
+			{Object: waldur.Object{UUID: "10000000000000000000000000000001", Name: "web"}},
+			{Object: waldur.Object{UUID: "10000000000000000000000000000002", Name: "db"}},
 		},
 		Subnets: []waldur.Subnet{
-			{UUID: "20000000000000000000000000000009", Name: "web-v4", Network: netURL("10000000000000000000000000000009"), CIDR: "10.99.0.0/24"},
-			{UUID: "20000000000000000000000000000001", Name: "web-v4", Network: netURL("10000000000000000000000000000001"), CIDR: "192.168.1.0/24"},
-			{UUID: "20000000000000000000000000000002", Name: "db-v4", Network: netURL("10000000000000000000000000000002"), CIDR: "10.0.3.0/24"},
+			{Object: waldur.Object{UUID: "20000000000000000000000000000009", Name: "web-v4"}, Network: netURL("10000000000000000000000000000009"), CIDR: "10.99.0.0/24"},
+			{Object: waldur.Object{UUID: "20000000000000000000000000000001", Name: "web-v4"}, Network: netURL("10000000000000000000000000000001"), CIDR: "192.168.1.0/24"},
+			{Object: waldur.Object{UUID: "20000000000000000000000000000002", Name: "db-v4"}, Network: netURL("10000000000000000000000000000002"), CIDR: "10.0.3.0/24"},
 		},
-		Routers: []waldur.Router{{UUID: "30000000000000000000000000000001", Name: "edge", Ports: []waldur.RouterPort{
+		Routers: []waldur.Router{{Object: waldur.Object{UUID: "30000000000000000000000000000001", Name: "edge"}, Ports: []waldur.RouterPort{
 			{SubnetUUID: "20000000000000000000000000000001"}, {SubnetUUID: "20000000000000000000000000000002"},
 		}}},
 		SecurityGroups: []waldur.SecurityGroup{
-			{UUID: "40000000000000000000000000000002", Name: "web", Rules: []waldur.SecurityGroupRule{
+			{Object: waldur.Object{UUID: "40000000000000000000000000000002", Name: "web"}, Rules: []waldur.SecurityGroupRule{
 				// In another order than the source's.
 				{ID: 103, Ethertype: "IPv4", Direction: "ingress", RemoteGroupUUID: "40000000000000000000000000000001"},
 				{ID: 101, Ethertype: "IPv4", Direction: "ingress", Protocol: "tcp", FromPort: ptr(443), ToPort: ptr(443), CIDR: cidr("0.0.0.0/0")},
 				{ID: 102, Ethertype: "IPv4", Direction: "ingress", Protocol: "tcp", FromPort: ptr(22), ToPort: ptr(22), CIDR: cidr("192.168.1.0/24")},
 			}},
-			{UUID: "40000000000000000000000000000001", Name: "default", Rules: []waldur.SecurityGroupRule{{ID: 100, Ethertype: "IPv4", Direction: "egress"}}},
+			{Object: waldur.Object{UUID: "40000000000000000000000000000001", Name: "default"}, Rules: []waldur.SecurityGroupRule{{ID: 100, Ethertype: "IPv4", Direction: "egress"}}},
 		},
 	}
 }

@@ -35,17 +35,17 @@ func waldurSampleSource() waldurSource {
 	return waldurSource{
 		Resource: waldur.Resource{UUID: "99999999999999999999999999999999", Name: "shop", Description: "the shop", ResourceUUID: "88888888888888888888888888888888",
 			Limits: map[string]int{"cores": 16, "ram": 32768, "storage": 500, "gigabytes_ssd": 100, "gigabytes_hdd": 50}},
-		Tenant: waldur.Tenant{UUID: "88888888888888888888888888888888", BackendID: "proj-src", ExternalNetworkID: "ext-net"},
+		Tenant: waldur.Tenant{Object: waldur.Object{UUID: "88888888888888888888888888888888", BackendID: "proj-src"}, ExternalNetworkID: "ext-net"},
 		Objects: waldurObjects{
-			Networks: []waldur.Network{{UUID: wNetWeb, Name: "web", BackendID: "n-web", MTU: &mtu}, {UUID: wNetDB, Name: "db", BackendID: "n-db"}},
+			Networks: []waldur.Network{{Object: waldur.Object{UUID: wNetWeb, Name: "web", BackendID: "n-web"}, MTU: &mtu}, {Object: waldur.Object{UUID: wNetDB, Name: "db", BackendID: "n-db"}}},
 			Subnets: []waldur.Subnet{
-				{UUID: wSubWeb, Name: "web-v4", BackendID: "s-web", Network: "https://w/api/openstack-networks/" + wNetWeb + "/", CIDR: "10.0.1.0/24",
+				{Object: waldur.Object{UUID: wSubWeb, Name: "web-v4", BackendID: "s-web"}, Network: "https://w/api/openstack-networks/" + wNetWeb + "/", CIDR: "10.0.1.0/24",
 					GatewayIP: &gw, AllocationPools: []waldur.AllocationPool{{Start: "10.0.1.10", End: "10.0.1.99"}}, IPVersion: 4, EnableDHCP: true,
 					DNSNameservers: []string{"1.1.1.1"}},
-				{UUID: wSubDB, Name: "db-v4", BackendID: "s-db", Network: "https://w/api/openstack-networks/" + wNetDB + "/", CIDR: "10.0.3.0/24",
+				{Object: waldur.Object{UUID: wSubDB, Name: "db-v4", BackendID: "s-db"}, Network: "https://w/api/openstack-networks/" + wNetDB + "/", CIDR: "10.0.3.0/24",
 					DisableGateway: true, AllocationPools: []waldur.AllocationPool{{Start: "10.0.3.2", End: "10.0.3.254"}}, IPVersion: 4},
 			},
-			Routers: []waldur.Router{{UUID: wRouter, Name: "edge", BackendID: "r-edge",
+			Routers: []waldur.Router{{Object: waldur.Object{UUID: wRouter, Name: "edge", BackendID: "r-edge"},
 				Routes:   []waldur.Route{{Destination: "10.0.3.128/25", NextHop: "10.0.1.20"}, {Destination: "172.16.50.0/24", NextHop: "10.0.1.5"}},
 				FixedIPs: []waldur.FixedIP{{IPAddress: "10.0.1.1", SubnetID: "s-web"}, {IPAddress: "10.0.3.254", SubnetID: "s-db"}},
 				Ports: []waldur.RouterPort{
@@ -53,18 +53,18 @@ func waldurSampleSource() waldurSource {
 					{FixedIPs: []waldur.FixedIP{{IPAddress: "10.0.3.254", SubnetID: "s-db"}}, SubnetUUID: wSubDB},
 				}}},
 			SecurityGroups: []waldur.SecurityGroup{
-				{UUID: wSGDefault, Name: "default", Rules: []waldur.SecurityGroupRule{{ID: 1, Ethertype: "IPv4", Direction: "egress"}}},
-				{UUID: wSGWeb, Name: "web", Rules: []waldur.SecurityGroupRule{
+				{Object: waldur.Object{UUID: wSGDefault, Name: "default"}, Rules: []waldur.SecurityGroupRule{{ID: 1, Ethertype: "IPv4", Direction: "egress"}}},
+				{Object: waldur.Object{UUID: wSGWeb, Name: "web"}, Rules: []waldur.SecurityGroupRule{
 					{ID: 2, Ethertype: "IPv4", Direction: "ingress", Protocol: "tcp", FromPort: ptr(443), ToPort: ptr(443), CIDR: cidr("0.0.0.0/0")},
 					{ID: 3, Ethertype: "IPv4", Direction: "ingress", Protocol: "tcp", FromPort: ptr(22), ToPort: ptr(22), CIDR: cidr("10.0.1.0/24")},
 					{ID: 4, Ethertype: "IPv4", Direction: "ingress", RemoteGroupUUID: wSGDefault},
 				}},
 			},
 			Ports: []waldur.Port{
-				{UUID: wPortVM, Name: "web-1", NetworkUUID: wNetWeb, MACAddress: "fa:16:3e:01:01:01", DeviceOwner: owner("compute:nova"), DeviceID: owner("vm-1"),
+				{Object: waldur.Object{UUID: wPortVM, Name: "web-1"}, NetworkUUID: wNetWeb, MACAddress: "fa:16:3e:01:01:01", DeviceOwner: owner("compute:nova"), DeviceID: owner("vm-1"),
 					FixedIPs: []waldur.FixedIP{{IPAddress: "10.0.1.11", SubnetID: "s-web"}}, SecurityGroups: []waldur.PortSecurityGroup{{UUID: wSGWeb}}, Status: "ACTIVE"},
-				{UUID: wPortDHCP, NetworkUUID: wNetWeb, DeviceOwner: owner("network:dhcp"), FixedIPs: []waldur.FixedIP{{IPAddress: "10.0.1.2", SubnetID: "s-web"}}},
-				{UUID: wPortRI, NetworkUUID: wNetWeb, DeviceOwner: owner("network:router_interface"), DeviceID: owner("r-edge"),
+				{Object: waldur.Object{UUID: wPortDHCP}, NetworkUUID: wNetWeb, DeviceOwner: owner("network:dhcp"), FixedIPs: []waldur.FixedIP{{IPAddress: "10.0.1.2", SubnetID: "s-web"}}},
+				{Object: waldur.Object{UUID: wPortRI}, NetworkUUID: wNetWeb, DeviceOwner: owner("network:router_interface"), DeviceID: owner("r-edge"),
 					FixedIPs: []waldur.FixedIP{{IPAddress: "10.0.1.1", SubnetID: "s-web"}}},
 			},
 		},
