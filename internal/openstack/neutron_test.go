@@ -2,6 +2,7 @@ package openstack
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -48,5 +49,20 @@ func TestHasExtension(t *testing.T) {
 	}
 	if got, err := HasExtension(context.Background(), c, "broken"); err == nil || got {
 		t.Errorf("HasExtension on a failing Neutron = %v, %v; want an error", got, err)
+	}
+}
+
+func TestPortFixedIPsJSON(t *testing.T) {
+	for _, tt := range []struct {
+		ips  []FixedIP
+		want string
+	}{{nil, ""}, {[]FixedIP{}, `"fixed_ips":[]`}, {[]FixedIP{{SubnetID: "s"}}, `"fixed_ips":[{"subnet_id":"s"}]`}} {
+		b, err := json.Marshal(Port{NetworkID: "n", FixedIPs: tt.ips})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(b); (tt.want == "") == strings.Contains(got, "fixed_ips") || !strings.Contains(got, tt.want) {
+			t.Errorf("Port{FixedIPs: %#v} marshals to %s, want %q in it", tt.ips, got, tt.want)
+		}
 	}
 }

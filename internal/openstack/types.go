@@ -1,5 +1,7 @@
 package openstack
 
+import "encoding/json"
+
 // The Neutron objects the engine copies, as the API shows them (JSON names are Neutron's). Pointers stand
 // for values Neutron may return as null, where null and zero mean different things (a subnet without a
 // gateway, an ICMP rule with type 0).
@@ -157,4 +159,17 @@ type User struct {
 	DefaultProjectID string `json:"default_project_id,omitempty"`
 	Password         string `json:"password,omitempty"`
 	Enabled          bool   `json:"enabled"`
+}
+
+// MarshalJSON sends an empty, non-nil FixedIPs as "fixed_ips": [] (a port without addresses), where nil
+// leaves the field out and lets Neutron allocate an address on every subnet of the network.
+func (p Port) MarshalJSON() ([]byte, error) {
+	type plain Port
+	if p.FixedIPs == nil || len(p.FixedIPs) > 0 {
+		return json.Marshal(plain(p))
+	}
+	return json.Marshal(struct {
+		plain
+		FixedIPs []FixedIP `json:"fixed_ips"`
+	}{plain(p), p.FixedIPs})
 }

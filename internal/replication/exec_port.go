@@ -51,8 +51,14 @@ func (e *execution) portBody(p PortPlan, networkID string) openstack.Port {
 		PortSecurityEnabled: p.PortSecurityEnabled, AllowedAddressPairs: p.AllowedAddressPairs,
 		SecurityGroups: make([]string, 0, len(p.SecurityGroupSourceIDs)), Tags: e.createTags(p.SourceID, p.Marker),
 	}
+	// Never nil: a source port without addresses gets none, where an absent list lets Neutron allocate.
+	port.FixedIPs = make([]openstack.FixedIP, 0, len(p.FixedIPs))
 	for _, ip := range p.FixedIPs {
-		port.FixedIPs = append(port.FixedIPs, openstack.FixedIP{SubnetID: e.res.Subnets[ip.SubnetSourceID], IPAddress: ip.IPAddress})
+		fip := openstack.FixedIP{SubnetID: e.res.Subnets[ip.SubnetSourceID], IPAddress: ip.IPAddress}
+		if ip.Derived {
+			fip.IPAddress = ""
+		}
+		port.FixedIPs = append(port.FixedIPs, fip)
 	}
 	for _, g := range p.SecurityGroupSourceIDs {
 		port.SecurityGroups = append(port.SecurityGroups, e.res.SecurityGroups[g])

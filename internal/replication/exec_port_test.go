@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
 // networksOf spells a run of items by network: "aab" is two items of network a, then one of b.
@@ -70,5 +72,19 @@ func TestByNetworkKeepsOrderWithinANetwork(t *testing.T) {
 	}
 	if ports[0].SourceID != "1" {
 		t.Fatal("byNetwork reordered its input")
+	}
+}
+
+// A derived address is not sent (Neutron refuses it), only its subnet; a port without addresses sends an
+// empty list, not none (which would let Neutron allocate).
+func TestPortBodyAddresses(t *testing.T) {
+	e := &execution{res: &Result{Subnets: map[string]string{"s4": "d4", "s6": "d6"}, SecurityGroups: map[string]string{}}}
+	body := e.portBody(PortPlan{FixedIPs: []PlannedFixedIP{{SubnetSourceID: "s4", IPAddress: "10.0.0.5"},
+		{SubnetSourceID: "s6", IPAddress: "fd00::f816:3eff:fe00:1", Derived: true}}}, "n")
+	if want := []openstack.FixedIP{{SubnetID: "d4", IPAddress: "10.0.0.5"}, {SubnetID: "d6"}}; !reflect.DeepEqual(body.FixedIPs, want) {
+		t.Errorf("fixed IPs sent = %+v, want %+v", body.FixedIPs, want)
+	}
+	if body := e.portBody(PortPlan{FixedIPs: []PlannedFixedIP{}}, "n"); body.FixedIPs == nil || len(body.FixedIPs) != 0 {
+		t.Errorf("fixed IPs sent for a port without addresses = %#v, want an empty list", body.FixedIPs)
 	}
 }

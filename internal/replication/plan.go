@@ -152,7 +152,11 @@ type PortPlan struct {
 // PlannedFixedIP is a port address on a copied subnet.
 type PlannedFixedIP struct {
 	SubnetSourceID string `json:"subnet_source_id"`
-	IPAddress      string `json:"ip_address"`
+	// IPAddress is the address the copy will have; when Derived, the one the destination derives from the
+	// port's MAC in the subnet's destination prefix.
+	IPAddress string `json:"ip_address"`
+	// Derived: the subnet is auto-addressed (SLAAC or DHCPv6-stateless), so only the subnet is sent.
+	Derived bool `json:"derived,omitempty"`
 }
 
 // Skipped is a source object (or part of one) that is not copied, and why. Nothing is dropped silently.

@@ -2,6 +2,8 @@ package replication
 
 import (
 	"fmt"
+	"net"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -30,9 +32,9 @@ func planPorts(snap *Snapshot, selected map[string]bool, p *Plan) {
 	for _, g := range p.SecurityGroups {
 		groups[g.SourceID] = true
 	}
-	subnets := map[string]bool{}
+	subnets := map[string]SubnetPlan{}
 	for _, s := range p.Subnets {
-		subnets[s.SourceID] = true
+		subnets[s.SourceID] = s
 	}
 	for _, port := range sortedCopy(snap.Ports, func(a, b openstack.Port) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
 		kind := portKind(port)
@@ -54,9 +56,18 @@ func planPorts(snap *Snapshot, selected map[string]bool, p *Plan) {
 			AllowedAddressPairs: slices.Clone(port.AllowedAddressPairs),
 		}
 		for _, ip := range port.FixedIPs {
-			if subnets[ip.SubnetID] {
-				pp.FixedIPs = append(pp.FixedIPs, PlannedFixedIP{SubnetSourceID: ip.SubnetID, IPAddress: ip.IPAddress})
+			sp, ok := subnets[ip.SubnetID]
+			if !ok {
+				continue
 			}
+			fip := PlannedFixedIP{SubnetSourceID: ip.SubnetID, IPAddress: ip.IPAddress}
+			if autoAddressed(sp) {
+				fip.Derived = true
+				if a, ok := eui64(sp.CIDR, port.MACAddress); ok {
+					fip.IPAddress = a.String()
+				}
+			}
+			pp.FixedIPs = append(pp.FixedIPs, fip)
 		}
 		for _, g := range port.SecurityGroups {
 			if groups[g] {
@@ -69,4 +80,24 @@ func planPorts(snap *Snapshot, selected map[string]bool, p *Plan) {
 		slices.Sort(pp.SecurityGroupSourceIDs)
 		p.Ports = append(p.Ports, pp)
 	}
+}
+
+// autoAddressed reports whether Neutron gives ports their address on the subnet itself, from their MAC
+// (SLAAC or DHCPv6-stateless, by either mode): it refuses any address sent for such a subnet.
+func autoAddressed(s SubnetPlan) bool {
+	auto := func(mode string) bool { return mode == "slaac" || mode == "dhcpv6-stateless" }
+	return s.IPVersion == 6 && (auto(s.IPv6AddressMode) || auto(s.IPv6RAMode))
+}
+
+// eui64 is the address a MAC gets by modified EUI-64 in an IPv6 prefix of at most 64 bits, as Neutron
+// derives it on an auto-addressed subnet: the MAC split by ff:fe, its universal/local bit flipped.
+func eui64(cidr, mac string) (netip.Addr, bool) {
+	prefix, err := netip.ParsePrefix(cidr)
+	hw, merr := net.ParseMAC(mac)
+	if err != nil || merr != nil || !prefix.Addr().Is6() || prefix.Bits() > 64 || len(hw) != 6 {
+		return netip.Addr{}, false
+	}
+	b := prefix.Masked().Addr().As16()
+	copy(b[8:], []byte{hw[0] ^ 0x02, hw[1], hw[2], 0xff, 0xfe, hw[3], hw[4], hw[5]})
+	return netip.AddrFrom16(b), true
 }

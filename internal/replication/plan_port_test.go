@@ -67,3 +67,69 @@ func TestPortKind(t *testing.T) {
 		}
 	}
 }
+
+// The tenant: an instance port with an IPv4 address and one on each kind of IPv6 subnet. Neutron
+// refuses any address sent for an auto-addressed subnet (SLAAC or DHCPv6-stateless, by either mode), so
+// those are planned as derived, the preview showing the EUI-64 address the destination will give.
+func TestPortsOnAutoAddressedSubnets(t *testing.T) {
+	snap := threeTier()
+	v6 := func(id, cidr, addressMode, raMode string) openstack.Subnet {
+		return openstack.Subnet{ID: id, ProjectID: fxProject, NetworkID: fxNetWeb, Name: id, IPVersion: 6, CIDR: cidr,
+			GatewayIP: ptr(strings.TrimSuffix(cidr, "/64") + "1"), EnableDHCP: true, IPv6AddressMode: addressMode, IPv6RAMode: raMode}
+	}
+	snap.Subnets = append(snap.Subnets, v6("v6-slaac", "fd00:20:1::/64", "slaac", "slaac"),
+		v6("v6-stateless", "fd00:20:2::/64", "dhcpv6-stateless", "dhcpv6-stateless"),
+		v6("v6-ra-only", "fd00:20:3::/64", "", "slaac"),
+		v6("v6-stateful", "fd00:20:4::/64", "dhcpv6-stateful", "dhcpv6-stateful"))
+	port := instancePort("port-v6", "dual-stack", fxNetWeb, fxSubWeb, "10.0.1.40", "fa:16:3e:00:20:01", "vm-v6", fxSGWeb)
+	port.FixedIPs = append(port.FixedIPs,
+		openstack.FixedIP{SubnetID: "v6-slaac", IPAddress: "fd00:20:1:0:f816:3eff:fe00:2001"},
+		openstack.FixedIP{SubnetID: "v6-stateless", IPAddress: "fd00:20:2:0:f816:3eff:fe00:2001"},
+		openstack.FixedIP{SubnetID: "v6-ra-only", IPAddress: "fd00:20:3:0:f816:3eff:fe00:2001"},
+		openstack.FixedIP{SubnetID: "v6-stateful", IPAddress: "fd00:20:4::77"})
+	snap.Ports = append(snap.Ports, port)
+	p := mustPlan(t, snap, Mappings{SyncInstancePorts: true}, baseFacts())
+	var got []PlannedFixedIP
+	for _, pp := range p.Ports {
+		if pp.SourceID == "port-v6" {
+			got = pp.FixedIPs
+		}
+	}
+	assertEqual(t, "fixed IPs", got, []PlannedFixedIP{
+		{SubnetSourceID: fxSubWeb, IPAddress: "10.0.1.40"},
+		{SubnetSourceID: "v6-slaac", IPAddress: "fd00:20:1:0:f816:3eff:fe00:2001", Derived: true},
+		{SubnetSourceID: "v6-stateless", IPAddress: "fd00:20:2:0:f816:3eff:fe00:2001", Derived: true},
+		{SubnetSourceID: "v6-ra-only", IPAddress: "fd00:20:3:0:f816:3eff:fe00:2001", Derived: true},
+		{SubnetSourceID: "v6-stateful", IPAddress: "fd00:20:4::77"},
+	})
+}
+
+// The derived address is computed in the subnet's destination prefix, not copied from the source.
+func TestPortDerivedAddressFollowsTheDestinationPrefix(t *testing.T) {
+	sp := SubnetPlan{SourceID: "s6", IPVersion: 6, CIDR: "fd99:1:2:3::/64", IPv6AddressMode: "slaac", IPv6RAMode: "slaac"}
+	p := &Plan{Subnets: []SubnetPlan{sp}}
+	snap := &Snapshot{Ports: []openstack.Port{{ID: "p", NetworkID: "n", DeviceOwner: "compute:nova", DeviceID: "vm", MACAddress: "02:00:00:aa:bb:cc",
+		FixedIPs: []openstack.FixedIP{{SubnetID: "s6", IPAddress: "fd00::ff:fe00:1"}}}}}
+	planPorts(snap, map[string]bool{"n": true}, p)
+	assertEqual(t, "fixed IPs", p.Ports[0].FixedIPs, []PlannedFixedIP{{SubnetSourceID: "s6", IPAddress: "fd99:1:2:3:0:ff:feaa:bbcc", Derived: true}})
+}
+
+func TestEUI64(t *testing.T) {
+	for _, tt := range []struct{ cidr, mac, want string }{
+		{"fd00:20:1::/64", "fa:16:3e:00:20:01", "fd00:20:1:0:f816:3eff:fe00:2001"},
+		{"2001:db8::/64", "00:00:00:00:00:00", "2001:db8::200:ff:fe00:0"},
+		{"2001:db8:1::/48", "fa:16:3e:00:20:01", "2001:db8:1:0:f816:3eff:fe00:2001"},
+		{"2001:db8::/80", "fa:16:3e:00:20:01", ""},
+		{"10.0.0.0/24", "fa:16:3e:00:20:01", ""},
+		{"fd00::/64", "not-a-mac", ""},
+	} {
+		a, ok := eui64(tt.cidr, tt.mac)
+		got := ""
+		if ok {
+			got = a.String()
+		}
+		if got != tt.want {
+			t.Errorf("eui64(%s, %s) = %q, want %q", tt.cidr, tt.mac, got, tt.want)
+		}
+	}
+}
