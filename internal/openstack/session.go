@@ -174,7 +174,7 @@ func (s *authSession) authenticate(ctx context.Context, ao gophercloud.AuthOptio
 	if err != nil {
 		return fmt.Errorf("auth_url %q: %w", ao.IdentityEndpoint, err)
 	}
-	pooled := http.DefaultTransport.(*http.Transport).Clone()
+	pooled := cloneDefaultTransport()
 	pooled.MaxIdleConnsPerHost = 32
 	pooled.TLSClientConfig = tlsConfig
 	fresh := pooled.Clone()

@@ -163,7 +163,7 @@ func (s *restartingServer) seen(method string) int {
 
 // testClient sends through a retrying transport over a counter over a keep-alive pool of its own.
 func testClient(t *testing.T, policy httpretry.Policy) (*http.Client, *RequestCounter) {
-	pool := http.DefaultTransport.(*http.Transport).Clone()
+	pool := cloneDefaultTransport()
 	t.Cleanup(pool.CloseIdleConnections)
 	counter := NewRequestCounter()
 	return &http.Client{Transport: &retryingTransport{next: &countingTransport{next: pool, counter: counter}, policy: policy}}, counter
@@ -284,13 +284,23 @@ func TestRetryingTransportRestartMidRequest(t *testing.T) {
 func TestRetryingTransportBrokenConnections(t *testing.T) {
 	hangUp := func(reset bool) func(w http.ResponseWriter, r *http.Request, n int) {
 		return func(w http.ResponseWriter, r *http.Request, n int) {
-			c, _, err := w.(http.Hijacker).Hijack()
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Errorf("the ResponseWriter is a %T, not an http.Hijacker", w)
+				return
+			}
+			c, _, err := hj.Hijack()
 			if err != nil {
 				t.Error(err)
 				return
 			}
 			if reset {
-				_ = c.(*net.TCPConn).SetLinger(0) // close with a RST
+				tc, ok := c.(*net.TCPConn)
+				if !ok {
+					t.Errorf("the hijacked connection is a %T, not a *net.TCPConn", c)
+				} else {
+					_ = tc.SetLinger(0) // close with a RST
+				}
 			}
 			c.Close()
 		}
@@ -438,7 +448,7 @@ func TestRetryingTransportStopsWithContext(t *testing.T) {
 // opens a fresh connection per attempt) while Neutron restarts: it is refused, then made once.
 func TestTransportStackRetriesRefusedWrite(t *testing.T) {
 	srv := newRestartingServer(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(http.StatusCreated) })
-	pooled := http.DefaultTransport.(*http.Transport).Clone()
+	pooled := cloneDefaultTransport()
 	t.Cleanup(pooled.CloseIdleConnections)
 	fresh := pooled.Clone()
 	fresh.DisableKeepAlives = true

@@ -99,7 +99,7 @@ func (r *recordingTransport) count() int {
 
 // testGate returns a gate whose pooled and fresh transports are recorded, gating srv's /network/.
 func testGate(t *testing.T, srv *gateServer, slots int, spacing time.Duration) (*writeGate, *recordingTransport, *recordingTransport) {
-	pooledT := http.DefaultTransport.(*http.Transport).Clone()
+	pooledT := cloneDefaultTransport()
 	freshT := pooledT.Clone()
 	freshT.DisableKeepAlives = true
 	t.Cleanup(pooledT.CloseIdleConnections)
@@ -287,7 +287,7 @@ func TestWriteGateBelowRetries(t *testing.T) {
 			return http.StatusCreated
 		}
 	})
-	pooledT := http.DefaultTransport.(*http.Transport).Clone()
+	pooledT := cloneDefaultTransport()
 	freshT := pooledT.Clone()
 	freshT.DisableKeepAlives = true
 	t.Cleanup(pooledT.CloseIdleConnections)
