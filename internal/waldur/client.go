@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -182,10 +183,7 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 	}
 	hc := cfg.httpClient
 	if hc == nil {
-		hc, err = newHTTPClient(cfg)
-		if err != nil {
-			return nil, err
-		}
+		hc = newHTTPClient(cfg)
 	} else if len(cfg.caPEM) > 0 || cfg.insecure {
 		return nil, errors.New("waldur: WithHTTPClient cannot be combined with TLS options; configure the client's transport")
 	}
@@ -199,8 +197,8 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 	}, nil
 }
 
-func newHTTPClient(cfg config) (*http.Client, error) {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+func newHTTPClient(cfg config) *http.Client {
+	tr := cloneDefaultTransport()
 	tr.ResponseHeaderTimeout = 2 * time.Minute
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if len(cfg.caPEM) > 0 {
@@ -219,7 +217,24 @@ func newHTTPClient(cfg config) (*http.Client, error) {
 	tr.TLSClientConfig = tlsCfg
 	// A POST or DELETE already sent is let finish when the apply is stopped: Waldur goes on with it
 	// anyway, and the migration it creates must be recorded (see package settle).
-	return &http.Client{Transport: &settle.Transport{Next: tr}}, nil
+	return &http.Client{Transport: &settle.Transport{Next: tr}}
+}
+
+// cloneDefaultTransport returns a copy of http.DefaultTransport to configure. Should a program have put
+// another RoundTripper there, it returns a new transport with the settings Go's default has.
+func cloneDefaultTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
 }
 
 // NormalizeEndpoint turns a Waldur endpoint into its API base URL, ending in "/api/".
@@ -372,8 +387,8 @@ func (e *transportError) Error() string {
 func (e *transportError) Unwrap() error { return e.err }
 
 // getJSON GETs path and decodes the body into out.
-func (c *Client) getJSON(ctx context.Context, path string, q url.Values, out any) error {
-	u := c.endpoint(path, q)
+func (c *Client) getJSON(ctx context.Context, path string, out any) error {
+	u := c.endpoint(path, nil)
 	resp, err := c.do(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err

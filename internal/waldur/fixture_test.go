@@ -95,14 +95,23 @@ func newFixture(t *testing.T, opts waldurtest.Options) *fixture {
 }
 
 // client returns a client for the fixture's server with the given token, counting requests.
-func (f *fixture) client(t *testing.T, token string, opts ...Option) *Client {
+func (f *fixture) client(t *testing.T, token string) *Client {
 	t.Helper()
-	opts = append([]Option{WithRetry(fastRetry), WithRequestHook(func(RequestInfo) { f.requests.Add(1) })}, opts...)
-	c, err := New(f.srv.URL, token, opts...)
+	c, err := New(f.srv.URL, token, WithRetry(fastRetry), WithRequestHook(func(RequestInfo) { f.requests.Add(1) }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// as returns v as a T, and fails the test when it is not one.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("got a %T, want a %T", v, x)
+	}
+	return x
 }
 
 // request is a valid create request for the fixture's source tenant.

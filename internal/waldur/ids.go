@@ -40,11 +40,15 @@ func IsUUID(s string) bool {
 
 func isHex(s string) bool {
 	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+		if !isHexDigit(r) {
 			return false
 		}
 	}
 	return true
+}
+
+func isHexDigit(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F'
 }
 
 // UUIDFromURL returns the last path segment of a Waldur object URL

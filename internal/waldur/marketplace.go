@@ -60,7 +60,7 @@ func (c *Client) GetResource(ctx context.Context, uuid string) (*Resource, error
 		return nil, err
 	}
 	var r Resource
-	if err := c.getJSON(ctx, detailPath(resourcesPath, uuid), nil, &r); err != nil {
+	if err := c.getJSON(ctx, detailPath(resourcesPath, uuid), &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -143,7 +143,7 @@ func (c *Client) GetOrder(ctx context.Context, uuid string) (*Order, error) {
 		return nil, err
 	}
 	var o Order
-	if err := c.getJSON(ctx, detailPath(ordersPath, uuid), nil, &o); err != nil {
+	if err := c.getJSON(ctx, detailPath(ordersPath, uuid), &o); err != nil {
 		return nil, err
 	}
 	return &o, nil

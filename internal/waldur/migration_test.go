@@ -42,7 +42,14 @@ func TestMigrationToOK(t *testing.T) {
 	}
 	var states []State
 	opts := fastWait
-	opts.OnPoll = func(v any) { states = append(states, v.(*Migration).State) }
+	opts.OnPoll = func(v any) {
+		m, ok := v.(*Migration)
+		if !ok {
+			t.Errorf("OnPoll got a %T, want a *Migration", v)
+			return
+		}
+		states = append(states, m.State)
+	}
 	done, err := WaitForMigration(ctx, f.c, m.UUID, opts)
 	if err != nil {
 		t.Fatal(err)

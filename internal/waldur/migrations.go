@@ -257,7 +257,7 @@ func (c *Client) GetMigration(ctx context.Context, uuid string) (*Migration, err
 		return nil, err
 	}
 	var m Migration
-	if err := c.getJSON(ctx, detailPath(migrationsPath, uuid), nil, &m); err != nil {
+	if err := c.getJSON(ctx, detailPath(migrationsPath, uuid), &m); err != nil {
 		return nil, err
 	}
 	return &m, nil

@@ -74,7 +74,7 @@ func (c *Client) GetOffering(ctx context.Context, uuid string) (*Offering, error
 		return nil, err
 	}
 	var o Offering
-	if err := c.getJSON(ctx, detailPath(offeringsPath, uuid), nil, &o); err != nil {
+	if err := c.getJSON(ctx, detailPath(offeringsPath, uuid), &o); err != nil {
 		return nil, err
 	}
 	return &o, nil
@@ -98,7 +98,7 @@ func (c *Client) GetOfferingPlan(ctx context.Context, offeringUUID, planUUID str
 	}
 	var p Plan
 	path := detailPath(offeringsPath, offeringUUID) + "plans/" + url.PathEscape(strings.TrimSpace(planUUID)) + "/"
-	if err := c.getJSON(ctx, path, nil, &p); err != nil {
+	if err := c.getJSON(ctx, path, &p); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -146,7 +146,7 @@ func (c *Client) GetVolumeType(ctx context.Context, uuid string) (*VolumeType, e
 		return nil, err
 	}
 	var v VolumeType
-	if err := c.getJSON(ctx, detailPath(volumeTypesPath, uuid), nil, &v); err != nil {
+	if err := c.getJSON(ctx, detailPath(volumeTypesPath, uuid), &v); err != nil {
 		return nil, err
 	}
 	return &v, nil

@@ -298,7 +298,7 @@ func get[T any](ctx context.Context, c *Client, kind, collection, uuid string) (
 		return nil, err
 	}
 	var v T
-	if err := c.getJSON(ctx, detailPath(collection, uuid), nil, &v); err != nil {
+	if err := c.getJSON(ctx, detailPath(collection, uuid), &v); err != nil {
 		return nil, err
 	}
 	return &v, nil

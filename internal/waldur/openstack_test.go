@@ -20,42 +20,42 @@ func TestObjectHeaderDecodes(t *testing.T) {
 		check func(t *testing.T, v any) Object
 	}{
 		{"tenant", `"error_message": "boom", "project_uuid": "p1"`, &Tenant{}, func(t *testing.T, v any) Object {
-			x := v.(*Tenant)
+			x := as[*Tenant](t, v)
 			if x.ErrorMessage != "boom" || x.ProjectUUID != "p1" {
 				t.Errorf("own fields: %+v", x)
 			}
 			return x.Object
 		}},
 		{"network", `"tenant_uuid": "t1", "mtu": 1450`, &Network{}, func(t *testing.T, v any) Object {
-			x := v.(*Network)
+			x := as[*Network](t, v)
 			if x.TenantUUID != "t1" || x.MTU == nil || *x.MTU != 1450 {
 				t.Errorf("own fields: %+v", x)
 			}
 			return x.Object
 		}},
 		{"subnet", `"tenant": "https://w/api/openstack-tenants/t1/", "cidr": "10.0.0.0/24"`, &Subnet{}, func(t *testing.T, v any) Object {
-			x := v.(*Subnet)
+			x := as[*Subnet](t, v)
 			if x.TenantUUID() != "t1" || x.CIDR != "10.0.0.0/24" {
 				t.Errorf("own fields: %+v", x)
 			}
 			return x.Object
 		}},
 		{"router", `"tenant_uuid": "t1", "routes": [{"destination": "10.1.0.0/16", "nexthop": "10.0.0.5"}]`, &Router{}, func(t *testing.T, v any) Object {
-			x := v.(*Router)
+			x := as[*Router](t, v)
 			if x.TenantUUID != "t1" || len(x.Routes) != 1 || x.Routes[0].NextHop != "10.0.0.5" {
 				t.Errorf("own fields: %+v", x)
 			}
 			return x.Object
 		}},
 		{"security group", `"tenant_uuid": "t1", "rules": [{"id": 7, "direction": "ingress"}]`, &SecurityGroup{}, func(t *testing.T, v any) Object {
-			x := v.(*SecurityGroup)
+			x := as[*SecurityGroup](t, v)
 			if x.TenantUUID != "t1" || len(x.Rules) != 1 || x.Rules[0].ID != 7 {
 				t.Errorf("own fields: %+v", x)
 			}
 			return x.Object
 		}},
 		{"port", `"tenant_uuid": "t1", "network_uuid": "n1", "mac_address": "fa:16:3e:00:00:01"`, &Port{}, func(t *testing.T, v any) Object {
-			x := v.(*Port)
+			x := as[*Port](t, v)
 			if x.TenantUUID != "t1" || x.NetworkUUID != "n1" || x.MACAddress != "fa:16:3e:00:00:01" {
 				t.Errorf("own fields: %+v", x)
 			}

@@ -32,14 +32,18 @@ func ParseState(label string) State {
 
 // UnmarshalJSON accepts either generation of labels.
 func (s *State) UnmarshalJSON(b []byte) error {
-	var label string
-	if err := json.Unmarshal(b, &label); err != nil {
-		// null or a non-string: no state.
-		*s = ""
-		return nil
-	}
-	*s = ParseState(label)
+	*s = ParseState(jsonLabel(b))
 	return nil
+}
+
+// jsonLabel returns the string the JSON value b holds, or "" when b is null or not a string: an object
+// whose state Waldur does not give has no state, which is not an error. Every Parse*State maps "" to "".
+func jsonLabel(b []byte) string {
+	var label string
+	if json.Unmarshal(b, &label) != nil {
+		return ""
+	}
+	return label
 }
 
 // Terminal reports whether a state ends the work on an object (OK or ERRED).
@@ -73,12 +77,7 @@ func ParseResourceState(label string) ResourceState {
 
 // UnmarshalJSON normalises the label.
 func (s *ResourceState) UnmarshalJSON(b []byte) error {
-	var label string
-	if err := json.Unmarshal(b, &label); err != nil {
-		*s = ""
-		return nil
-	}
-	*s = ParseResourceState(label)
+	*s = ParseResourceState(jsonLabel(b))
 	return nil
 }
 
@@ -110,12 +109,7 @@ func ParseOrderState(label string) OrderState {
 
 // UnmarshalJSON normalises the label.
 func (s *OrderState) UnmarshalJSON(b []byte) error {
-	var label string
-	if err := json.Unmarshal(b, &label); err != nil {
-		*s = ""
-		return nil
-	}
-	*s = ParseOrderState(label)
+	*s = ParseOrderState(jsonLabel(b))
 	return nil
 }
 

@@ -43,6 +43,54 @@ func call(t *testing.T, s *Server, method, path, token, body string) (int, http.
 	return resp.StatusCode, resp.Header, v
 }
 
+// jsonLen is the length of the JSON list v, or -1 when v is not a list.
+func jsonLen(v any) int {
+	if l, ok := v.([]any); ok {
+		return len(l)
+	}
+	return -1
+}
+
+// jsonList returns the JSON list v, and fails the test when v is not one.
+func jsonList(t *testing.T, v any) []any {
+	t.Helper()
+	l, ok := v.([]any)
+	if !ok {
+		t.Fatalf("got %T %v, want a JSON list", v, v)
+	}
+	return l
+}
+
+// jsonFirst returns the first element of the JSON list v, and fails the test when v is not a list or is empty.
+func jsonFirst(t *testing.T, v any) any {
+	t.Helper()
+	l := jsonList(t, v)
+	if len(l) == 0 {
+		t.Fatal("got an empty JSON list, want an element")
+	}
+	return l[0]
+}
+
+// jsonObject returns the JSON object v, and fails the test when v is not one.
+func jsonObject(t *testing.T, v any) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("got %T %v, want a JSON object", v, v)
+	}
+	return m
+}
+
+// jsonString returns the JSON string v, and fails the test when v is not one.
+func jsonString(t *testing.T, v any) string {
+	t.Helper()
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("got %T %v, want a JSON string", v, v)
+	}
+	return s
+}
+
 func jsonEqual(t *testing.T, got any, want string) {
 	t.Helper()
 	var w any
@@ -86,8 +134,8 @@ func TestPaginationHeaders(t *testing.T) {
 	s.AddOffering(Offering{Name: "draft", State: "Draft"})
 
 	code, h, body := call(t, s, "GET", "/api/marketplace-public-offerings/?type=OpenStack.Tenant", s.Token, "")
-	if code != 200 || h.Get("X-Result-Count") != "25" || len(body.([]any)) != 10 {
-		t.Fatalf("%d %v %d", code, h, len(body.([]any)))
+	if code != 200 || h.Get("X-Result-Count") != "25" || jsonLen(body) != 10 {
+		t.Fatalf("%d %v %d", code, h, jsonLen(body))
 	}
 	link := h.Get("Link")
 	base := s.URL + "/api/marketplace-public-offerings/"
@@ -96,7 +144,7 @@ func TestPaginationHeaders(t *testing.T) {
 		t.Errorf("Link\n%s\nwant\n%s", link, want)
 	}
 	code, h, body = call(t, s, "GET", "/api/marketplace-public-offerings/?page=3&page_size=10", s.Token, "")
-	if code != 200 || len(body.([]any)) != 5 || strings.Contains(h.Get("Link"), `rel="next"`) || !strings.Contains(h.Get("Link"), `rel="prev"`) {
+	if code != 200 || jsonLen(body) != 5 || strings.Contains(h.Get("Link"), `rel="next"`) || !strings.Contains(h.Get("Link"), `rel="prev"`) {
 		t.Errorf("last page: %d %v", code, h)
 	}
 	code, _, body = call(t, s, "GET", "/api/marketplace-public-offerings/?page=4", s.Token, "")
@@ -104,7 +152,7 @@ func TestPaginationHeaders(t *testing.T) {
 		t.Errorf("%d", code)
 	}
 	jsonEqual(t, body, `{"detail": "Invalid page."}`)
-	if _, _, body := call(t, s, "GET", "/api/marketplace-public-offerings/?page_size=1000", s.Token, ""); len(body.([]any)) != 25 {
+	if _, _, body := call(t, s, "GET", "/api/marketplace-public-offerings/?page_size=1000", s.Token, ""); jsonLen(body) != 25 {
 		t.Errorf("page_size over the maximum")
 	}
 	code, h, body = call(t, s, "HEAD", "/api/marketplace-public-offerings/", s.Token, "")
@@ -114,11 +162,11 @@ func TestPaginationHeaders(t *testing.T) {
 	for i := range 301 {
 		s.AddOffering(Offering{Name: fmt.Sprintf("p%03d", i)})
 	}
-	if _, h, body := call(t, s, "GET", "/api/marketplace-public-offerings/?page_size=300", s.Token, ""); len(body.([]any)) != 300 || h.Get("X-Result-Count") != "326" {
+	if _, h, body := call(t, s, "GET", "/api/marketplace-public-offerings/?page_size=300", s.Token, ""); jsonLen(body) != 300 || h.Get("X-Result-Count") != "326" {
 		t.Errorf("max page")
 	}
 	// Draft offerings are not public.
-	if _, _, body := call(t, s, "GET", "/api/marketplace-public-offerings/?name_exact=draft", s.Token, ""); len(body.([]any)) != 0 {
+	if _, _, body := call(t, s, "GET", "/api/marketplace-public-offerings/?name_exact=draft", s.Token, ""); jsonLen(body) != 0 {
 		t.Error("a draft offering is listed")
 	}
 	code, _, body = call(t, s, "GET", "/api/openstack-tenants/?service_settings_uuid=zzz", s.Token, "")
@@ -215,16 +263,16 @@ func TestStateMachine(t *testing.T) {
 	start := time.Now()
 	_, _, body := call(t, s, "POST", "/api/openstack-migrations/", s.Token,
 		d.body(fmt.Sprintf(`{"volume_types": [{"src_type_uuid": %q, "dst_type_uuid": %q}]}`, d.srcType.UUID, d.dstType.UUID)))
-	m := body.(map[string]any)
+	m := jsonObject(t, body)
 	if m["state"] != "CREATION_SCHEDULED" || m["dst_resource_state"] != "Creating" {
 		t.Fatalf("%v", m)
 	}
-	id := m["uuid"].(string)
+	id := jsonString(t, m["uuid"])
 	seen := map[string]bool{}
 	for time.Since(start) < 5*time.Second {
 		_, _, body := call(t, s, "GET", "/api/openstack-migrations/"+id+"/", s.Token, "")
-		m = body.(map[string]any)
-		seen[m["state"].(string)] = true
+		m = jsonObject(t, body)
+		seen[jsonString(t, m["state"])] = true
 		if m["state"] == "OK" {
 			break
 		}
@@ -240,11 +288,11 @@ func TestStateMachine(t *testing.T) {
 		t.Errorf("runner request %+v", got)
 	}
 	// Waldur's limits: ram/cores/storage copied, per-type renamed (ssd→fast), unmapped ones passed through.
-	_, _, body = call(t, s, "GET", "/api/marketplace-resources/"+m["dst_resource_uuid"].(string)+"/", s.Token, "")
-	jsonEqual(t, body.(map[string]any)["limits"], `{"cores": 4, "gigabytes_fast": 10, "gigabytes_old": 5}`)
-	_, _, body = call(t, s, "GET", "/api/marketplace-orders/?resource_uuid="+m["dst_resource_uuid"].(string), s.Token, "")
-	orders := body.([]any)
-	if len(orders) != 1 || orders[0].(map[string]any)["state"] != "done" || orders[0].(map[string]any)["type"] != "Create" {
+	_, _, body = call(t, s, "GET", "/api/marketplace-resources/"+jsonString(t, m["dst_resource_uuid"])+"/", s.Token, "")
+	jsonEqual(t, jsonObject(t, body)["limits"], `{"cores": 4, "gigabytes_fast": 10, "gigabytes_old": 5}`)
+	_, _, body = call(t, s, "GET", "/api/marketplace-orders/?resource_uuid="+jsonString(t, m["dst_resource_uuid"]), s.Token, "")
+	orders := jsonList(t, body)
+	if len(orders) != 1 || jsonObject(t, orders[0])["state"] != "done" || jsonObject(t, orders[0])["type"] != "Create" {
 		t.Errorf("orders %v", orders)
 	}
 }
@@ -266,16 +314,16 @@ func TestFabricatingRunnerPorts(t *testing.T) {
 	if code != 201 {
 		t.Fatal(body)
 	}
-	if _, ok := body.(map[string]any)["mappings"].(map[string]any)["networks"]; ok {
+	if _, ok := jsonObject(t, jsonObject(t, body)["mappings"])["networks"]; ok {
 		t.Error("stored mappings contain networks")
 	}
 	var dst string
 	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(5 * time.Millisecond) {
 		_, _, list := call(t, s, "GET", "/api/openstack-migrations/", s.Token, "")
-		m := list.([]any)[0].(map[string]any)
+		m := jsonObject(t, jsonFirst(t, list))
 		if m["state"] == "OK" {
-			_, _, r := call(t, s, "GET", "/api/marketplace-resources/"+m["dst_resource_uuid"].(string)+"/", s.Token, "")
-			dst = r.(map[string]any)["resource_uuid"].(string)
+			_, _, r := call(t, s, "GET", "/api/marketplace-resources/"+jsonString(t, m["dst_resource_uuid"])+"/", s.Token, "")
+			dst = jsonString(t, jsonObject(t, r)["resource_uuid"])
 			break
 		}
 	}
