@@ -383,7 +383,9 @@ func labInfo(c config) LabInfo {
 	if raw, err := os.ReadFile(filepath.Join(dir, "etc", "neutron-"+c.dstCloud+".conf")); err == nil {
 		for _, line := range strings.Split(string(raw), "\n") {
 			if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "api_workers" {
-				fmt.Sscan(strings.TrimSpace(v), &info.NeutronAPIWorkers)
+				// A value that does not read as a number leaves the count at 0, unknown: the Neutron
+				// busy share is then not computed (see busyShare).
+				_, _ = fmt.Sscan(strings.TrimSpace(v), &info.NeutronAPIWorkers)
 			}
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	gopenstack "github.com/gophercloud/gophercloud/v2/openstack"
@@ -180,11 +181,28 @@ func (perConnTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func newUpstreamTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := cloneDefaultTransport()
 	t.MaxIdleConnsPerHost = 1
 	t.DisableCompression = true // bodies must stay plain text to be rewritten
 	t.Proxy = nil
 	return t
+}
+
+// cloneDefaultTransport returns a copy of http.DefaultTransport to configure. Should a program have put
+// another RoundTripper there, it returns a new transport with the settings Go's default has.
+func cloneDefaultTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
 }
 
 // serve runs an HTTP server on ln whose client connections each get their own upstream transport.
@@ -199,8 +217,10 @@ func serve(ln net.Listener, h http.Handler) *http.Server {
 		},
 		ConnState: func(c net.Conn, state http.ConnState) {
 			if state == http.StateClosed || state == http.StateHijacked {
-				if t, ok := conns.LoadAndDelete(c); ok {
-					t.(*http.Transport).CloseIdleConnections()
+				if v, ok := conns.LoadAndDelete(c); ok {
+					if t, ok := v.(*http.Transport); ok {
+						t.CloseIdleConnections()
+					}
 				}
 			}
 		},

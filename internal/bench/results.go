@@ -344,7 +344,8 @@ func (r *Results) Compute() {
 				continue
 			}
 			for kind, n := range fl.Created {
-				if got := m.Created[kind]; got != n && !(name != ModeTPO && m.Created[kind] > n) {
+				// TPO must build what the floor built; the engine's modes may build more, not less.
+				if got := m.Created[kind]; got != n && (name == ModeTPO || got < n) {
 					r.notef("%s built %d %s where the floor built %d", name, got, kind, n)
 				}
 			}
@@ -381,9 +382,9 @@ func (r *Results) Table() string {
 		if m == nil {
 			continue
 		}
-		runs := make([]string, len(m.Walls))
-		for i, w := range m.Walls {
-			runs[i] = fmt.Sprintf("%.1f", w)
+		runs := make([]string, 0, len(m.Walls)+1)
+		for _, w := range m.Walls {
+			runs = append(runs, fmt.Sprintf("%.1f", w))
 		}
 		if m.Failed > 0 {
 			runs = append(runs, fmt.Sprintf("%d failed", m.Failed))
