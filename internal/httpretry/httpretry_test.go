@@ -242,7 +242,11 @@ func TestSleep(t *testing.T) {
 // TestErrorClasses sorts real failures of an http.Transport: what a server that is down, restarting or
 // resetting connections makes a client see.
 func TestErrorClasses(t *testing.T) {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	dt, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		t.Fatalf("http.DefaultTransport is a %T, not an *http.Transport", http.DefaultTransport)
+	}
+	tr := dt.Clone()
 	t.Cleanup(tr.CloseIdleConnections)
 	roundTrip := func(method, url string) error {
 		req, err := http.NewRequest(method, url, strings.NewReader(`{"x":1}`))
@@ -266,12 +270,22 @@ func TestErrorClasses(t *testing.T) {
 	hangUp := func(reset bool) string {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
-			c, _, err := w.(http.Hijacker).Hijack()
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Errorf("the ResponseWriter is a %T, not an http.Hijacker", w)
+				return
+			}
+			c, _, err := hj.Hijack()
 			if err != nil {
 				return
 			}
 			if reset {
-				_ = c.(*net.TCPConn).SetLinger(0)
+				tc, ok := c.(*net.TCPConn)
+				if !ok {
+					t.Errorf("the hijacked connection is a %T, not a *net.TCPConn", c)
+				} else {
+					_ = tc.SetLinger(0)
+				}
 			}
 			c.Close()
 		}))
