@@ -17,12 +17,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	gopenstack "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/transport"
 )
 
 // Proxy counts the API calls of every client under measurement the same way, whatever the client: the
@@ -181,28 +182,11 @@ func (perConnTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func newUpstreamTransport() *http.Transport {
-	t := cloneDefaultTransport()
+	t := transport.CloneDefault()
 	t.MaxIdleConnsPerHost = 1
 	t.DisableCompression = true // bodies must stay plain text to be rewritten
 	t.Proxy = nil
 	return t
-}
-
-// cloneDefaultTransport returns a copy of http.DefaultTransport to configure. Should a program have put
-// another RoundTripper there, it returns a new transport with the settings Go's default has.
-func cloneDefaultTransport() *http.Transport {
-	if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		return t.Clone()
-	}
-	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-	}
 }
 
 // serve runs an HTTP server on ln whose client connections each get their own upstream transport.

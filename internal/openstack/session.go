@@ -17,6 +17,8 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	gopenstack "github.com/gophercloud/gophercloud/v2/openstack"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/transport"
 )
 
 // An authSession is one authenticated identity at one Keystone, shared by every Connect of this process
@@ -174,7 +176,7 @@ func (s *authSession) authenticate(ctx context.Context, ao gophercloud.AuthOptio
 	if err != nil {
 		return fmt.Errorf("auth_url %q: %w", ao.IdentityEndpoint, err)
 	}
-	pooled := cloneDefaultTransport()
+	pooled := transport.CloneDefault()
 	pooled.MaxIdleConnsPerHost = 32
 	pooled.TLSClientConfig = tlsConfig
 	fresh := pooled.Clone()

@@ -2,7 +2,6 @@ package openstack
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -26,23 +25,6 @@ func newTransportStack(pooled, fresh http.RoundTripper, counter *RequestCounter,
 	}
 	gate := newWriteGate(below(pooled), below(fresh), slots, spacing)
 	return &retryingTransport{next: gate, policy: retryPolicy}, gate
-}
-
-// cloneDefaultTransport returns a copy of http.DefaultTransport to configure. Should a program have put
-// another RoundTripper there, it returns a new transport with the settings Go's default has.
-func cloneDefaultTransport() *http.Transport {
-	if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		return t.Clone()
-	}
-	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-	}
 }
 
 func isTokenRequest(req *http.Request) bool { return strings.HasSuffix(req.URL.Path, "/auth/tokens") }

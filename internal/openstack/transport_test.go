@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/httpretry"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/transport"
 )
 
 func TestRetryingTransport(t *testing.T) {
@@ -163,7 +164,7 @@ func (s *restartingServer) seen(method string) int {
 
 // testClient sends through a retrying transport over a counter over a keep-alive pool of its own.
 func testClient(t *testing.T, policy httpretry.Policy) (*http.Client, *RequestCounter) {
-	pool := cloneDefaultTransport()
+	pool := transport.CloneDefault()
 	t.Cleanup(pool.CloseIdleConnections)
 	counter := NewRequestCounter()
 	return &http.Client{Transport: &retryingTransport{next: &countingTransport{next: pool, counter: counter}, policy: policy}}, counter
@@ -448,7 +449,7 @@ func TestRetryingTransportStopsWithContext(t *testing.T) {
 // opens a fresh connection per attempt) while Neutron restarts: it is refused, then made once.
 func TestTransportStackRetriesRefusedWrite(t *testing.T) {
 	srv := newRestartingServer(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(http.StatusCreated) })
-	pooled := cloneDefaultTransport()
+	pooled := transport.CloneDefault()
 	t.Cleanup(pooled.CloseIdleConnections)
 	fresh := pooled.Clone()
 	fresh.DisableKeepAlives = true

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/transport"
 )
 
 // gateServer is a fake cloud that records, per request, the client's address, and how many requests
@@ -99,7 +101,7 @@ func (r *recordingTransport) count() int {
 
 // testGate returns a gate whose pooled and fresh transports are recorded, gating srv's /network/.
 func testGate(t *testing.T, srv *gateServer, slots int, spacing time.Duration) (*writeGate, *recordingTransport, *recordingTransport) {
-	pooledT := cloneDefaultTransport()
+	pooledT := transport.CloneDefault()
 	freshT := pooledT.Clone()
 	freshT.DisableKeepAlives = true
 	t.Cleanup(pooledT.CloseIdleConnections)
@@ -287,7 +289,7 @@ func TestWriteGateBelowRetries(t *testing.T) {
 			return http.StatusCreated
 		}
 	})
-	pooledT := cloneDefaultTransport()
+	pooledT := transport.CloneDefault()
 	freshT := pooledT.Clone()
 	freshT.DisableKeepAlives = true
 	t.Cleanup(pooledT.CloseIdleConnections)

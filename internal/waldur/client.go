@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/httpretry"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/settle"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/transport"
 )
 
 // DefaultUserAgent is sent unless WithUserAgent says otherwise.
@@ -198,7 +198,7 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 }
 
 func newHTTPClient(cfg config) *http.Client {
-	tr := cloneDefaultTransport()
+	tr := transport.CloneDefault()
 	tr.ResponseHeaderTimeout = 2 * time.Minute
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if len(cfg.caPEM) > 0 {
@@ -218,23 +218,6 @@ func newHTTPClient(cfg config) *http.Client {
 	// A POST or DELETE already sent is let finish when the apply is stopped: Waldur goes on with it
 	// anyway, and the migration it creates must be recorded (see package settle).
 	return &http.Client{Transport: &settle.Transport{Next: tr}}
-}
-
-// cloneDefaultTransport returns a copy of http.DefaultTransport to configure. Should a program have put
-// another RoundTripper there, it returns a new transport with the settings Go's default has.
-func cloneDefaultTransport() *http.Transport {
-	if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		return t.Clone()
-	}
-	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-	}
 }
 
 // NormalizeEndpoint turns a Waldur endpoint into its API base URL, ending in "/api/".
