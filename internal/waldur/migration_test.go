@@ -178,8 +178,9 @@ func TestMigrationErred(t *testing.T) {
 	}
 }
 
-// TestCreateFindsNewest: without a uuid in the answer, the client lists by source and takes the newest,
-// not an older migration of the same source.
+// TestCreateFindsNewest: without a uuid in the answer, the client lists by source and takes the one that
+// is new since the POST (created by the token's user, of the request's offering and name), not an older
+// migration of the same source.
 func TestCreateFindsNewest(t *testing.T) {
 	f := newFixture(t, waldurtest.Options{})
 	ctx := context.Background()
@@ -190,8 +191,8 @@ func TestCreateFindsNewest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := f.requests.Load() - before; n != 2 {
-			t.Errorf("%d requests: want the POST and one list", n)
+		if n := f.requests.Load() - before; n != 4 {
+			t.Errorf("%d requests: want the user, a list, the POST and one list", n)
 		}
 		made = append(made, m.UUID)
 	}
@@ -222,7 +223,7 @@ func TestCreateWithUUIDInAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.UUID == "" || m.State != StateCreationScheduled || f.requests.Load()-before != 1 {
+	if m.UUID == "" || m.State != StateCreationScheduled || f.requests.Load()-before != 3 {
 		t.Errorf("%+v in %d requests", m, f.requests.Load()-before)
 	}
 }

@@ -2,6 +2,7 @@ package waldur
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -177,25 +178,48 @@ const (
 	MsgSyncPortsWithSubnets = "sync_instance_ports cannot be used together with subnets mappings."
 )
 
-// CreateMigration posts a migration and returns it as Waldur stores it. Some Waldur versions answer the
-// create without the new migration's uuid (the schema documents only mappings and src_resource); then the
-// migration is the newest one listed for the source resource.
+// CreateMigration posts a migration and returns it as Waldur stores it.
 //
-// Once the POST has been answered, the migration exists and Waldur goes on with it, so reading it back
+// A POST is never repeated (a second one would build a second tenant), so when its outcome is unknown
+// (IsAmbiguous: a 500/502/504, a dropped connection, the header timeout, a stopped run) or the answer
+// has no uuid (the schema documents only mappings and src_resource, and some versions answer just that),
+// the migration is looked up: the one of this source, destination offering and name, created by the
+// token's user, that was not there before the POST (FindCreated). Never "the newest of the source",
+// which with a staff token or two migrations of one source can be someone else's. When the lookup finds
+// none after an ambiguous POST, the POST's error is returned: Waldur did not create it (or has not yet:
+// the caller's next attempt adopts it then, see Adoptable).
+//
+// Once the POST has been sent, the migration may exist and Waldur goes on with it, so reading it back
 // outlives ctx by up to settle.DefaultGrace: a run stopped meanwhile still learns what it created. When
 // reading it back fails but the answer had the uuid, it returns the migration as far as the answer shows
 // it, with the error: the caller must record it.
 func (c *Client) CreateMigration(ctx context.Context, req MigrationCreateRequest) (*Migration, error) {
+	me, err := c.CurrentUser(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("waldur: reading the token's user before creating a migration: %w", err)
+	}
+	before := map[string]bool{}
+	// A source that is no uuid cannot be listed by (Waldur refuses the filter); its POST is refused too.
+	if IsUUID(req.SrcResource) {
+		prior, err := c.ListMigrations(ctx, MigrationFilter{SrcResourceUUID: req.SrcResource})
+		if err != nil {
+			return nil, fmt.Errorf("waldur: listing the source's migrations before creating one: %w", err)
+		}
+		for _, m := range prior {
+			before[m.UUID] = true
+		}
+	}
 	var created struct {
 		Migration
 		SrcResource string `json:"src_resource"`
 	}
-	if err := c.postJSON(ctx, migrationsPath, req.Body(), &created); err != nil {
-		return nil, err
+	postErr := c.postJSON(ctx, migrationsPath, req.Body(), &created)
+	if postErr != nil && !IsAmbiguous(postErr) {
+		return nil, postErr
 	}
 	ctx, done := settle.Detach(ctx, settle.DefaultGrace)
 	defer done()
-	if created.UUID != "" {
+	if postErr == nil && created.UUID != "" {
 		if created.State != "" && !created.Created.IsZero() {
 			m := created.Migration
 			return &m, nil
@@ -207,32 +231,71 @@ func (c *Client) CreateMigration(ctx context.Context, req MigrationCreateRequest
 		}
 		return m, nil
 	}
-	src := created.SrcResource
-	if src == "" {
-		src = req.SrcResource
-	}
-	m, err := c.NewestMigration(ctx, src)
-	if err != nil {
+	m, err := c.FindCreated(ctx, req, me.UUID, before)
+	switch {
+	case err != nil && postErr != nil:
+		return nil, fmt.Errorf("%w (and looking up whether Waldur created the migration all the same failed: %v)", postErr, err)
+	case err != nil:
 		return nil, fmt.Errorf("waldur: the migration was created but its answer had no uuid, and looking it up failed: %w", err)
+	case m == nil && postErr != nil:
+		return nil, fmt.Errorf("%w (Waldur shows no migration made by it)", postErr)
+	case m == nil:
+		return nil, errors.New("waldur: the migration was created but its answer had no uuid, and Waldur lists no new migration of this source, offering and name by the token's user")
 	}
 	return m, nil
 }
 
-// NewestMigration returns the most recently created migration of a source resource visible to the token's
-// user, or an error when there is none.
-func (c *Client) NewestMigration(ctx context.Context, srcResourceUUID string) (*Migration, error) {
-	if err := requireUUID("source resource", srcResourceUUID); err != nil {
-		return nil, err
-	}
-	list, err := c.ListMigrations(ctx, MigrationFilter{SrcResourceUUID: srcResourceUUID})
+// FindCreated looks for the migration a create request made: of its source, destination offering and
+// name (the source's when the request has none), created by userUUID, and not one of before. It returns
+// nil when there is none, and an error when there are several (it never guesses).
+func (c *Client) FindCreated(ctx context.Context, req MigrationCreateRequest, userUUID string, before map[string]bool) (*Migration, error) {
+	list, err := c.ListMigrations(ctx, MigrationFilter{SrcResourceUUID: req.SrcResource})
 	if err != nil {
 		return nil, err
 	}
-	m := NewestOf(list)
-	if m == nil {
-		return nil, fmt.Errorf("waldur: no migration found for source resource %s", srcResourceUUID)
+	var found []Migration
+	for _, m := range list {
+		if !before[m.UUID] && m.matches(req, userUUID) {
+			found = append(found, m)
+		}
 	}
-	return m, nil
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, m := range found {
+		ids[i] = m.UUID
+	}
+	return nil, fmt.Errorf("waldur: %d new migrations match the create (%s); not guessing which is this one", len(found), strings.Join(ids, ", "))
+}
+
+// Adoptable is the migration that an earlier run of the same create request started and that can be
+// carried on instead of posting another: of the request's source, destination offering and name (the
+// source's when the request has none), created by userUUID, not ERRED, its destination not terminated.
+// Of several, the newest. nil when there is none.
+func Adoptable(list []Migration, req MigrationCreateRequest, userUUID string) *Migration {
+	var ok []Migration
+	for _, m := range list {
+		if m.matches(req, userUUID) && m.State != StateErred &&
+			m.DstResourceState != ResourceTerminated && m.DstResourceState != ResourceTerminating {
+			ok = append(ok, m)
+		}
+	}
+	return NewestOf(ok)
+}
+
+// matches says whether m is of req's source, destination offering and name, created by userUUID.
+func (m Migration) matches(req MigrationCreateRequest, userUUID string) bool {
+	name := strings.TrimSpace(req.Name)
+	if name == "" {
+		name = m.SrcResourceName
+	}
+	return userUUID != "" && SameUUID(m.CreatedByUUID, userUUID) &&
+		SameUUID(m.SrcResourceUUID, req.SrcResource) && SameUUID(m.DstOfferingUUID, req.DstOffering) &&
+		m.DstResourceName == name
 }
 
 // NewestOf picks the migration with the latest created time; on a tie, the one listed last (Waldur

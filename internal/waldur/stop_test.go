@@ -72,6 +72,14 @@ func TestCreateMigrationReadBackFails(t *testing.T) {
 	const id = "3f1c0f7e8a9b4c2d9e0f1a2b3c4d5e6f"
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == "/api/users/me/":
+			_, _ = w.Write([]byte(`{"uuid":"` + id + `"}`))
+			return
+		case r.Method == http.MethodGet && r.URL.Path == "/api/"+migrationsPath:
+			_, _ = w.Write([]byte(`[]`))
+			return
+		}
 		if r.Method == http.MethodPost {
 			w.WriteHeader(http.StatusCreated)
 			_, _ = w.Write([]byte(`{"uuid":"` + id + `"}`))

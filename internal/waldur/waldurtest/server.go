@@ -195,6 +195,7 @@ func init() {
 	handlers["openstack-routers"] = (*Server).routers
 	handlers["openstack-security-groups"] = (*Server).securityGroups
 	handlers["openstack-ports"] = (*Server).ports
+	handlers["users"] = (*Server).users
 }
 
 func baseURL(r *http.Request) string {
@@ -341,4 +342,22 @@ func (s *Server) sleep(d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// users serves GET /api/users/me/: the token's user, as Waldur's UserSerializer shows it (the fields a
+// client needs to recognise what it created: uuid, username, full_name, is_staff).
+func (s *Server) users(req *request) {
+	if len(req.segs) != 1 || req.segs[0] != "me" {
+		htmlError(req.w, http.StatusNotFound)
+		return
+	}
+	if req.r.Method != http.MethodGet && req.r.Method != http.MethodHead {
+		methodNotAllowed(req.w, req.r)
+		return
+	}
+	u := req.user
+	writeJSON(req.w, http.StatusOK, map[string]any{
+		"uuid": u.UUID, "url": req.base + "users/" + u.UUID + "/", "username": u.Username, "full_name": u.FullName,
+		"is_staff": u.Staff, "is_support": false,
+	})
 }
