@@ -28,4 +28,6 @@
 //     (ERRED), Terraform taints it, and the next apply resumes or replaces it. Read forgets a migration
 //     whose destination is gone; one that refresh finds INCOMPLETE is rebuilt in place by the next
 //     apply (migration_repair.go).
+//   - A state written with an earlier schema version is upgraded by the framework before anything reads
+//     it (the schema's Version and UpgradeState, state_upgrade.go); Read only reads.
 package provider

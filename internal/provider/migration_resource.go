@@ -16,10 +16,11 @@ import (
 )
 
 var (
-	_ resource.Resource                = &MigrationResource{}
-	_ resource.ResourceWithConfigure   = &MigrationResource{}
-	_ resource.ResourceWithModifyPlan  = &MigrationResource{}
-	_ resource.ResourceWithImportState = &MigrationResource{}
+	_ resource.Resource                 = &MigrationResource{}
+	_ resource.ResourceWithConfigure    = &MigrationResource{}
+	_ resource.ResourceWithModifyPlan   = &MigrationResource{}
+	_ resource.ResourceWithImportState  = &MigrationResource{}
+	_ resource.ResourceWithUpgradeState = &MigrationResource{}
 )
 
 const (
@@ -157,7 +158,6 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(upgradeOlderState(ctx, &state)...)
 	b := r.backendOr(&resp.Diagnostics)
 	if b == nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

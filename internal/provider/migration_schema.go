@@ -25,6 +25,7 @@ import (
 // internal/backend/standalone/ids.go.
 func migrationSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
+		Version: migrationSchemaVersion,
 		MarkdownDescription: "Copies an OpenStack tenant (a Keystone project with its quotas, networks, subnets, routers, " +
 			"security groups and, optionally, ports) into a new tenant in another cloud or region, with CIDR and volume type " +
 			"mappings applied. Infrastructure only: no instances, no volume data.\n\n" +
