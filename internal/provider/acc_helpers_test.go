@@ -379,9 +379,9 @@ type destinationWant struct {
 // exactly: the project exists, carries the source marker and has the generated user, who can log in
 // with the password in state; every id map points at a real object of that project, marked with the
 // source id it is keyed by; and the project holds no other (duplicate) copies.
-func checkDestination(t *testing.T, addr string, want destinationWant) resource.TestCheckFunc {
+func checkDestination(t *testing.T, want destinationWant) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		attrs, err := resourceAttributes(s, addr)
+		attrs, err := resourceAttributes(s, accMigration)
 		if err != nil {
 			return err
 		}
@@ -644,9 +644,9 @@ func identifiedCopy[T any](what string, ids map[string]string, src string, exist
 }
 
 // checkIDMapsMatchPreview checks that each id map has as many entries as the preview said would be built.
-func checkIDMapsMatchPreview(addr string) resource.TestCheckFunc {
+func checkIDMapsMatchPreview() resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		attrs, err := resourceAttributes(s, addr)
+		attrs, err := resourceAttributes(s, accMigration)
 		if err != nil {
 			return err
 		}

@@ -38,9 +38,9 @@ data "waldur_openstack_tenant" "src" {
 `, src.Name)
 }
 
-func tfpath(steps ...any) tfjsonpath.Path {
-	p := tfjsonpath.New(steps[0].(string))
-	for _, s := range steps[1:] {
+func tfpath(attr string, steps ...any) tfjsonpath.Path {
+	p := tfjsonpath.New(attr)
+	for _, s := range steps {
 		switch s := s.(type) {
 		case string:
 			p = p.AtMapKey(s)
@@ -157,11 +157,11 @@ resource "waldur_openstack_migration" "test" {
 					projectID.AddStateValue(accMigration, tfpath("dst_project_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkDestination(t, accMigration, destinationWant{
+					checkDestination(t, destinationWant{
 						Offering: accDstOffering, Source: src, Networks: []string{"web", "app", "db", "mgmt"}, ExternalGateway: true,
 						VolumeQuotas: map[string]int{"gigabytes": 1000, "gigabytes_ssd": 300, "volumes_ssd": 10, "gigabytes_hdd": 500},
 					}),
-					checkIDMapsMatchPreview(accMigration),
+					checkIDMapsMatchPreview(),
 				),
 			},
 			{
@@ -312,8 +312,8 @@ resource "waldur_openstack_migration" "test" {
 					projectChanges.AddStateValue(accMigration, tfpath("dst_project_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkDestination(t, accMigration, want("192.168.11.0/24")),
-					checkIDMapsMatchPreview(accMigration),
+					checkDestination(t, want("192.168.11.0/24")),
+					checkIDMapsMatchPreview(),
 					func(s *terraform.State) error {
 						attrs, err := resourceAttributes(s, accMigration)
 						firstProject = attrs["dst_project_id"]
@@ -335,7 +335,7 @@ resource "waldur_openstack_migration" "test" {
 					projectChanges.AddStateValue(accMigration, tfpath("dst_project_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkDestination(t, accMigration, want("192.168.12.0/24")),
+					checkDestination(t, want("192.168.12.0/24")),
 					// destroy_destination = true: the replaced migration's destination was torn down.
 					func(*terraform.State) error {
 						ctx := accContext(t)
@@ -456,12 +456,12 @@ resource "waldur_openstack_migration" "test" {
 					statecheck.ExpectKnownValue(accMigration, tfpath("destroy_destination"), knownvalue.Bool(false)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkDestination(t, accMigration, destinationWant{
+					checkDestination(t, destinationWant{
 						Offering: accOtherOffering, Source: src, Networks: []string{"web", "app"}, Ports: []string{"web-1", "web-2", "app-1"},
 						ExternalGateway: false,
 					}),
 					checkPortsKeptAddresses(t, accMigration, src),
-					checkIDMapsMatchPreview(accMigration),
+					checkIDMapsMatchPreview(),
 					func(s *terraform.State) (err error) {
 						built, err = resourceAttributes(s, accMigration)
 						return err
@@ -545,12 +545,12 @@ resource "waldur_openstack_migration" "test" {
 						renameProject(t, accConnect(t, accOtherOffering), built["dst_project_id"], name)
 						return nil
 					},
-					checkDestination(t, accMigration, destinationWant{
+					checkDestination(t, destinationWant{
 						Offering: accOtherOffering, Source: src, Networks: []string{"web", "app"}, Ports: []string{"web-1", "web-2", "app-1"},
 						ExternalGateway: false,
 					}),
 					checkPortsKeptAddresses(t, accMigration, src),
-					checkIDMapsMatchPreview(accMigration),
+					checkIDMapsMatchPreview(),
 				),
 			},
 		},

@@ -92,7 +92,8 @@ resource "waldur_openstack_migration" "test" {
 						if msg, _ := v["error_message"].(string); !strings.Contains(msg, "OverQuota") {
 							return fmt.Errorf("error_message %q does not say why", msg)
 						}
-						if n := len(v["network_ids"].(map[string]any)); n != 4 {
+						networkIDs, _ := v["network_ids"].(map[string]any)
+						if n := len(networkIDs); n != 4 {
 							return fmt.Errorf("the saved network_ids has %d entries, want the 4 networks built", n)
 						}
 						creds, _ := v["credentials"].(map[string]any)
@@ -122,7 +123,7 @@ resource "waldur_openstack_migration" "test" {
 					resource.TestCheckResourceAttrPtr(accMigration, "credentials.password", &partialPassword),
 					// Exactly one copy of everything: checkDestination compares the id maps with all the
 					// project holds.
-					checkDestination(t, accMigration, destinationWant{
+					checkDestination(t, destinationWant{
 						Offering: accDstOffering, Source: src, Networks: []string{"web", "app", "db", "mgmt"}, ExternalGateway: true,
 					}),
 					checkOneProjectNamed(t, accDstOffering, name),

@@ -115,8 +115,8 @@ func TestMappingsFromModel(t *testing.T) {
 		t.Errorf("null mappings = %+v, want none", got)
 	}
 
-	subnetType := mappingsTypes["subnets"].(types.ListType).ElemType.(types.ObjectType)
-	vtType := mappingsTypes["volume_types"].(types.ListType).ElemType.(types.ObjectType)
+	subnetType := mustBe[types.ObjectType](t, mustBe[types.ListType](t, mappingsTypes["subnets"]).ElemType)
+	vtType := mustBe[types.ObjectType](t, mustBe[types.ListType](t, mappingsTypes["volume_types"]).ElemType)
 	obj := types.ObjectValueMust(mappingsTypes, map[string]attrValue{
 		"networks": types.ListValueMust(types.StringType, []attrValue{types.StringValue("net-web")}),
 		"subnets": types.ListValueMust(subnetType, []attrValue{types.ObjectValueMust(subnetType.AttrTypes, map[string]attrValue{

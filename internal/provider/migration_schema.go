@@ -375,7 +375,9 @@ func attrTypes(a schema.Attribute) map[string]attr.Type {
 	case types.ObjectType:
 		return t.AttrTypes
 	case types.ListType:
-		return t.ElemType.(types.ObjectType).AttrTypes
+		if o, ok := t.ElemType.(types.ObjectType); ok {
+			return o.AttrTypes
+		}
 	}
 	panic("attrTypes: not a nested attribute")
 }

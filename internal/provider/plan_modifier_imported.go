@@ -33,12 +33,12 @@ const replaceUnlessImportedDescription = "Changing this value forces a new migra
 // a tenant over it would be absurd.
 func requiresReplaceUnlessImported() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !(req.StateValue.IsNull() && wasImported(ctx, req.Private))
+		resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.Private)
 	}, replaceUnlessImportedDescription, replaceUnlessImportedDescription)
 }
 
 func requiresReplaceUnlessImportedObject() planmodifier.Object {
 	return objectplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !(req.StateValue.IsNull() && wasImported(ctx, req.Private))
+		resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.Private)
 	}, replaceUnlessImportedDescription, replaceUnlessImportedDescription)
 }

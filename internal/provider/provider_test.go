@@ -211,16 +211,16 @@ func providerConfig(t *testing.T, p provider.Provider, values map[string]any) tf
 	ctx := context.Background()
 	resp := &provider.SchemaResponse{}
 	p.Schema(ctx, provider.SchemaRequest{}, resp)
-	typ := resp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ := mustBe[tftypes.Object](t, resp.Schema.Type().TerraformType(ctx))
 	set := map[string]tftypes.Value{}
 	for k, v := range values {
 		switch k {
 		case "endpoint", "token":
 			set[k] = tftypes.NewValue(tftypes.String, v)
 		case "offerings":
-			osType := typ.AttributeTypes["openstack"].(tftypes.Object)
-			mapType := osType.AttributeTypes["offerings"].(tftypes.Map)
-			offering := objectWith(mapType.ElementType.(tftypes.Object), v.(map[string]tftypes.Value))
+			osType := mustBe[tftypes.Object](t, typ.AttributeTypes["openstack"])
+			mapType := mustBe[tftypes.Map](t, osType.AttributeTypes["offerings"])
+			offering := objectWith(mustBe[tftypes.Object](t, mapType.ElementType), mustBe[map[string]tftypes.Value](t, v))
 			set["openstack"] = objectWith(osType, map[string]tftypes.Value{
 				"offerings": tftypes.NewValue(mapType, map[string]tftypes.Value{"old": offering}),
 			})
@@ -288,4 +288,14 @@ func TestProviderServesSchemas(t *testing.T) {
 	if resp.ResourceSchemas["waldur_openstack_migration"] == nil || len(resp.DataSourceSchemas) != 3 {
 		t.Errorf("resources %v, data sources %v", len(resp.ResourceSchemas), len(resp.DataSourceSchemas))
 	}
+}
+
+// mustBe returns v as a T, and fails the test when it is not one.
+func mustBe[T any](t testing.TB, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("%T is not a %T", v, x)
+	}
+	return x
 }

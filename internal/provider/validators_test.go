@@ -90,10 +90,10 @@ func TestRemapConflicts(t *testing.T) {
 
 func TestPortsKeepAddressesValidator(t *testing.T) {
 	ctx := context.Background()
-	typ := resourceSchema.Type().TerraformType(ctx).(tftypes.Object)
-	mType := typ.AttributeTypes["mappings"].(tftypes.Object)
-	subnetsType := mType.AttributeTypes["subnets"].(tftypes.List)
-	remapType := subnetsType.ElementType.(tftypes.Object)
+	typ := mustBe[tftypes.Object](t, resourceSchema.Type().TerraformType(ctx))
+	mType := mustBe[tftypes.Object](t, typ.AttributeTypes["mappings"])
+	subnetsType := mustBe[tftypes.List](t, mType.AttributeTypes["subnets"])
+	remapType := mustBe[tftypes.Object](t, subnetsType.ElementType)
 	config := func(remaps []tftypes.Value) tfsdk.Config {
 		subnets := tftypes.NewValue(subnetsType, nil)
 		if remaps != nil {

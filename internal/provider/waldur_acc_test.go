@@ -224,9 +224,9 @@ func waccOutputRegexp(phrases ...string) *regexp.Regexp {
 	return regexp.MustCompile(strings.Join(quoted, `[\s\S]*`))
 }
 
-func wpath(steps ...any) tfjsonpath.Path {
-	p := tfjsonpath.New(steps[0].(string))
-	for _, s := range steps[1:] {
+func wpath(attr string, steps ...any) tfjsonpath.Path {
+	p := tfjsonpath.New(attr)
+	for _, s := range steps {
 		switch s := s.(type) {
 		case string:
 			p = p.AtMapKey(s)

@@ -168,7 +168,7 @@ resource "waldur_openstack_migration" "test" {
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				waccMapsMatchPreview(waccMigration),
-				checkLabDestination(t, dstCloud, name, srv),
+				checkLabDestination(dstCloud, name, srv),
 			),
 		}},
 	})
@@ -177,7 +177,7 @@ resource "waldur_openstack_migration" "test" {
 // checkLabDestination checks the state against the lab: the project exists under its name, the id maps
 // name Waldur's view of exactly that project's objects (the subnet remapped), nothing planned is missing,
 // and the credentials log in to the project.
-func checkLabDestination(t *testing.T, dst *openstack.Cloud, name string, srv *waldurtest.Server) resource.TestCheckFunc {
+func checkLabDestination(dst *openstack.Cloud, name string, srv *waldurtest.Server) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		attrs, err := waccAttributes(s, waccMigration)
 		if err != nil {

@@ -142,6 +142,19 @@ func migrationOf(dstOffering string, res *replication.Result) *backend.Migration
 	return out
 }
 
+// listDestination lists the objects of the destination project. Looking for deleted copies must not
+// stop a plan or a destroy: when the listing fails, it says so in the log and reports false, and
+// nothing is pruned.
+func (b *Backend) listDestination(ctx context.Context, dst *openstack.Cloud, projectID string) (replication.ProjectObjects, bool) {
+	objects, err := replication.ListDestination(ctx, dst, projectID)
+	if err != nil {
+		b.log.Warn(ctx, "Could not list the destination's objects; deleted copies are not looked for", map[string]any{
+			"dst_project_id": projectID, "error": err.Error()})
+		return replication.ProjectObjects{}, false
+	}
+	return objects, true
+}
+
 // Read reports the migration gone when its destination project no longer exists. Otherwise, for a
 // migration that was built (OK, or INCOMPLETE already), it drops from the id maps the copies that are
 // no longer in the destination and marks the migration INCOMPLETE when there were any (drift.go).
@@ -164,11 +177,8 @@ func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migra
 	if m.State != backend.StateOK && m.State != backend.StateIncomplete {
 		return &m, nil
 	}
-	objects, err := replication.ListDestination(ctx, dst, projectID)
-	if err != nil {
-		// Looking for deleted copies must not stop a plan or a destroy: without the listing, nothing is pruned.
-		b.log.Warn(ctx, "Could not list the destination's objects; deleted copies are not looked for", map[string]any{
-			"dst_project_id": projectID, "error": err.Error()})
+	objects, ok := b.listDestination(ctx, dst, projectID)
+	if !ok {
 		return &m, nil
 	}
 	if missing := pruneMissing(&m.IDs, objects.IDs()); len(missing) > 0 {
