@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
@@ -66,4 +67,32 @@ func TimedOut(ctx, run context.Context, timeout time.Duration, err error, what s
 // diagnostic), about no attribute in particular and with the summary of the operation that failed.
 func Messagef(format string, args ...any) *Error {
 	return &Error{Err: fmt.Errorf(format, args...)}
+}
+
+// ErrStillRunning is what the error of a Create or Repair is (for errors.Is) when the run ended (its
+// timeout, the service unreachable) while the migration goes on where it runs (Waldur): the Migration
+// returned with it is recorded as it is, not tainted, and the next apply waits for it again (an in-place
+// update: Repair), never starting a second one.
+var ErrStillRunning = errors.New("the migration is still running")
+
+// StillRunningf makes an *Error, with summary, whose message is formatted and that is ErrStillRunning
+// for errors.Is.
+func StillRunningf(summary, format string, args ...any) *Error {
+	return &Error{Summary: summary, Err: stillRunning(fmt.Sprintf(format, args...))}
+}
+
+type stillRunning string
+
+func (e stillRunning) Error() string { return string(e) }
+
+func (e stillRunning) Is(target error) bool { return target == ErrStillRunning }
+
+// Running says whether a recorded state is one a migration passes through on its way to OK or ERRED
+// (Waldur's CREATION_SCHEDULED and CREATING, and their older labels), so that the next apply waits for it.
+func Running(state string) bool {
+	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(state), " ", "_")) {
+	case "", StateOK, StateErred, StateIncomplete:
+		return false
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -14,9 +15,10 @@ import (
 // asks the backend to repair it.
 
 // needsRepair says whether an update of the migration in state rebuilds what is missing from its
-// destination.
+// destination, or, for a migration recorded while still running (Waldur's CREATING: its create ran out of
+// time), waits for it again: a running migration is resumed, never replaced.
 func needsRepair(state migrationModel) bool {
-	return state.State.ValueString() == backend.StateIncomplete
+	return state.State.ValueString() == backend.StateIncomplete || backend.Running(state.State.ValueString())
 }
 
 // markForRepair plans the in-place rebuild of an incomplete migration: the id maps, the state, what is
@@ -45,6 +47,15 @@ func (r *MigrationResource) planRepair(ctx context.Context, req resource.ModifyP
 		return true
 	}
 	markForRepair(ctx, &plan)
+	if backend.Running(state.State.ValueString()) {
+		// Resumed, not run again: the preview stays the one it was created with; the new tenant's
+		// project may be known only once it is done.
+		if plan.DstProjectID.ValueString() == "" {
+			plan.DstProjectID = types.StringUnknown()
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return true
+	}
 	if !req.Config.Raw.IsFullyKnown() {
 		plan.Preview = types.ObjectUnknown(plan.Preview.AttributeTypes(ctx))
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -70,7 +81,11 @@ func (r *MigrationResource) repair(ctx context.Context, prior, plan migrationMod
 		return
 	}
 	out, err := b.Repair(ctx, in, recorded, timeout)
-	addBackendError(&resp.Diagnostics, "Error creating migration", err)
+	if out != nil && errors.Is(err, backend.ErrStillRunning) {
+		resp.Diagnostics.AddWarning("Migration still running", err.Error())
+	} else {
+		addBackendError(&resp.Diagnostics, "Error creating migration", err)
+	}
 	if out == nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
 		return

@@ -134,6 +134,12 @@ func (r *MigrationResource) Create(ctx context.Context, req resource.CreateReque
 		resp.Diagnostics.Append(applyRun(ctx, &plan, out)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
+	if out != nil && errors.Is(err, backend.ErrStillRunning) {
+		// Still running where it runs: recorded as it is, not tainted (an error would make Terraform
+		// replace it, and a second migration would be started); the next apply waits for it again.
+		resp.Diagnostics.AddWarning("Migration still running", err.Error())
+		return
+	}
 	addBackendError(&resp.Diagnostics, "Error creating migration", err)
 }
 

@@ -565,8 +565,10 @@ resource "waldur_openstack_migration" "test" {
 	})
 }
 
-// TestAccWaldurMigration_timeout: a migration that outlasts timeouts.create fails the apply, and is
-// kept in state (tainted) as Waldur last showed it, so that it is not forgotten while Waldur goes on.
+// TestAccWaldurMigration_timeout: a migration that outlasts timeouts.create is saved as Waldur last
+// showed it (CREATING), not tainted, with a warning: the next apply waits for it again (an in-place
+// update) and records how it ended, and Waldur holds that one migration throughout (no replacement, no
+// second POST).
 func TestAccWaldurMigration_timeout(t *testing.T) {
 	waccPreCheck(t)
 	f := newWaccFixture(t, waldurtest.Options{
@@ -578,17 +580,27 @@ func TestAccWaldurMigration_timeout(t *testing.T) {
 			return waldurtest.FabricatingRunner(ctx, req)
 		},
 	})
-	config := f.provider() + fmt.Sprintf(`
+	config := func(timeout string) string {
+		return f.provider() + fmt.Sprintf(`
 resource "waldur_openstack_migration" "test" {
   src_resource = %q
   dst_offering = %q
   dst_plan     = %q
 
   timeouts {
-    create = "1s"
+    create = %q
   }
 }
-`, f.shop.ResourceUUID, f.dstOff.UUID, f.standard.UUID)
+`, f.shop.ResourceUUID, f.dstOff.UUID, f.standard.UUID, timeout)
+	}
+	var id string
+	oneMigration := func(*terraform.State) error {
+		list, err := f.api.ListMigrations(context.Background(), waldur.MigrationFilter{})
+		if err != nil || len(list) != 1 || list[0].UUID != id {
+			return fmt.Errorf("the server has migrations %v (%v), want just %s", list, err, id)
+		}
+		return nil
+	}
 	waccTest(t, resource.TestCase{
 		PreCheck: func() { waccPreCheck(t) },
 		CheckDestroy: func(*terraform.State) error {
@@ -598,13 +610,27 @@ resource "waldur_openstack_migration" "test" {
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{Config: config, ExpectError: waccOutputRegexp("timed out after 1s (timeouts.create)", "it goes on in Waldur")},
 			{
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
+				Config:             config("1s"),
+				ExpectNonEmptyPlan: true, // the next apply waits for it
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(waccMigration, "state", "CREATING"),
-					resource.TestCheckResourceAttrSet(waccMigration, "id"),
+					resource.TestCheckResourceAttr(waccMigration, "error_message", ""),
+					resource.TestCheckResourceAttrWith(waccMigration, "id", func(v string) error { id = v; return nil }),
+				),
+			},
+			{
+				Config: config("1m"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(waccMigration, "state", "OK"),
+					resource.TestCheckResourceAttrWith(waccMigration, "id", func(v string) error {
+						if v != id {
+							return fmt.Errorf("id %s, want %s resumed", v, id)
+						}
+						return nil
+					}),
+					resource.TestCheckResourceAttrSet(waccMigration, "dst_project_id"),
+					oneMigration,
 				),
 			},
 		},

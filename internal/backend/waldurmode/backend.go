@@ -18,6 +18,8 @@ type Settings struct {
 	// Poll tunes how migrations and orders are waited for (zero: waldur.WaitOptions' defaults, from 2s
 	// growing to 30s).
 	Poll waldur.WaitOptions
+	// Client are further options of the Waldur client (tests: a faster retry policy).
+	Client []waldur.Option
 }
 
 // Backend drives Waldur's API. Its client is made on first use and shared by every resource and data
@@ -45,7 +47,7 @@ func (b *Backend) Settings() Settings { return b.settings }
 // api returns the client, or the error saying why there is none.
 func (b *Backend) api() (*waldur.Client, error) {
 	b.once.Do(func() {
-		b.client, b.err = waldur.New(b.settings.Endpoint, b.settings.Token)
+		b.client, b.err = waldur.New(b.settings.Endpoint, b.settings.Token, b.settings.Client...)
 	})
 	if b.err != nil {
 		return nil, backend.Errorf(replication.Path{}, "Invalid Waldur backend configuration",

@@ -17,5 +17,17 @@
 //     with what Waldur lists in the new tenant.
 //   - lookups.go: the data sources' offerings, volume types and tenants, by Waldur's uuids.
 //
-// A Waldur migration is one-shot: it never becomes INCOMPLETE, and Repair refuses.
+// # Faults
+//
+// A migration is never posted twice and never orphaned. Create first carries on a migration that an
+// earlier apply of the same configuration started (same source, destination offering and name, created
+// by the token's user as GET users/me/ tells, not ERRED), then posts; a POST whose outcome is unknown
+// (500/502/504, no answer) or whose answer has no uuid is looked up the same way among the migrations new
+// since it, never taken as "the newest of the source". The wait polls through transient errors until
+// timeouts.create; a migration still running then is returned with backend.ErrStillRunning, which the
+// provider records untainted (state CREATING), and the next apply's update (Repair) waits for it again.
+// Read refreshes state and error message from Waldur, and the id maps of a migration recorded running
+// that has since finished.
+//
+// A Waldur migration is otherwise one-shot: it never becomes INCOMPLETE, and Repair refuses.
 package waldurmode

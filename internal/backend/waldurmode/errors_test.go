@@ -94,8 +94,8 @@ func problems(err error, summary string) []problem {
 		var e *backend.Error
 		switch {
 		case err == nil:
-		case isJoin(err):
-			for _, inner := range err.(interface{ Unwrap() []error }).Unwrap() {
+		case len(joined(err)) > 0:
+			for _, inner := range joined(err) {
 				walk(inner)
 			}
 		case errors.As(err, &invalid):
@@ -112,9 +112,12 @@ func problems(err error, summary string) []problem {
 	return out
 }
 
-func isJoin(err error) bool {
-	_, ok := err.(interface{ Unwrap() []error })
-	return ok
+// joined is what err joins (errors.Join), or nothing.
+func joined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return nil
 }
 
 func requireProblem(t *testing.T, ps []problem, path, summary string) {

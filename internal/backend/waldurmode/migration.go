@@ -272,6 +272,31 @@ func (b *Backend) Create(ctx context.Context, in backend.Inputs, timeout time.Du
 	if description != pl.src.Resource.Description {
 		body.Description = description
 	}
+	mig, err := b.adoptOrCreate(ctx, runCtx, api, body, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return b.await(ctx, runCtx, api, mig, pl.plan, timeout)
+}
+
+// adoptOrCreate carries on the migration an earlier run of this configuration started (same source,
+// destination offering and name, created by the token's user, not ERRED: an apply that failed before it
+// could save it, or whose create answer was lost), or posts a new one. The client looks up a create
+// whose outcome is unknown; a nil migration comes with an error and means Waldur has none.
+func (b *Backend) adoptOrCreate(ctx, runCtx context.Context, api *waldur.Client, body waldur.MigrationCreateRequest, timeout time.Duration) (*waldur.Migration, error) {
+	me, err := api.CurrentUser(runCtx)
+	if err != nil {
+		return nil, backend.At(replication.Path{}, "Error reading the token's user", err)
+	}
+	list, err := api.ListMigrations(runCtx, waldur.MigrationFilter{SrcResourceUUID: body.SrcResource})
+	if err != nil {
+		return nil, backend.At(srcResourceAttr, "Error listing the source's migrations", err)
+	}
+	if m := waldur.Adoptable(list, body, me.UUID); m != nil {
+		b.log.Warn(ctx, "Carrying on the migration an earlier apply of this configuration started instead of creating another", map[string]any{
+			"migration": m.UUID, "state": string(m.State), "created": m.Created.String()})
+		return m, nil
+	}
 	b.log.Info(ctx, "Creating Waldur migration", map[string]any{"src_resource": body.SrcResource, "dst_offering": body.DstOffering,
 		"dst_plan": body.DstPlan, "timeout": timeout.String()})
 	mig, err := api.CreateMigration(runCtx, body)
@@ -279,12 +304,19 @@ func (b *Backend) Create(ctx context.Context, in backend.Inputs, timeout time.Du
 	case err != nil && (mig == nil || mig.UUID == ""):
 		return nil, apiError("Error creating migration", err, &body)
 	case err != nil:
-		// Waldur has the migration: keep it (the wait below reads it again, or ends with the run) so that
-		// it is recorded, never left running unrecorded.
+		// Waldur has the migration: keep it (the wait reads it again, or ends with the run) so that it
+		// is recorded, never left running unrecorded.
 		b.log.Warn(ctx, "Waldur created the migration, but reading it failed", map[string]any{"migration": mig.UUID, "error": err.Error()})
 	}
 	b.log.Info(ctx, "Waldur migration created; waiting for it", map[string]any{"migration": mig.UUID, "state": string(mig.State)})
+	return mig, nil
+}
 
+// await polls mig to OK or ERRED within runCtx, through transient errors, and describes it. A migration
+// still running at the deadline comes back with its state (CREATING) and an error that says the next
+// apply resumes waiting for it: Terraform records it without tainting (see the provider's Create), and
+// the next apply's update polls it again (Repair), never posting a second one.
+func (b *Backend) await(ctx, runCtx context.Context, api *waldur.Client, mig *waldur.Migration, p *replication.Plan, timeout time.Duration) (*backend.Migration, error) {
 	last := mig.State
 	opts := b.settings.Poll
 	opts.OnPoll = func(v any) {
@@ -293,29 +325,33 @@ func (b *Backend) Create(ctx context.Context, in backend.Inputs, timeout time.Du
 			b.log.Info(ctx, "Waldur migration progress", map[string]any{"migration": m.UUID, "state": string(m.State), "dst_resource_state": string(m.DstResourceState)})
 		}
 	}
+	opts.OnRetry = func(err error) {
+		b.log.Warn(ctx, "Polling the Waldur migration failed; trying again until the deadline", map[string]any{"migration": mig.UUID, "error": err.Error()})
+	}
 	done, waitErr := waldur.WaitForMigration(runCtx, api, mig.UUID, opts)
 	if done == nil {
 		done = mig
 	}
 	waitErr = backend.TimedOut(ctx, runCtx, timeout, waitErr, fmt.Sprintf(" waiting for Waldur migration %s, last seen %s; it goes on in Waldur", mig.UUID, done.State))
-	out, describeErr := b.describe(ctx, api, done, pl.plan, waitErr == nil)
-	out.Plan = pl.plan
+	out, describeErr := b.describe(ctx, api, done, p, waitErr == nil)
+	out.Plan = p
 	out.State = string(done.State)
 	out.ErrorMessage = done.ErrorMessage
-	if waitErr != nil && done.State != waldur.StateErred {
+	if waitErr != nil && done.State != waldur.StateErred && !backend.Running(out.State) {
 		out.ErrorMessage = waitErr.Error()
 	}
 	if waitErr == nil {
 		return out, describeErr
 	}
 	var erred *waldur.MigrationErredError
-	msg := waitErr.Error()
 	if errors.As(waitErr, &erred) {
-		msg = fmt.Sprintf("Waldur migration %s ended %s: %s", mig.UUID, backend.StateErred, erred.Message)
+		return out, errors.Join(describeErr, backend.Messagef("Waldur migration %s ended %s: %s\n\nThe migration is saved in the state (state = %q) and the resource is marked tainted. "+
+			"Waldur rolls nothing back: the next apply deletes this migration (with destroy_destination = true, also its destination tenant) and creates a new one.",
+			mig.UUID, backend.StateErred, erred.Message, out.State))
 	}
-	return out, errors.Join(describeErr, backend.Messagef("%s\n\nThe migration is saved in the state (state = %q) and the resource is marked tainted. "+
-		"Waldur rolls nothing back: the next apply deletes this migration (with destroy_destination = true, also its destination tenant) and creates a new one.",
-		msg, out.State))
+	return out, errors.Join(describeErr, backend.StillRunningf("Waldur migration still running",
+		"%s\n\nThe migration is saved in the state (state = %q); Waldur goes on with it. The next apply waits for it again (an in-place update), "+
+			"and a refresh records how it ended: no second migration is created.", waitErr, out.State))
 }
 
 // describe tells what Waldur shows of a migration: the destination resource and project, the
@@ -373,14 +409,17 @@ func readWaldurDestination(ctx context.Context, api *waldur.Client, resourceUUID
 	return tenant, objects, err
 }
 
-// Read reports a migration Waldur no longer has, or whose destination tenant was terminated, as gone,
-// so that the next apply migrates again.
+// Read refreshes a recorded migration from Waldur: its state and error message, and, for one recorded
+// while running that Waldur has since finished, what it built (the id maps, planned again from what
+// Waldur shows of the source). A migration Waldur no longer has, or whose destination tenant was
+// terminated, is gone, so that the next apply migrates again.
 func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migration, error) {
 	api, err := b.api()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := api.GetMigration(ctx, m.ID); err != nil {
+	mig, err := api.GetMigration(ctx, m.ID)
+	if err != nil {
 		if waldur.IsNotFound(err) {
 			b.log.Warn(ctx, "Waldur has no such migration any more; removing it from state", map[string]any{"migration": m.ID})
 			return nil, backend.ErrGone
@@ -389,23 +428,92 @@ func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migra
 	}
 	dst := m.DstResourceUUID
 	if dst == "" {
-		return &m, nil
+		dst = mig.DstResourceUUID
+		m.DstResourceUUID = dst
 	}
-	res, err := api.GetResource(ctx, dst)
+	if dst != "" {
+		res, err := api.GetResource(ctx, dst)
+		switch {
+		case waldur.IsNotFound(err) || (err == nil && res.State == waldur.ResourceTerminated):
+			b.log.Warn(ctx, "The migration's destination tenant was terminated; removing the migration from state", map[string]any{"migration": m.ID, "dst_resource_uuid": dst})
+			return nil, backend.ErrGone
+		case err != nil:
+			return nil, backend.At(replication.Path{}, "Error reading the migration's destination tenant", err)
+		}
+	}
+	wasRunning := backend.Running(m.State)
+	m.State = string(mig.State)
 	switch {
-	case waldur.IsNotFound(err) || (err == nil && res.State == waldur.ResourceTerminated):
-		b.log.Warn(ctx, "The migration's destination tenant was terminated; removing the migration from state", map[string]any{"migration": m.ID, "dst_resource_uuid": dst})
-		return nil, backend.ErrGone
-	case err != nil:
-		return nil, backend.At(replication.Path{}, "Error reading the migration's destination tenant", err)
+	case mig.State == waldur.StateErred:
+		m.ErrorMessage = mig.ErrorMessage
+	case mig.State == waldur.StateOK && wasRunning:
+		m.ErrorMessage = ""
+		p, perr := b.replan(ctx, api, mig, m.Inputs)
+		if perr != nil {
+			b.log.Warn(ctx, "The migration finished, but it could not be planned again to match what it built", map[string]any{"migration": m.ID, "error": perr.Error()})
+		}
+		out, derr := b.describe(ctx, api, mig, p, true)
+		if derr != nil {
+			return &m, derr
+		}
+		m.IDs, m.DstProjectID, m.Skipped = out.IDs, out.DstProjectID, out.Skipped
+		if out.Credentials != nil {
+			m.Credentials = out.Credentials
+		}
+	default:
+		m.ErrorMessage = ""
 	}
 	return &m, nil
 }
 
-// Repair does not apply: a Waldur migration is one-shot, and Read never finds one incomplete.
-func (b *Backend) Repair(context.Context, backend.Inputs, backend.Migration, time.Duration) (*backend.Migration, error) {
-	return nil, backend.Messagef("A migration made by Waldur cannot be rebuilt in place: Waldur migrates a tenant once. " +
-		"Replace the resource (terraform apply -replace) to migrate again.")
+// replan plans a migration again from what Waldur shows of its source and destination now, without the
+// checks that only a create needs (the plan's room, which the migration itself has taken).
+func (b *Backend) replan(ctx context.Context, api *waldur.Client, mig *waldur.Migration, in backend.Inputs) (*replication.Plan, error) {
+	var src waldurSource
+	var dst waldurDestination
+	if err := lookupSource(ctx, api, mig.SrcResourceUUID, &src); err != nil {
+		return nil, err
+	}
+	if err := lookupDestination(ctx, api, mig.DstOfferingUUID, &dst); err != nil {
+		return nil, err
+	}
+	return planFromWaldur(src, dst, in.Mappings, replication.Target{Name: mig.DstResourceName, Description: in.Description})
+}
+
+// Repair of a migration recorded while still running (CREATION_SCHEDULED, CREATING: its create ran out
+// of time, or Waldur could not be reached) waits for it again within timeout and records how it ended:
+// the migration is resumed, never posted a second time. Otherwise it does not apply: a Waldur migration
+// is one-shot.
+func (b *Backend) Repair(ctx context.Context, in backend.Inputs, prior backend.Migration, timeout time.Duration) (*backend.Migration, error) {
+	if !backend.Running(prior.State) {
+		return nil, backend.Messagef("A migration made by Waldur cannot be rebuilt in place: Waldur migrates a tenant once. " +
+			"Replace the resource (terraform apply -replace) to migrate again.")
+	}
+	api, err := b.api()
+	if err != nil {
+		return nil, err
+	}
+	runCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	mig, err := api.GetMigration(runCtx, prior.ID)
+	switch {
+	case waldur.IsNotFound(err):
+		return nil, backend.Messagef("Waldur has no migration %s any more; refresh removes it from the state, and the next apply migrates again.", prior.ID)
+	case err != nil:
+		// Waldur unreachable: the wait below goes on through it until the deadline.
+		mig = &waldur.Migration{UUID: prior.ID, State: waldur.ParseState(prior.State), DstResourceUUID: prior.DstResourceUUID}
+	}
+	b.log.Info(ctx, "Resuming the wait for a Waldur migration recorded while running", map[string]any{"migration": prior.ID, "state": string(mig.State)})
+	p, perr := b.replan(runCtx, api, mig, in)
+	if perr != nil {
+		b.log.Warn(ctx, "The migration could not be planned again to match what it builds", map[string]any{"migration": prior.ID, "error": perr.Error()})
+		p = prior.Plan
+	}
+	out, err := b.await(ctx, runCtx, api, mig, p, timeout)
+	if out != nil && out.Credentials == nil {
+		out.Credentials = prior.Credentials
+	}
+	return out, err
 }
 
 // Delete, with destroy_destination, terminates the destination tenant first (and waits for its
