@@ -59,6 +59,8 @@ var offeringNamePattern = regexp.MustCompile(`^[^/:\s]+$`)
 type providerModel struct {
 	Endpoint  types.String `tfsdk:"endpoint"`
 	Token     types.String `tfsdk:"token"`
+	AllowHTTP types.Bool   `tfsdk:"allow_http"`
+	Insecure  types.Bool   `tfsdk:"insecure"`
 	OpenStack types.Object `tfsdk:"openstack"`
 }
 
@@ -109,6 +111,21 @@ func (p *WaldurProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"allow_http": schema.BoolAttribute{
+				MarkdownDescription: "Waldur backend: accept an `endpoint` of plain `http://`, over which the API token travels " +
+					"unencrypted. Default `false`: such an endpoint is an error, unless its host is a loopback address " +
+					"(`127.0.0.0/8`, `::1`, `localhost`: an SSH tunnel, a test server), whose traffic never leaves the machine. " +
+					"Conflicts with `openstack`.",
+				Optional:   true,
+				Validators: []validator.Bool{boolvalidator.ConflictsWith(path.MatchRoot("openstack"))},
+			},
+			"insecure": schema.BoolAttribute{
+				MarkdownDescription: "Waldur backend: skip the verification of the Waldur server's TLS certificate (a test " +
+					"deployment with a self-signed certificate). Default `false`. Conflicts with `openstack`, whose offerings " +
+					"have an `insecure` of their own.",
+				Optional:   true,
+				Validators: []validator.Bool{boolvalidator.ConflictsWith(path.MatchRoot("openstack"))},
 			},
 			"openstack": schema.SingleNestedAttribute{
 				MarkdownDescription: "Standalone backend: the OpenStack clouds the provider reaches directly. Conflicts with " +
@@ -289,10 +306,19 @@ func (p *WaldurProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	// The one place the backend is chosen: resources and data sources get it as their provider data.
 	var b backend.Backend
 	if cfg.OpenStack.IsNull() {
+		endpoint := stringOr(cfg.Endpoint, p.getenv(envWaldurURL))
+		if !cfg.Endpoint.IsUnknown() && !cfg.AllowHTTP.IsUnknown() {
+			if err := waldur.CheckEndpointScheme(endpoint, cfg.AllowHTTP.ValueBool()); err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Waldur endpoint", err.Error())
+				return
+			}
+		}
 		b = waldurmode.New(waldurmode.Settings{
-			Endpoint: stringOr(cfg.Endpoint, p.getenv(envWaldurURL)),
-			Token:    stringOr(cfg.Token, p.getenv(envWaldurToken)),
-			Poll:     waldurPoll,
+			Endpoint:  endpoint,
+			Token:     stringOr(cfg.Token, p.getenv(envWaldurToken)),
+			Poll:      waldurPoll,
+			AllowHTTP: cfg.AllowHTTP.ValueBool(),
+			Insecure:  cfg.Insecure.ValueBool(),
 		}, tfLogger{})
 	} else {
 		if cfg.OpenStack.IsUnknown() {

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -422,4 +423,25 @@ func requireUUID(kind, uuid string) error {
 		return fmt.Errorf("waldur: empty %s uuid", kind)
 	}
 	return nil
+}
+
+// CheckEndpointScheme refuses an http:// endpoint, over which the API token would travel in cleartext,
+// unless allowHTTP says so or the host is a loopback address (127.0.0.0/8, ::1, localhost), where it
+// never leaves the machine (an SSH tunnel, a test server).
+func CheckEndpointScheme(endpoint string, allowHTTP bool) error {
+	// An endpoint that does not parse is New's to refuse, with its own message.
+	u, err := NormalizeEndpoint(endpoint)
+	plain := err == nil && u.Scheme == "http"
+	if !plain || allowHTTP || isLoopback(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("waldur: endpoint %q is plain HTTP: the API token would be sent unencrypted. Use https://, or set allow_http = true to accept that", endpoint)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -18,6 +18,10 @@ type Settings struct {
 	// Poll tunes how migrations and orders are waited for (zero: waldur.WaitOptions' defaults, from 2s
 	// growing to 30s).
 	Poll waldur.WaitOptions
+	// AllowHTTP accepts a plain http:// endpoint that is not a loopback address (the token then travels
+	// unencrypted); Insecure skips the verification of Waldur's TLS certificate. Both default to false.
+	AllowHTTP bool
+	Insecure  bool
 	// Client are further options of the Waldur client (tests: a faster retry policy).
 	Client []waldur.Option
 }
@@ -47,7 +51,14 @@ func (b *Backend) Settings() Settings { return b.settings }
 // api returns the client, or the error saying why there is none.
 func (b *Backend) api() (*waldur.Client, error) {
 	b.once.Do(func() {
-		b.client, b.err = waldur.New(b.settings.Endpoint, b.settings.Token, b.settings.Client...)
+		if b.err = waldur.CheckEndpointScheme(b.settings.Endpoint, b.settings.AllowHTTP); b.err != nil {
+			return
+		}
+		opts := b.settings.Client
+		if b.settings.Insecure {
+			opts = append(append([]waldur.Option(nil), opts...), waldur.WithInsecureSkipVerify())
+		}
+		b.client, b.err = waldur.New(b.settings.Endpoint, b.settings.Token, opts...)
 	})
 	if b.err != nil {
 		return nil, backend.Errorf(replication.Path{}, "Invalid Waldur backend configuration",
