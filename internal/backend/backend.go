@@ -90,6 +90,9 @@ type Migration struct {
 	// Plan is what the migration was planned as, the preview: set by Create, Repair and Import (when
 	// the import could plan it).
 	Plan *replication.Plan
+	// Warnings are what the user should know about the run that is no error (credentials the service
+	// does not show, say), in sentences; shown, not recorded.
+	Warnings []string
 }
 
 // Imported is a migration rebuilt by Import. NoPreview says why it could not be planned (Plan is nil

@@ -133,6 +133,9 @@ func (r *MigrationResource) Create(ctx context.Context, req resource.CreateReque
 	if out != nil {
 		resp.Diagnostics.Append(applyRun(ctx, &plan, out)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		for _, w := range out.Warnings {
+			resp.Diagnostics.AddWarning("Migration created with a warning", w)
+		}
 	}
 	if out != nil && errors.Is(err, backend.ErrStillRunning) {
 		// Still running where it runs: recorded as it is, not tainted (an error would make Terraform

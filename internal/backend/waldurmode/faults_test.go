@@ -26,7 +26,12 @@ const staffToken = "staff-token-0123456789abcdef0123"
 
 func newFaultFixture(t *testing.T, step time.Duration) *faultFixture {
 	t.Helper()
-	srv := waldurtest.New(waldurtest.Options{StepDuration: step})
+	return newFaultFixtureWith(t, waldurtest.Options{StepDuration: step})
+}
+
+func newFaultFixtureWith(t *testing.T, opts waldurtest.Options) *faultFixture {
+	t.Helper()
+	srv := waldurtest.New(opts)
 	t.Cleanup(srv.Close)
 	faults := waldurtest.NewFaults(srv)
 	t.Cleanup(faults.Close)

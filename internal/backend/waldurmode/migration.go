@@ -372,9 +372,14 @@ func (b *Backend) describe(ctx context.Context, api *waldur.Client, mig *waldur.
 		b.log.Warn(ctx, "Could not read the destination of the failed migration", map[string]any{"error": readErr.Error()})
 	default:
 		out.DstProjectID = tenant.BackendID
-		// Waldur shows the tenant's user only to users allowed to see it, and never its id.
-		if tenant.UserUsername != "" {
+		// Waldur shows the tenant's user only where the deployment makes tenant credentials visible
+		// (WALDUR_OPENSTACK.TENANT_CREDENTIALS_VISIBLE), and never its id.
+		if tenant.UserUsername != "" && tenant.UserPassword != "" {
 			out.Credentials = &replication.Credentials{Username: tenant.UserUsername, Password: tenant.UserPassword}
+		} else {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("credentials is null: Waldur does not show the user and password of tenant %s "+
+				"(this deployment hides tenant credentials: WALDUR_OPENSTACK.TENANT_CREDENTIALS_VISIBLE is off). "+
+				"Get them from the Waldur administrators, or reset the user's password in the new project.", tenant.UUID))
 		}
 		if p != nil {
 			var missing []replication.Skipped

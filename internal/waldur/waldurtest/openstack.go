@@ -90,8 +90,10 @@ func (s *Server) renderTenant(base string, t *tenantRec) map[string]any {
 	m["availability_zone"] = ""
 	m["internal_network_id"] = t.internalNetworkID
 	m["external_network_id"] = t.ExternalNetworkID
-	m["user_username"] = t.UserUsername
-	m["user_password"] = t.UserPassword
+	if !s.opts.HideTenantCredentials {
+		m["user_username"] = t.UserUsername
+		m["user_password"] = t.UserPassword
+	}
 	m["default_volume_type_name"] = ""
 	m["skip_creation_of_default_router"] = false
 	names := make([]string, 0, len(t.Quotas))

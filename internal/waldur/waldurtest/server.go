@@ -51,6 +51,9 @@ type Options struct {
 	// DescriptionCauses500 reproduces the versions that fail with HTTP 500 when a migration create
 	// carries a description.
 	DescriptionCauses500 bool
+	// HideTenantCredentials leaves user_username and user_password out of tenants, as a Waldur does whose
+	// WALDUR_OPENSTACK.TENANT_CREDENTIALS_VISIBLE is off (the default of many deployments).
+	HideTenantCredentials bool
 	// Runner executes migrations (default FabricatingRunner).
 	Runner Runner
 	// Terminator tears tenants down on termination orders (default: nothing to do).
@@ -121,6 +124,14 @@ func (s *Server) CertificatePEM() []byte {
 
 // Certificate is the TLS certificate (only with Options.TLS).
 func (s *Server) Certificate() *x509.Certificate { return s.hs.Certificate() }
+
+// ExpireToken makes Waldur refuse token from now on, as it does once a token outlives its lifetime
+// (401 "Token has expired.").
+func (s *Server) ExpireToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.expired[token] = true
+}
 
 // RequestCount is the number of API requests served so far.
 func (s *Server) RequestCount() int { return int(s.count.Load()) }
@@ -223,10 +234,16 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*User, bo
 	}
 	s.mu.Lock()
 	u := s.st.users[key]
+	expired := s.st.expired[key]
 	s.mu.Unlock()
 	if u == nil {
 		w.Header().Set("WWW-Authenticate", "Token")
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"detail": "Invalid token."})
+		return nil, false
+	}
+	if expired {
+		w.Header().Set("WWW-Authenticate", "Token")
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"detail": "Token has expired."})
 		return nil, false
 	}
 	return u, true

@@ -145,6 +145,7 @@ type orderRec struct {
 
 type store struct {
 	users       map[string]*User // by token
+	expired     map[string]bool  // tokens past their lifetime
 	customer    project
 	defaultProj *project
 	projects    *coll[project]
@@ -168,6 +169,7 @@ type store struct {
 func newStore() *store {
 	st := &store{
 		users:       map[string]*User{},
+		expired:     map[string]bool{},
 		customer:    project{uuid: newUUID(), name: "Test customer"},
 		projects:    newColl[project](),
 		settings:    newColl[settingsRec](),
