@@ -7,16 +7,18 @@ import "encoding/json"
 // gateway, an ICMP rule with type 0).
 
 type Network struct {
-	ID                  string   `json:"id,omitempty"`
-	ProjectID           string   `json:"project_id,omitempty"`
-	Name                string   `json:"name"`
-	Description         string   `json:"description"`
-	AdminStateUp        bool     `json:"admin_state_up"`
-	MTU                 int      `json:"mtu,omitempty"`
-	PortSecurityEnabled *bool    `json:"port_security_enabled,omitempty"`
-	External            bool     `json:"router:external,omitempty"`
-	Shared              bool     `json:"shared,omitempty"`
-	Tags                []string `json:"tags,omitempty"`
+	ID                  string `json:"id,omitempty"`
+	ProjectID           string `json:"project_id,omitempty"`
+	Name                string `json:"name"`
+	Description         string `json:"description"`
+	AdminStateUp        bool   `json:"admin_state_up"`
+	MTU                 int    `json:"mtu,omitempty"`
+	PortSecurityEnabled *bool  `json:"port_security_enabled,omitempty"`
+	External            bool   `json:"router:external,omitempty"`
+	Shared              bool   `json:"shared,omitempty"`
+	// DNSDomain is the dns-integration extension's; "" where the network has none or Neutron lacks it.
+	DNSDomain string   `json:"dns_domain,omitempty"`
+	Tags      []string `json:"tags,omitempty"`
 }
 
 type AllocationPool struct {
@@ -93,7 +95,17 @@ type Port struct {
 	SecurityGroups      []string      `json:"security_groups"`
 	PortSecurityEnabled *bool         `json:"port_security_enabled,omitempty"`
 	AllowedAddressPairs []AddressPair `json:"allowed_address_pairs,omitempty"`
-	Tags                []string      `json:"tags,omitempty"`
+	// DNSName (dns-integration) and ExtraDHCPOpts (extra_dhcp_opt) are set by users on the port.
+	DNSName       string         `json:"dns_name,omitempty"`
+	ExtraDHCPOpts []ExtraDHCPOpt `json:"extra_dhcp_opts,omitempty"`
+	Tags          []string       `json:"tags,omitempty"`
+}
+
+// ExtraDHCPOpt is a DHCP option Neutron's DHCP server gives one port.
+type ExtraDHCPOpt struct {
+	OptName   string `json:"opt_name"`
+	OptValue  string `json:"opt_value"`
+	IPVersion int    `json:"ip_version,omitempty"`
 }
 
 type SecurityGroup struct {

@@ -15,39 +15,42 @@ type batch[T any] struct {
 	kind     string
 	ids      map[string]string
 	id       func(T) string
+	tags     func(T) []string
 	missing  []T
 	sources  []string
-	markers  []bool // whether missing[i] needs a marker
+	wanted   [][]string // the tags missing[i] must carry (the user's, and its marker when it needs one)
 	mu       sync.Mutex
 	untagged []toTag
 	created  int
 }
 
-func newBatch[T any](e *execution, kind string, ids map[string]string, id func(T) string) *batch[T] {
-	return &batch[T]{e: e, kind: kind, ids: ids, id: id}
+func newBatch[T any](e *execution, kind string, ids map[string]string, id func(T) string, tags func(T) []string) *batch[T] {
+	return &batch[T]{e: e, kind: kind, ids: ids, id: id, tags: tags}
 }
 
 // adoptOr records the existing copy of sourceID from existing (see pool.adopt; key is its content key),
-// or queues body() to be created. marker says whether the copy needs a marker.
-func (b *batch[T]) adoptOr(sourceID string, existing *pool[T], key string, marker bool, body func() T) {
-	if have, found, marked := existing.adopt(sourceID, key); found {
+// or queues body() to be created. marker says whether the copy needs a marker, user the user's tags it
+// carries like its source.
+func (b *batch[T]) adoptOr(sourceID string, existing *pool[T], key string, marker bool, user []string, body func() T) {
+	want := wantedTags(sourceID, marker, user)
+	if have, found, _ := existing.adopt(sourceID, key); found {
 		b.e.record(b.ids, b.kind, sourceID, b.id(have), false)
-		if marker && !marked {
-			b.queueTag(b.id(have), sourceID)
+		if lacksTags(b.tags(have), want) {
+			b.queueTag(b.id(have), want)
 		}
 		return
 	}
 	b.missing = append(b.missing, body())
 	b.sources = append(b.sources, sourceID)
-	b.markers = append(b.markers, marker)
+	b.wanted = append(b.wanted, want)
 }
 
 // recordCreated records objects created from b.missing[from:], in order. Safe for parallel chunks.
 func (b *batch[T]) recordCreated(from int, created []T) {
 	for i, obj := range created {
 		b.e.record(b.ids, b.kind, b.sources[from+i], b.id(obj), true)
-		if b.markers[from+i] && !b.e.tagOnCreate {
-			b.queueTag(b.id(obj), b.sources[from+i])
+		if len(b.wanted[from+i]) > 0 && !b.e.tagOnCreate {
+			b.queueTag(b.id(obj), b.wanted[from+i])
 		}
 	}
 	b.mu.Lock()
@@ -55,13 +58,13 @@ func (b *batch[T]) recordCreated(from int, created []T) {
 	b.mu.Unlock()
 }
 
-func (b *batch[T]) queueTag(id, sourceID string) {
+func (b *batch[T]) queueTag(id string, tags []string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.untagged = append(b.untagged, toTag{id, sourceID})
+	b.untagged = append(b.untagged, toTag{id, tags})
 }
 
-// finish marks what still lacks its marker and reports the step's progress.
+// finish tags what still lacks its tags and reports the step's progress.
 func (b *batch[T]) finish(ctx context.Context, r openstack.Resource, step string, total int) error {
 	if err := b.e.tag(ctx, r, b.untagged); err != nil {
 		return err

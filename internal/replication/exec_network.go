@@ -10,12 +10,12 @@ import (
 
 // createNetworks creates the missing networks in one bulk call.
 func (e *execution) createNetworks(ctx context.Context) error {
-	b := newBatch(e, "network", e.res.Networks, func(n openstack.Network) string { return n.ID })
+	b := newBatch(e, "network", e.res.Networks, func(n openstack.Network) string { return n.ID }, func(n openstack.Network) []string { return n.Tags })
 	for _, n := range e.plan.Networks {
-		b.adoptOr(n.SourceID, e.existingNets, nameKey(n.Name, n.Description), n.Marker, func() openstack.Network {
+		b.adoptOr(n.SourceID, e.existingNets, nameKey(n.Name, n.Description), n.Marker, n.Tags, func() openstack.Network {
 			return openstack.Network{
 				ProjectID: e.res.ProjectID, Name: n.Name, Description: n.Description, AdminStateUp: n.AdminStateUp,
-				MTU: n.MTU, PortSecurityEnabled: n.PortSecurityEnabled, Tags: e.createTags(n.SourceID, n.Marker),
+				MTU: n.MTU, PortSecurityEnabled: n.PortSecurityEnabled, DNSDomain: n.DNSDomain, Tags: e.createTags(n.SourceID, n.Marker, n.Tags),
 			}
 		})
 	}
@@ -30,16 +30,16 @@ func (e *execution) createNetworks(ctx context.Context) error {
 // createSubnets creates the missing subnets in one bulk call, with their remapped CIDRs, pools, gateways
 // and host routes.
 func (e *execution) createSubnets(ctx context.Context) error {
-	b := newBatch(e, "subnet", e.res.Subnets, func(s openstack.Subnet) string { return s.ID })
+	b := newBatch(e, "subnet", e.res.Subnets, func(s openstack.Subnet) string { return s.ID }, func(s openstack.Subnet) []string { return s.Tags })
 	for _, s := range e.plan.Subnets {
 		networkID := e.res.Networks[s.NetworkSourceID]
-		b.adoptOr(s.SourceID, e.existingSubs, subnetKey(networkID, s.CIDR), s.Marker, func() openstack.Subnet {
+		b.adoptOr(s.SourceID, e.existingSubs, subnetKey(networkID, s.CIDR), s.Marker, s.Tags, func() openstack.Subnet {
 			return openstack.Subnet{
 				ProjectID: e.res.ProjectID, NetworkID: networkID, Name: s.Name,
 				Description: s.Description, IPVersion: s.IPVersion, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
 				AllocationPools: s.AllocationPools, DNSNameservers: s.DNSNameservers, HostRoutes: s.HostRoutes,
 				EnableDHCP: s.EnableDHCP, IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode,
-				Tags: e.createTags(s.SourceID, s.Marker),
+				Tags: e.createTags(s.SourceID, s.Marker, s.Tags),
 			}
 		})
 	}
@@ -54,17 +54,18 @@ func (e *execution) createSubnets(ctx context.Context) error {
 // ensureRouter adopts or creates one router (routers have no bulk create in Neutron), with its gateway on
 // the destination's external network when planned. The router is stored in *out for the steps after it.
 func (e *execution) ensureRouter(ctx context.Context, r RouterPlan, out *openstack.Router) error {
-	have, found, marked := e.existingRtrs.adopt(r.SourceID, nameKey(r.Name, r.Description))
+	want := wantedTags(r.SourceID, r.Marker, r.Tags)
+	have, found, _ := e.existingRtrs.adopt(r.SourceID, nameKey(r.Name, r.Description))
 	if found {
 		*out = have
 		e.record(e.res.Routers, "router", r.SourceID, have.ID, false)
-		if r.Marker && !marked {
-			return e.tag(ctx, openstack.Routers, []toTag{{have.ID, r.SourceID}})
+		if lacksTags(have.Tags, want) {
+			return e.tag(ctx, openstack.Routers, []toTag{{have.ID, want}})
 		}
 		return nil
 	}
 	body := openstack.Router{ProjectID: e.res.ProjectID, Name: r.Name, Description: r.Description,
-		AdminStateUp: r.AdminStateUp, Tags: e.createTags(r.SourceID, r.Marker)}
+		AdminStateUp: r.AdminStateUp, Tags: e.createTags(r.SourceID, r.Marker, r.Tags)}
 	if r.ExternalGateway {
 		body.ExternalGateway = &openstack.GatewayInfo{NetworkID: e.plan.ExternalNetworkID, EnableSNAT: r.EnableSNAT}
 	}
@@ -74,8 +75,8 @@ func (e *execution) ensureRouter(ctx context.Context, r RouterPlan, out *opensta
 	}
 	*out = created
 	e.record(e.res.Routers, "router", r.SourceID, created.ID, true)
-	if r.Marker && !e.tagOnCreate {
-		return e.tag(ctx, openstack.Routers, []toTag{{created.ID, r.SourceID}})
+	if len(want) > 0 && !e.tagOnCreate {
+		return e.tag(ctx, openstack.Routers, []toTag{{created.ID, want}})
 	}
 	return nil
 }

@@ -15,10 +15,10 @@ import (
 // groups and address pairs, split into opts.PortBulkCalls bulk calls sent in parallel (no more than
 // opts.Concurrency), each as far as possible on networks of its own (see bulkRanges).
 func (e *execution) createPorts(ctx context.Context) error {
-	b := newBatch(e, "port", e.res.Ports, func(p openstack.Port) string { return p.ID })
+	b := newBatch(e, "port", e.res.Ports, func(p openstack.Port) string { return p.ID }, func(p openstack.Port) []string { return p.Tags })
 	for _, p := range byNetwork(e.plan.Ports) {
 		networkID := e.res.Networks[p.NetworkSourceID]
-		b.adoptOr(p.SourceID, e.existingPorts, macKey(networkID, p.MACAddress), p.Marker,
+		b.adoptOr(p.SourceID, e.existingPorts, macKey(networkID, p.MACAddress), p.Marker, p.Tags,
 			func() openstack.Port { return e.portBody(p, networkID) })
 	}
 	networks := make([]string, len(b.missing))
@@ -49,7 +49,8 @@ func (e *execution) portBody(p PortPlan, networkID string) openstack.Port {
 		ProjectID: e.res.ProjectID, NetworkID: networkID, Name: p.Name,
 		Description: p.Description, AdminStateUp: p.AdminStateUp, MACAddress: p.MACAddress,
 		PortSecurityEnabled: p.PortSecurityEnabled, AllowedAddressPairs: p.AllowedAddressPairs,
-		SecurityGroups: make([]string, 0, len(p.SecurityGroupSourceIDs)), Tags: e.createTags(p.SourceID, p.Marker),
+		DNSName: p.DNSName, ExtraDHCPOpts: p.ExtraDHCPOpts,
+		SecurityGroups: make([]string, 0, len(p.SecurityGroupSourceIDs)), Tags: e.createTags(p.SourceID, p.Marker, p.Tags),
 	}
 	// Never nil: a source port without addresses gets none, where an absent list lets Neutron allocate.
 	port.FixedIPs = make([]openstack.FixedIP, 0, len(p.FixedIPs))
@@ -66,15 +67,22 @@ func (e *execution) portBody(p PortPlan, networkID string) openstack.Port {
 	return port
 }
 
-// fixBulkPorts sets the allowed address pairs that Neutron's bulk port create drops (seen on Zed: the
-// ports come back without them), with one update per affected port.
+// fixBulkPorts sets the allowed address pairs and extra DHCP options that Neutron's bulk port create
+// drops (seen on Zed: the ports come back without them), with one update per affected port.
 func (e *execution) fixBulkPorts(ctx context.Context, sent, created []openstack.Port) error {
 	for i, p := range created {
+		body := map[string]any{}
 		if len(sent[i].AllowedAddressPairs) > 0 && len(p.AllowedAddressPairs) == 0 {
-			body := map[string]any{"allowed_address_pairs": sent[i].AllowedAddressPairs}
-			if _, err := openstack.Update[openstack.Port](ctx, e.dst.Network, openstack.Ports, p.ID, body); err != nil {
-				return fmt.Errorf("setting the allowed address pairs of port %q: %w", p.Name, err)
-			}
+			body["allowed_address_pairs"] = sent[i].AllowedAddressPairs
+		}
+		if len(sent[i].ExtraDHCPOpts) > 0 && len(p.ExtraDHCPOpts) == 0 {
+			body["extra_dhcp_opts"] = sent[i].ExtraDHCPOpts
+		}
+		if len(body) == 0 {
+			continue
+		}
+		if _, err := openstack.Update[openstack.Port](ctx, e.dst.Network, openstack.Ports, p.ID, body); err != nil {
+			return fmt.Errorf("setting the allowed address pairs and extra DHCP options of port %q: %w", p.Name, err)
 		}
 	}
 	return nil

@@ -13,17 +13,21 @@ import (
 // and creates the other missing groups in one bulk call. Neutron gives each new group two egress rules;
 // the groups' rules as created are kept for syncRules to compare against.
 func (e *execution) createSecurityGroups(ctx context.Context) error {
-	b := newBatch(e, "security_group", e.res.SecurityGroups, func(g openstack.SecurityGroup) string { return g.ID })
+	b := newBatch(e, "security_group", e.res.SecurityGroups, func(g openstack.SecurityGroup) string { return g.ID },
+		func(g openstack.SecurityGroup) []string { return g.Tags })
 	for _, sg := range e.plan.SecurityGroups {
 		if sg.IsDefault {
 			if e.defaultGroup == nil {
 				return fmt.Errorf("the destination project has no default security group")
 			}
 			e.record(e.res.SecurityGroups, "security_group", sg.SourceID, e.defaultGroup.ID, false)
+			if lacksTags(e.defaultGroup.Tags, sg.Tags) {
+				b.queueTag(e.defaultGroup.ID, sg.Tags)
+			}
 			continue
 		}
-		b.adoptOr(sg.SourceID, e.existingGroups, nameKey(sg.Name, sg.Description), sg.Marker, func() openstack.SecurityGroup {
-			body := openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name, Description: sg.Description, Tags: e.createTags(sg.SourceID, sg.Marker)}
+		b.adoptOr(sg.SourceID, e.existingGroups, nameKey(sg.Name, sg.Description), sg.Marker, sg.Tags, func() openstack.SecurityGroup {
+			body := openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name, Description: sg.Description, Tags: e.createTags(sg.SourceID, sg.Marker, sg.Tags)}
 			if sg.Stateless {
 				body.Stateful = new(bool)
 			}

@@ -283,25 +283,29 @@ func (p *pool[T]) adopt(sourceID, key string) (obj T, found, marked bool) {
 	return obj, false, false
 }
 
-// toTag is an object that still needs its source marker.
-type toTag struct{ id, sourceID string }
+// toTag is an object that still lacks tags: the whole set it must carry (the user's and its marker).
+type toTag struct {
+	id   string
+	tags []string
+}
 
-// tag marks objects with their source ids, in parallel: after a create when Neutron cannot take tags in
-// the create call, and on objects adopted by content.
+// tag sets objects' tags, in parallel: after a create when Neutron cannot take tags in the create call,
+// and on objects adopted without them. Neutron (Zed) has no tags in create calls: one call per object,
+// made only for objects with a marker or user tags.
 func (e *execution) tag(ctx context.Context, r openstack.Resource, items []toTag) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(e.opts.Concurrency)
 	for _, it := range items {
-		g.Go(func() error { return openstack.SetTags(ctx, e.dst.Network, r, it.id, []string{SourceTag(it.sourceID)}) })
+		g.Go(func() error { return openstack.SetTags(ctx, e.dst.Network, r, it.id, it.tags) })
 	}
 	return g.Wait()
 }
 
-// createTags is the tags to send in a create call: the marker, when the object needs one and Neutron
-// takes it there.
-func (e *execution) createTags(sourceID string, marker bool) []string {
-	if marker && e.tagOnCreate {
-		return []string{SourceTag(sourceID)}
+// createTags is the tags to send in a create call, when Neutron takes them there: the user's and the
+// marker when the object needs one.
+func (e *execution) createTags(sourceID string, marker bool, user []string) []string {
+	if e.tagOnCreate {
+		return wantedTags(sourceID, marker, user)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package replication
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -96,4 +97,32 @@ func TestPoolAdoptsByMarkerThenOnceByKey(t *testing.T) {
 	check("src-c", macKey("n", "fa:16:3e:00:00:02"), "", false) // claimed already
 	check("src-d", addressKey("n", "s", "10.0.0.5"), "iface", false)
 	check("src-e", macKey("n", "fa:16:3e:00:00:03"), "", false) // the same port, claimed by its address
+}
+
+// User tags are planned onto every copy, markers left out; a destination that cannot tag gets none, and
+// each object's tags are reported.
+func TestUserTags(t *testing.T) {
+	snap := threeTier()
+	snap.Networks[0].Tags = []string{"team:net", "wom:src:older-source", "env=prod"}
+	snap.Routers[0].Tags = []string{"edge"}
+	p := mustPlan(t, snap, Mappings{}, baseFacts())
+	for _, n := range p.Networks {
+		if n.SourceID == snap.Networks[0].ID {
+			assertEqual(t, "network tags", n.Tags, []string{"env=prod", "team:net"})
+		}
+	}
+	assertEqual(t, "router tags", p.Routers[0].Tags, []string{"edge"})
+	if got := wantedTags("src-1", true, []string{"a"}); !slices.Equal(got, []string{"a", "wom:src:src-1"}) {
+		t.Errorf("wantedTags = %v", got)
+	}
+	if !lacksTags([]string{"wom:src:src-1"}, []string{"a", "wom:src:src-1"}) || lacksTags([]string{"a", "b"}, []string{"a"}) {
+		t.Error("lacksTags is wrong")
+	}
+
+	facts := baseFacts()
+	facts.NoTags = true
+	p = mustPlan(t, snap, Mappings{}, facts)
+	if len(p.Routers[0].Tags) != 0 || len(skippedOf(p, "network_tags")) != 1 || len(skippedOf(p, "router_tags")) != 1 {
+		t.Errorf("without tags on the destination: router tags %v, skipped %+v", p.Routers[0].Tags, p.Skipped)
+	}
 }

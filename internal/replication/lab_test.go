@@ -490,12 +490,16 @@ func compareTenants(t *testing.T, ctx context.Context, src *openstack.Cloud, ten
 		if got.GatewayIP != nil {
 			gotGW = *got.GatewayIP
 		}
+		wantDNS := []string{} // a resolver inside a remapped subnet moves with it
+		for _, a := range sub.DNSNameservers {
+			wantDNS = append(wantDNS, moveIP(a))
+		}
 		if got.Name != sub.Name || got.Description != sub.Description || got.CIDR != cidr(sub.CIDR) || gotGW != wantGW ||
-			!sameSet(gotPools, wantPools) || !sameSet(gotRoutes, wantRoutes) || !sameSet(got.DNSNameservers, sub.DNSNameservers) ||
+			!sameSet(gotPools, wantPools) || !sameSet(gotRoutes, wantRoutes) || !slices.Equal(nonNilStrings(got.DNSNameservers), wantDNS) ||
 			got.EnableDHCP != sub.EnableDHCP || got.NetworkID != res.Networks[sub.NetworkID] {
 			t.Errorf("subnet %s: got cidr %s gw %s pools %v routes %v dns %v dhcp %v; want cidr %s gw %s pools %v routes %v dns %v dhcp %v",
 				sub.Name, got.CIDR, gotGW, gotPools, gotRoutes, got.DNSNameservers, got.EnableDHCP,
-				cidr(sub.CIDR), wantGW, wantPools, wantRoutes, sub.DNSNameservers, sub.EnableDHCP)
+				cidr(sub.CIDR), wantGW, wantPools, wantRoutes, wantDNS, sub.EnableDHCP)
 		}
 	}
 
@@ -732,4 +736,11 @@ func deref(b *bool) any {
 		return nil
 	}
 	return *b
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -1,6 +1,9 @@
 package replication
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // A marker names the source object a copy was made from: a Keystone tag on the destination project, and a
 // Neutron tag on the objects whose content does not identify them (identity.go says which). A re-run
@@ -20,4 +23,30 @@ func SourceOf(tags []string) string {
 		}
 	}
 	return ""
+}
+
+// userTags are the tags a user put on an object, without markers, sorted: copied onto the object's copy.
+func userTags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if !strings.HasPrefix(t, sourceTagPrefix) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// wantedTags is the whole tag set of a copy: the user's tags and, when it needs one, its marker.
+func wantedTags(sourceID string, marker bool, user []string) []string {
+	out := slices.Clone(user)
+	if marker {
+		out = append(out, SourceTag(sourceID))
+	}
+	return out
+}
+
+// lacksTags reports whether an existing copy misses a tag it should carry.
+func lacksTags(have, want []string) bool {
+	return slices.ContainsFunc(want, func(t string) bool { return !slices.Contains(have, t) })
 }

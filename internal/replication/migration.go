@@ -45,6 +45,21 @@ func (m Migration) Plan(ctx context.Context) (*Plan, error) {
 		}
 		facts.NoAddressGroups = !has
 	}
+	dns, opts, tags := usesExtensions(snap)
+	for _, ext := range []struct {
+		used  bool
+		alias string
+		lacks *bool
+	}{{dns, "dns-integration", &facts.NoDNS}, {opts, "extra_dhcp_opt", &facts.NoExtraDHCPOpts}, {tags, "standard-attr-tag", &facts.NoTags}} {
+		if !ext.used {
+			continue
+		}
+		has, err := openstack.HasExtension(ctx, m.Destination.Network, ext.alias)
+		if err != nil {
+			return nil, fmt.Errorf("reading destination facts: %w", err)
+		}
+		*ext.lacks = !has
+	}
 	return BuildPlan(snap, m.Mappings, facts, m.Target)
 }
 
@@ -57,4 +72,28 @@ func (m Migration) Run(ctx context.Context, opts Options) (*Plan, *Result, error
 	}
 	res, err := Execute(ctx, m.Destination, plan, opts)
 	return plan, res, err
+}
+
+// usesExtensions reports whether the source has DNS domains or names, extra DHCP options and user tags:
+// only then does the plan need to know whether the destination has their extensions.
+func usesExtensions(snap *Snapshot) (dns, opts, tags bool) {
+	for _, n := range snap.Networks {
+		dns = dns || n.DNSDomain != ""
+		tags = tags || len(userTags(n.Tags)) > 0
+	}
+	for _, p := range snap.Ports {
+		dns = dns || p.DNSName != ""
+		opts = opts || len(p.ExtraDHCPOpts) > 0
+		tags = tags || len(userTags(p.Tags)) > 0
+	}
+	for _, s := range snap.Subnets {
+		tags = tags || len(userTags(s.Tags)) > 0
+	}
+	for _, r := range snap.Routers {
+		tags = tags || len(userTags(r.Tags)) > 0
+	}
+	for _, g := range snap.SecurityGroups {
+		tags = tags || len(userTags(g.Tags)) > 0
+	}
+	return dns, opts, tags
 }

@@ -67,6 +67,13 @@ type Facts struct {
 	// NoAddressGroups is true when the destination Neutron lacks the address-group extension. Migration.Plan
 	// asks only when the source has address groups: otherwise it stays false, whatever the destination.
 	NoAddressGroups bool
+	// NoDNS and NoExtraDHCPOpts are true when the destination Neutron lacks the dns-integration or the
+	// extra_dhcp_opt extension; Migration.Plan asks only when the source uses them.
+	NoDNS           bool
+	NoExtraDHCPOpts bool
+	// NoTags is true when the destination Neutron lacks the standard-attr-tag extension; asked only when
+	// the source has user tags.
+	NoTags bool
 	// User names the destination credentials' user, for messages.
 	User string
 	// Quotas, when set, are the quotas the destination gives the new tenant whatever the source's are

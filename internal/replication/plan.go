@@ -38,6 +38,9 @@ type NetworkPlan struct {
 	MTU                 int    `json:"mtu"`
 	AdminStateUp        bool   `json:"admin_state_up"`
 	PortSecurityEnabled *bool  `json:"port_security_enabled,omitempty"`
+	DNSDomain           string `json:"dns_domain,omitempty"`
+	// Tags are the user's tags on the source object, copied (markers aside).
+	Tags []string `json:"tags,omitempty"`
 	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
 	Marker bool `json:"marker,omitempty"`
 }
@@ -59,6 +62,8 @@ type SubnetPlan struct {
 	EnableDHCP       bool                       `json:"enable_dhcp"`
 	IPv6AddressMode  string                     `json:"ipv6_address_mode,omitempty"`
 	IPv6RAMode       string                     `json:"ipv6_ra_mode,omitempty"`
+	// Tags are the user's tags on the source object, copied (markers aside).
+	Tags []string `json:"tags,omitempty"`
 	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
 	Marker bool `json:"marker,omitempty"`
 }
@@ -74,6 +79,8 @@ type RouterPlan struct {
 	Interfaces      []InterfacePlan   `json:"interfaces"`
 	Routes          []openstack.Route `json:"routes"`
 	DroppedRoutes   []DroppedRoute    `json:"dropped_routes"`
+	// Tags are the user's tags on the source object, copied (markers aside).
+	Tags []string `json:"tags,omitempty"`
 	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
 	Marker bool `json:"marker,omitempty"`
 }
@@ -102,6 +109,8 @@ type SecurityGroupPlan struct {
 	// Stateless: the group is created with stateful=false (sent only then, so that a destination without
 	// the stateful-security-group extension takes the usual, stateful, groups).
 	Stateless bool `json:"stateless,omitempty"`
+	// Tags are the user's tags on the source object, copied (markers aside).
+	Tags []string `json:"tags,omitempty"`
 	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
 	Marker bool `json:"marker,omitempty"`
 }
@@ -134,17 +143,21 @@ type RulePlan struct {
 
 // PortPlan is one instance or free VIP port.
 type PortPlan struct {
-	SourceID               string                  `json:"source_id"`
-	Kind                   string                  `json:"kind"` // "instance" or "vip"
-	NetworkSourceID        string                  `json:"network_source_id"`
-	Name                   string                  `json:"name"`
-	Description            string                  `json:"description"`
-	AdminStateUp           bool                    `json:"admin_state_up"`
-	MACAddress             string                  `json:"mac_address"`
-	FixedIPs               []PlannedFixedIP        `json:"fixed_ips"`
-	SecurityGroupSourceIDs []string                `json:"security_group_source_ids"`
-	PortSecurityEnabled    *bool                   `json:"port_security_enabled,omitempty"`
-	AllowedAddressPairs    []openstack.AddressPair `json:"allowed_address_pairs,omitempty"`
+	SourceID               string                   `json:"source_id"`
+	Kind                   string                   `json:"kind"` // "instance" or "vip"
+	NetworkSourceID        string                   `json:"network_source_id"`
+	Name                   string                   `json:"name"`
+	Description            string                   `json:"description"`
+	AdminStateUp           bool                     `json:"admin_state_up"`
+	MACAddress             string                   `json:"mac_address"`
+	FixedIPs               []PlannedFixedIP         `json:"fixed_ips"`
+	SecurityGroupSourceIDs []string                 `json:"security_group_source_ids"`
+	PortSecurityEnabled    *bool                    `json:"port_security_enabled,omitempty"`
+	AllowedAddressPairs    []openstack.AddressPair  `json:"allowed_address_pairs,omitempty"`
+	DNSName                string                   `json:"dns_name,omitempty"`
+	ExtraDHCPOpts          []openstack.ExtraDHCPOpt `json:"extra_dhcp_opts,omitempty"`
+	// Tags are the user's tags on the source object, copied (markers aside).
+	Tags []string `json:"tags,omitempty"`
 	// Marker: the copy carries a wom:src: tag, its content not telling it from others (identity.go).
 	Marker bool `json:"marker,omitempty"`
 }

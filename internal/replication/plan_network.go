@@ -9,9 +9,10 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
-// planNetworks copies name, description, MTU, admin state and the port security default. Provider
-// attributes (segmentation) and the external/shared flags are the cloud's, not the tenant's.
-func planNetworks(snap *Snapshot, selected map[string]bool, p *Plan) {
+// planNetworks copies name, description, MTU, admin state, the port security default and the DNS domain
+// (reported instead where the destination lacks dns-integration). Provider attributes (segmentation) and
+// the external/shared flags are the cloud's, not the tenant's.
+func planNetworks(snap *Snapshot, selected map[string]bool, facts Facts, p *Plan) {
 	for _, n := range sortedCopy(snap.Networks, func(a, b openstack.Network) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
 		if !selected[n.ID] {
 			reason := "not selected in mappings.networks"
@@ -21,10 +22,16 @@ func planNetworks(snap *Snapshot, selected map[string]bool, p *Plan) {
 			p.Skipped = append(p.Skipped, Skipped{Kind: "network", SourceID: n.ID, Reason: reason})
 			continue
 		}
-		p.Networks = append(p.Networks, NetworkPlan{
+		np := NetworkPlan{
 			SourceID: n.ID, Name: n.Name, Description: n.Description, MTU: n.MTU,
-			AdminStateUp: n.AdminStateUp, PortSecurityEnabled: n.PortSecurityEnabled,
-		})
+			AdminStateUp: n.AdminStateUp, PortSecurityEnabled: n.PortSecurityEnabled, DNSDomain: n.DNSDomain, Tags: userTags(n.Tags),
+		}
+		if np.DNSDomain != "" && facts.NoDNS {
+			np.DNSDomain = ""
+			p.Skipped = append(p.Skipped, Skipped{Kind: "network_dns_domain", SourceID: n.ID,
+				Reason: fmt.Sprintf("dns_domain %q: the destination Neutron lacks the dns-integration extension", n.DNSDomain)})
+		}
+		p.Networks = append(p.Networks, np)
 	}
 }
 
@@ -40,7 +47,7 @@ func planSubnets(snap *Snapshot, selected map[string]bool, remaps remapTable, p 
 			IPVersion: s.IPVersion, SourceCIDR: s.CIDR, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
 			AllocationPools: sortedPools(s.AllocationPools), DNSNameservers: nonNil(s.DNSNameservers),
 			HostRoutes: nonNil(s.HostRoutes), EnableDHCP: s.EnableDHCP,
-			IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode,
+			IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode, Tags: userTags(s.Tags),
 		}
 		if src, err := netip.ParsePrefix(s.CIDR); err == nil {
 			if r, ok := remaps.lookup(src.Masked()); ok {
@@ -49,6 +56,9 @@ func planSubnets(snap *Snapshot, selected map[string]bool, remaps remapTable, p 
 		}
 		for _, reason := range translateHostRoutes(&sp, remaps) {
 			p.Skipped = append(p.Skipped, Skipped{Kind: "subnet_host_route", SourceID: s.ID, Reason: reason})
+		}
+		for _, reason := range translateNameservers(&sp, remaps) {
+			p.Skipped = append(p.Skipped, Skipped{Kind: "subnet_dns_nameserver", SourceID: s.ID, Reason: reason})
 		}
 		p.Subnets = append(p.Subnets, sp)
 	}
@@ -110,6 +120,25 @@ func translateHostRoutes(sp *SubnetPlan, remaps remapTable) (dropped []string) {
 		routes = append(routes, out)
 	}
 	sp.HostRoutes = routes
+	return dropped
+}
+
+// translateNameservers moves DNS servers inside a remapped subnet with it (a tenant's own resolver keeps
+// its offset in the new range), keeping their order; one that does not fit is left out, the reason returned.
+func translateNameservers(sp *SubnetPlan, remaps remapTable) (dropped []string) {
+	if len(remaps) == 0 {
+		return nil
+	}
+	servers := make([]string, 0, len(sp.DNSNameservers))
+	for _, ns := range sp.DNSNameservers {
+		moved, ok := remaps.translateString(ns)
+		if !ok {
+			dropped = append(dropped, fmt.Sprintf("DNS server %s does not fit the remapped subnet", ns))
+			continue
+		}
+		servers = append(servers, moved)
+	}
+	sp.DNSNameservers = servers
 	return dropped
 }
 
@@ -206,6 +235,17 @@ func subnetCIDRs(p *Plan) map[string]netip.Prefix {
 	for _, s := range p.Subnets {
 		if c, err := netip.ParsePrefix(s.CIDR); err == nil {
 			out[s.SourceID] = c
+		}
+	}
+	return out
+}
+
+// subnetSourceCIDRs indexes the planned subnets' source CIDRs by source subnet id.
+func subnetSourceCIDRs(p *Plan) map[string]netip.Prefix {
+	out := make(map[string]netip.Prefix, len(p.Subnets))
+	for _, s := range p.Subnets {
+		if c, err := netip.ParsePrefix(s.SourceCIDR); err == nil {
+			out[s.SourceID] = c.Masked()
 		}
 	}
 	return out

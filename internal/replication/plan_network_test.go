@@ -67,14 +67,14 @@ func TestRemapKeepsOffsets(t *testing.T) {
 			wantSubnets: map[string]SubnetPlan{
 				fxSubWeb: {CIDR: "192.168.10.0/24", SourceCIDR: "10.0.1.0/24", GatewayIP: ptr("192.168.10.1"),
 					AllocationPools: pools("192.168.10.10", "192.168.10.99", "192.168.10.150", "192.168.10.199"),
-					DNSNameservers:  []string{"10.0.3.53", "1.1.1.1"}, // name servers are not subnet addresses: kept
+					DNSNameservers:  []string{"172.16.3.53", "1.1.1.1"}, // the resolver in db moves with db
 					HostRoutes: []openstack.HostRoute{
 						{Destination: "10.20.0.0/16", NextHop: "192.168.10.5"},
 						{Destination: "172.16.3.0/24", NextHop: "192.168.10.1"}, // destination is the remapped db subnet
 						{Destination: "172.31.0.0/16", NextHop: "192.168.10.254"},
 					}},
 				fxSubApp: {CIDR: "192.168.20.0/24", SourceCIDR: "10.0.2.0/24", GatewayIP: ptr("192.168.20.1"),
-					AllocationPools: pools("192.168.20.100", "192.168.20.200"), DNSNameservers: []string{"10.0.3.53"},
+					AllocationPools: pools("192.168.20.100", "192.168.20.200"), DNSNameservers: []string{"172.16.3.53"},
 					HostRoutes: []openstack.HostRoute{{Destination: "10.30.0.0/16", NextHop: "192.168.20.250"}}},
 				fxSubDB: {CIDR: "172.16.3.0/24", SourceCIDR: "10.0.3.0/24", GatewayIP: ptr("172.16.3.1"),
 					AllocationPools: pools("172.16.3.2", "172.16.3.254"), DNSNameservers: []string{}, HostRoutes: []openstack.HostRoute{}},
@@ -101,7 +101,7 @@ func TestRemapKeepsOffsets(t *testing.T) {
 				// not remapped itself, but its host route to db follows db
 				fxSubWeb: {CIDR: "10.0.1.0/24", SourceCIDR: "10.0.1.0/24", GatewayIP: ptr("10.0.1.1"),
 					AllocationPools: pools("10.0.1.10", "10.0.1.99", "10.0.1.150", "10.0.1.199"),
-					DNSNameservers:  []string{"10.0.3.53", "1.1.1.1"},
+					DNSNameservers:  []string{"10.128.0.53", "1.1.1.1"},
 					HostRoutes: []openstack.HostRoute{
 						{Destination: "10.20.0.0/16", NextHop: "10.0.1.5"},
 						{Destination: "10.128.0.0/16", NextHop: "10.0.1.1"},
@@ -440,4 +440,12 @@ func TestUsableHost(t *testing.T) {
 			t.Errorf("usableHost(%s, %s) = %v, want %v", tt.p, tt.a, got, tt.want)
 		}
 	}
+}
+
+// A DNS server inside a remapped subnet (the tenant's own resolver) moves with it, in order; one outside
+// every remapped subnet stays.
+func TestSubnetNameserversMoveWithTheirSubnet(t *testing.T) {
+	p := mustPlan(t, threeTier(), Mappings{Subnets: remaps("10.0.3.0/24", "192.168.3.0/24")}, baseFacts())
+	assertEqual(t, "web dns", subnetPlan(t, p, fxSubWeb).DNSNameservers, []string{"192.168.3.53", "1.1.1.1"})
+	assertEqual(t, "app dns", subnetPlan(t, p, fxSubApp).DNSNameservers, []string{"192.168.3.53"})
 }

@@ -25,9 +25,9 @@ func portKind(p openstack.Port) string {
 	return ""
 }
 
-// planPorts copies instance and VIP ports of the copied networks, keeping fixed IPs (subnets mapped) and
-// MAC addresses. The instances themselves are not copied, so the ports are created unbound.
-func planPorts(snap *Snapshot, selected map[string]bool, p *Plan) {
+// planPorts copies instance and VIP ports of the copied networks, keeping fixed IPs (subnets mapped),
+// MAC addresses, DNS names and extra DHCP options (reported where the destination lacks their extension). The instances themselves are not copied, so the ports are created unbound.
+func planPorts(snap *Snapshot, selected map[string]bool, facts Facts, p *Plan) {
 	groups := map[string]bool{}
 	for _, g := range p.SecurityGroups {
 		groups[g.SourceID] = true
@@ -54,6 +54,17 @@ func planPorts(snap *Snapshot, selected map[string]bool, p *Plan) {
 			AdminStateUp: port.AdminStateUp, MACAddress: port.MACAddress, FixedIPs: []PlannedFixedIP{},
 			SecurityGroupSourceIDs: []string{}, PortSecurityEnabled: port.PortSecurityEnabled,
 			AllowedAddressPairs: slices.Clone(port.AllowedAddressPairs),
+			DNSName:             port.DNSName, ExtraDHCPOpts: slices.Clone(port.ExtraDHCPOpts), Tags: userTags(port.Tags),
+		}
+		if pp.DNSName != "" && facts.NoDNS {
+			pp.DNSName = ""
+			p.Skipped = append(p.Skipped, Skipped{Kind: "port_dns_name", SourceID: port.ID,
+				Reason: fmt.Sprintf("dns_name %q: the destination Neutron lacks the dns-integration extension", port.DNSName)})
+		}
+		if len(pp.ExtraDHCPOpts) > 0 && facts.NoExtraDHCPOpts {
+			pp.ExtraDHCPOpts = nil
+			p.Skipped = append(p.Skipped, Skipped{Kind: "port_extra_dhcp_opts", SourceID: port.ID,
+				Reason: "extra_dhcp_opts: the destination Neutron lacks the extra_dhcp_opt extension"})
 		}
 		for _, ip := range port.FixedIPs {
 			sp, ok := subnets[ip.SubnetID]

@@ -110,7 +110,7 @@ func TestPortDerivedAddressFollowsTheDestinationPrefix(t *testing.T) {
 	p := &Plan{Subnets: []SubnetPlan{sp}}
 	snap := &Snapshot{Ports: []openstack.Port{{ID: "p", NetworkID: "n", DeviceOwner: "compute:nova", DeviceID: "vm", MACAddress: "02:00:00:aa:bb:cc",
 		FixedIPs: []openstack.FixedIP{{SubnetID: "s6", IPAddress: "fd00::ff:fe00:1"}}}}}
-	planPorts(snap, map[string]bool{"n": true}, p)
+	planPorts(snap, map[string]bool{"n": true}, Facts{}, p)
 	assertEqual(t, "fixed IPs", p.Ports[0].FixedIPs, []PlannedFixedIP{{SubnetSourceID: "s6", IPAddress: "fd99:1:2:3:0:ff:feaa:bbcc", Derived: true}})
 }
 
@@ -130,6 +130,47 @@ func TestEUI64(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("eui64(%s, %s) = %q, want %q", tt.cidr, tt.mac, got, tt.want)
+		}
+	}
+}
+
+// DNS names, DNS domains and extra DHCP options are copied where the destination has their extensions,
+// and reported, not sent, where it lacks them.
+func TestDNSAndDHCPOptions(t *testing.T) {
+	snap := threeTier()
+	snap.Networks[0].DNSDomain = "shop.example.org."
+	opts := []openstack.ExtraDHCPOpt{{OptName: "bootfile-name", OptValue: "pxelinux.0"}}
+	for i := range snap.Ports {
+		if snap.Ports[i].ID == "port-web-1" {
+			snap.Ports[i].DNSName, snap.Ports[i].ExtraDHCPOpts = "web-1", opts
+		}
+	}
+	find := func(p *Plan) (NetworkPlan, PortPlan) {
+		var n NetworkPlan
+		var port PortPlan
+		for _, x := range p.Networks {
+			if x.SourceID == snap.Networks[0].ID {
+				n = x
+			}
+		}
+		for _, x := range p.Ports {
+			if x.SourceID == "port-web-1" {
+				port = x
+			}
+		}
+		return n, port
+	}
+	n, port := find(mustPlan(t, snap, Mappings{SyncInstancePorts: true}, baseFacts()))
+	assertEqual(t, "copied", []any{n.DNSDomain, port.DNSName, port.ExtraDHCPOpts}, []any{"shop.example.org.", "web-1", opts})
+
+	facts := baseFacts()
+	facts.NoDNS, facts.NoExtraDHCPOpts = true, true
+	p := mustPlan(t, snap, Mappings{SyncInstancePorts: true}, facts)
+	n, port = find(p)
+	assertEqual(t, "left out", []any{n.DNSDomain, port.DNSName, len(port.ExtraDHCPOpts)}, []any{"", "", 0})
+	for _, kind := range []string{"network_dns_domain", "port_dns_name", "port_extra_dhcp_opts"} {
+		if len(skippedOf(p, kind)) != 1 {
+			t.Errorf("skipped %s: %+v, want one", kind, skippedOf(p, kind))
 		}
 	}
 }

@@ -25,9 +25,10 @@ func planRouters(snap *Snapshot, m Mappings, facts Facts, remaps remapTable, p *
 		subnets[s.SourceID] = s
 	}
 	cidrs := subnetCIDRs(p)
+	sourceCIDRs := subnetSourceCIDRs(p)
 	ifacePorts := routerInterfacePorts(snap)
 	for _, r := range sortedCopy(snap.Routers, func(a, b openstack.Router) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
-		rp := RouterPlan{SourceID: r.ID, Name: r.Name, Description: r.Description, AdminStateUp: r.AdminStateUp,
+		rp := RouterPlan{SourceID: r.ID, Name: r.Name, Description: r.Description, AdminStateUp: r.AdminStateUp, Tags: userTags(r.Tags),
 			Interfaces: []InterfacePlan{}, Routes: []openstack.Route{}, DroppedRoutes: []DroppedRoute{}}
 		if r.ExternalGateway != nil && r.ExternalGateway.NetworkID != "" {
 			switch {
@@ -40,7 +41,7 @@ func planRouters(snap *Snapshot, m Mappings, facts Facts, remaps remapTable, p *
 			}
 		}
 		rp.Interfaces = planInterfaces(ifacePorts[r.ID], subnets, remaps, p)
-		rp.Routes, rp.DroppedRoutes = filterRoutes(r.Routes, rp.Interfaces, cidrs, remaps)
+		rp.Routes, rp.DroppedRoutes = filterRoutes(r.Routes, rp.Interfaces, sourceCIDRs, cidrs, remaps)
 		p.Routers = append(p.Routers, rp)
 	}
 }
@@ -86,10 +87,11 @@ func planInterfaces(ports []openstack.Port, subnets map[string]SubnetPlan, remap
 	return out
 }
 
-// filterRoutes keeps a static route only if, after remapping, its destination lies inside a copied
-// subnet and its next hop lies on a subnet the router is attached to (Neutron rejects any other next
-// hop). Every dropped route comes back with its reason.
-func filterRoutes(routes []openstack.Route, ifaces []InterfacePlan, cidrs map[string]netip.Prefix, remaps remapTable) ([]openstack.Route, []DroppedRoute) {
+// filterRoutes keeps a static route only if its destination lies inside a copied subnet (in the source:
+// a route to an outside range that a remap's new CIDR happens to cover would otherwise point at the
+// tenant's own subnet) and, after remapping, its next hop lies on a subnet the router is attached to
+// (Neutron rejects any other next hop). Every dropped route comes back with its reason.
+func filterRoutes(routes []openstack.Route, ifaces []InterfacePlan, sourceCIDRs, cidrs map[string]netip.Prefix, remaps remapTable) ([]openstack.Route, []DroppedRoute) {
 	kept, dropped := []openstack.Route{}, []DroppedRoute{}
 	for _, r := range routes {
 		dest, err := netip.ParsePrefix(r.Destination)
@@ -105,7 +107,7 @@ func filterRoutes(routes []openstack.Route, ifaces []InterfacePlan, cidrs map[st
 			continue
 		}
 		out := openstack.Route{Destination: newDest.String(), NextHop: newHop.String()}
-		if !insideAny(newDest, cidrs, nil) {
+		if !insideAny(dest, sourceCIDRs, nil) || !insideAny(newDest, cidrs, nil) {
 			dropped = append(dropped, DroppedRoute{Route: r, Reason: fmt.Sprintf("destination %s is not inside any copied subnet", out.Destination)})
 			continue
 		}

@@ -1,6 +1,7 @@
 package replication
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -49,18 +50,18 @@ func TestRouterRoutes(t *testing.T) {
 				{Destination: "10.0.1.0/25", NextHop: "10.0.3.20"},    // next hop moves
 				{Destination: "10.0.1.0/25", NextHop: "10.0.3.200"},   // next hop beyond the /26
 				{Destination: "10.0.3.0/24", NextHop: "10.0.1.7"},     // the whole remapped subnet
-				{Destination: "192.168.30.0/27", NextHop: "10.0.1.7"}, // already in destination terms: inside
+				{Destination: "192.168.30.0/27", NextHop: "10.0.1.7"}, // an outside range the remap now covers: dropped
 			},
 			m: Mappings{Subnets: remaps("10.0.3.0/24", "192.168.30.0/26")},
 			wantRoutes: []openstack.Route{
 				{Destination: "192.168.30.0/26", NextHop: "10.0.2.10"},
 				{Destination: "10.0.1.0/25", NextHop: "192.168.30.20"},
 				{Destination: "192.168.30.0/26", NextHop: "10.0.1.7"},
-				{Destination: "192.168.30.0/27", NextHop: "10.0.1.7"},
 			},
 			wantDropped: []DroppedRoute{
 				{Route: openstack.Route{Destination: "10.0.3.64/26", NextHop: "10.0.2.10"}, Reason: "does not fit the remapped subnet"},
 				{Route: openstack.Route{Destination: "10.0.1.0/25", NextHop: "10.0.3.200"}, Reason: "does not fit the remapped subnet"},
+				{Route: openstack.Route{Destination: "192.168.30.0/27", NextHop: "10.0.1.7"}, Reason: "destination 192.168.30.0/27 is not inside any copied subnet"},
 			},
 		},
 		{
@@ -152,5 +153,22 @@ func TestRemapOntoAnotherRoutersSubnetIsAllowed(t *testing.T) {
 	})
 	if got := subnetPlan(t, p, fxSubDB).CIDR; got != "10.0.2.0/24" {
 		t.Errorf("db cidr = %s", got)
+	}
+}
+
+// A route to an outside range stays dropped when a remap moves a subnet onto that very range: kept, it
+// would send the tenant's own subnet's traffic to the old next hop.
+func TestRouteToTheRangeOfARemapIsDropped(t *testing.T) {
+	snap := threeTier()
+	snap.Routers[0].Routes = append(snap.Routers[0].Routes, openstack.Route{Destination: "192.168.10.0/24", NextHop: "10.0.1.20"})
+	p := mustPlan(t, snap, Mappings{Subnets: remaps("10.0.1.0/24", "192.168.10.0/24")}, baseFacts())
+	r := routerPlan(t, p, fxRouter)
+	for _, route := range r.Routes {
+		if route.Destination == "192.168.10.0/24" {
+			t.Fatalf("route to the outside range 192.168.10.0/24 kept as %+v", route)
+		}
+	}
+	if !slices.ContainsFunc(r.DroppedRoutes, func(d DroppedRoute) bool { return d.Destination == "192.168.10.0/24" }) {
+		t.Fatalf("route to 192.168.10.0/24 not reported as dropped: %+v", r.DroppedRoutes)
 	}
 }

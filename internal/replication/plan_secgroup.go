@@ -25,7 +25,7 @@ func planSecurityGroups(snap *Snapshot, facts Facts, remaps remapTable, p *Plan)
 	for _, g := range sortedCopy(snap.SecurityGroups, func(a, b openstack.SecurityGroup) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
 		groups[g.ID] = true
 		sg := SecurityGroupPlan{SourceID: g.ID, Name: g.Name, Description: g.Description, IsDefault: g.Name == "default",
-			Stateless: g.Stateful != nil && !*g.Stateful}
+			Stateless: g.Stateful != nil && !*g.Stateful, Tags: userTags(g.Tags)}
 		if sg.IsDefault && sg.Stateless {
 			sg.Stateless = false
 			p.Skipped = append(p.Skipped, Skipped{Kind: "security_group_stateful", SourceID: g.ID,

@@ -2,6 +2,7 @@ package replication
 
 import (
 	"cmp"
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -21,16 +22,19 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 	p := &Plan{SourceProjectID: snap.Project.ID, ExternalNetworkID: facts.ExternalNetworkID}
 	p.Project = ProjectPlan{Name: cmp.Or(target.Name, snap.Project.Name), Description: cmp.Or(target.Description, snap.Project.Description)}
 	p.Quotas = planQuotas(snap, m, facts, p, &errs)
-	planNetworks(snap, selected, p)
+	planNetworks(snap, selected, facts, p)
 	planSubnets(snap, selected, remaps, p)
 	planRouters(snap, m, facts, remaps, p)
 	checkRouterOverlaps(p, m, &errs)
 	planAddressGroups(snap, facts, remaps, p)
 	planSecurityGroups(snap, facts, remaps, p)
 	if m.SyncInstancePorts {
-		planPorts(snap, selected, p)
+		planPorts(snap, selected, facts, p)
 	}
 	markAmbiguous(snap, p)
+	if facts.NoTags {
+		dropUserTags(p)
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -138,4 +142,30 @@ func sortedCopy[T any](in []T, cmpFn func(a, b T) int) []T {
 	out := slices.Clone(in)
 	slices.SortStableFunc(out, cmpFn)
 	return out
+}
+
+// dropUserTags leaves the user's tags off every copy, reported, for a destination that cannot tag.
+func dropUserTags(p *Plan) {
+	drop := func(kind, sourceID string, tags *[]string) {
+		if len(*tags) > 0 {
+			p.Skipped = append(p.Skipped, Skipped{Kind: kind + "_tags", SourceID: sourceID,
+				Reason: fmt.Sprintf("tags %v: the destination Neutron lacks the standard-attr-tag extension", *tags)})
+			*tags = nil
+		}
+	}
+	for i := range p.Networks {
+		drop("network", p.Networks[i].SourceID, &p.Networks[i].Tags)
+	}
+	for i := range p.Subnets {
+		drop("subnet", p.Subnets[i].SourceID, &p.Subnets[i].Tags)
+	}
+	for i := range p.Routers {
+		drop("router", p.Routers[i].SourceID, &p.Routers[i].Tags)
+	}
+	for i := range p.SecurityGroups {
+		drop("security_group", p.SecurityGroups[i].SourceID, &p.SecurityGroups[i].Tags)
+	}
+	for i := range p.Ports {
+		drop("port", p.Ports[i].SourceID, &p.Ports[i].Tags)
+	}
 }
