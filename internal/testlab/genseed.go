@@ -1,0 +1,298 @@
+package testlab
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// GenTenant is a generated tenant built in a lab region: the ids of its objects, by the spec's indexes.
+type GenTenant struct {
+	Spec           GenSpec
+	ProjectID      string
+	ForeignProject string
+	Networks       []string
+	Subnets        [][]string // [network][subnet]
+	Routers        []string
+	SecurityGroups []string
+	AddressGroups  []string
+	Ports          []string
+	ForeignGroup   string
+	VolumeTypes    map[string]string
+}
+
+// SeedGenerated builds spec in c's region through the API, as a user would: a project named name and
+// another project owning the groups that rules match across tenants. On error it returns what it built
+// so far, for cleanup.
+func SeedGenerated(ctx context.Context, c *openstack.Cloud, name string, spec GenSpec) (*GenTenant, error) {
+	t := &GenTenant{Spec: spec}
+	if err := seedGenerated(ctx, c, name, t); err != nil {
+		return t, fmt.Errorf("seeding generated tenant %d: %w", spec.Seed, err)
+	}
+	return t, nil
+}
+
+func seedGenerated(ctx context.Context, c *openstack.Cloud, name string, t *GenTenant) error {
+	spec := t.Spec
+	p, err := openstack.CreateProject(ctx, c.Identity, openstack.Project{Name: name, Description: fmt.Sprintf("generated from seed %d", spec.Seed), DomainID: "default", Enabled: true})
+	if err != nil {
+		return err
+	}
+	t.ProjectID = p.ID
+	other, err := openstack.CreateProject(ctx, c.Identity, openstack.Project{Name: name + "-other", DomainID: "default", Enabled: true})
+	if err != nil {
+		return err
+	}
+	t.ForeignProject = other.ID
+	if t.VolumeTypes, err = EnsureVolumeTypes(ctx, c, VolumeTypeNames...); err != nil {
+		return err
+	}
+	if err := openstack.SetComputeQuotas(ctx, c.Compute, p.ID, spec.Compute); err != nil {
+		return err
+	}
+	if err := openstack.SetNetworkQuotas(ctx, c.Network, p.ID, spec.Network); err != nil {
+		return err
+	}
+	if err := openstack.SetVolumeQuotas(ctx, c.BlockStorage, p.ID, spec.Volume); err != nil {
+		return err
+	}
+	for _, n := range spec.Networks {
+		body := map[string]any{"name": n.Name, "description": n.Description, "project_id": p.ID, "admin_state_up": n.AdminStateUp}
+		if n.PortSecurity != nil {
+			body["port_security_enabled"] = *n.PortSecurity
+		}
+		if n.MTU != 0 {
+			body["mtu"] = n.MTU
+		}
+		if n.DNSDomain != "" {
+			body["dns_domain"] = n.DNSDomain
+		}
+		nw, err := openstack.Create[openstack.Network](ctx, c.Network, openstack.Networks, body)
+		if err != nil {
+			return err
+		}
+		t.Networks = append(t.Networks, nw.ID)
+		if err := tag(ctx, c, openstack.Networks, nw.ID, n.Tags); err != nil {
+			return err
+		}
+		var subnets []string
+		for _, s := range n.Subnets {
+			body := map[string]any{"project_id": p.ID, "network_id": nw.ID, "name": s.Name, "description": s.Description,
+				"ip_version": s.IPVersion, "cidr": s.CIDR, "enable_dhcp": s.EnableDHCP}
+			switch s.Gateway {
+			case "":
+			case "none":
+				body["gateway_ip"] = nil
+			default:
+				body["gateway_ip"] = s.Gateway
+			}
+			if len(s.Pools) > 0 {
+				pools := []openstack.AllocationPool{}
+				for _, pool := range s.Pools {
+					pools = append(pools, openstack.AllocationPool{Start: pool[0], End: pool[1]})
+				}
+				body["allocation_pools"] = pools
+			}
+			if len(s.DNS) > 0 {
+				body["dns_nameservers"] = s.DNS
+			}
+			if len(s.HostRoutes) > 0 {
+				routes := []openstack.Route{}
+				for _, r := range s.HostRoutes {
+					routes = append(routes, openstack.Route{Destination: r[0], NextHop: r[1]})
+				}
+				body["host_routes"] = routes
+			}
+			if s.AddressMode != "" {
+				body["ipv6_address_mode"] = s.AddressMode
+			}
+			if s.RAMode != "" {
+				body["ipv6_ra_mode"] = s.RAMode
+			}
+			sub, err := openstack.Create[openstack.Subnet](ctx, c.Network, openstack.Subnets, body)
+			if err != nil {
+				return fmt.Errorf("subnet %s %s: %w", s.Name, s.CIDR, err)
+			}
+			subnets = append(subnets, sub.ID)
+			if err := tag(ctx, c, openstack.Subnets, sub.ID, s.Tags); err != nil {
+				return err
+			}
+		}
+		t.Subnets = append(t.Subnets, subnets)
+	}
+	if err := seedGeneratedGroups(ctx, c, t); err != nil {
+		return err
+	}
+	if err := seedGeneratedRouters(ctx, c, t); err != nil {
+		return err
+	}
+	for _, port := range spec.Ports {
+		body := map[string]any{"project_id": p.ID, "network_id": t.Networks[port.Network], "name": port.Name,
+			"description": port.Description, "mac_address": port.MAC, "admin_state_up": port.AdminStateUp,
+			"device_owner": port.Owner, "device_id": port.DeviceID}
+		fixed := []openstack.FixedIP{}
+		for _, ip := range port.FixedIPs {
+			fixed = append(fixed, openstack.FixedIP{SubnetID: t.Subnets[port.Network][ip.Subnet], IPAddress: ip.IP})
+		}
+		if len(fixed) > 0 || port.NoIPs {
+			body["fixed_ips"] = fixed
+		}
+		groups := []string{}
+		for _, g := range port.Groups {
+			groups = append(groups, t.SecurityGroups[g])
+		}
+		body["security_groups"] = groups
+		if port.PortSecurity != nil {
+			body["port_security_enabled"] = *port.PortSecurity
+		}
+		if len(port.Pairs) > 0 {
+			pairs := []openstack.AddressPair{}
+			for _, pair := range port.Pairs {
+				pairs = append(pairs, openstack.AddressPair{IPAddress: pair[0], MACAddress: pair[1]})
+			}
+			body["allowed_address_pairs"] = pairs
+		}
+		if port.DNSName != "" {
+			body["dns_name"] = port.DNSName
+		}
+		if len(port.DHCPOpts) > 0 {
+			opts := []openstack.ExtraDHCPOpt{}
+			for _, o := range port.DHCPOpts {
+				opts = append(opts, openstack.ExtraDHCPOpt{OptName: o[0], OptValue: o[1]})
+			}
+			body["extra_dhcp_opts"] = opts
+		}
+		created, err := openstack.Create[openstack.Port](ctx, c.Network, openstack.Ports, body)
+		if err != nil {
+			return fmt.Errorf("port %s: %w", port.Name, err)
+		}
+		t.Ports = append(t.Ports, created.ID)
+		if err := tag(ctx, c, openstack.Ports, created.ID, port.Tags); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func seedGeneratedGroups(ctx context.Context, c *openstack.Cloud, t *GenTenant) error {
+	spec := t.Spec
+	for _, a := range spec.AddressGroups {
+		ag, err := openstack.Create[openstack.AddressGroup](ctx, c.Network, openstack.AddressGroups, openstack.AddressGroup{
+			ProjectID: t.ProjectID, Name: a.Name, Description: a.Description, Addresses: a.Addresses})
+		if err != nil {
+			return err
+		}
+		t.AddressGroups = append(t.AddressGroups, ag.ID)
+	}
+	foreignAG, err := openstack.Create[openstack.AddressGroup](ctx, c.Network, openstack.AddressGroups, openstack.AddressGroup{
+		ProjectID: t.ForeignProject, Name: "partners", Addresses: []string{"203.0.113.0/24"}})
+	if err != nil {
+		return err
+	}
+	foreign, err := openstack.Create[openstack.SecurityGroup](ctx, c.Network, openstack.SecurityGroups, map[string]any{"name": "partner", "project_id": t.ForeignProject})
+	if err != nil {
+		return err
+	}
+	t.ForeignGroup = foreign.ID
+	for _, g := range spec.SecurityGroups {
+		body := map[string]any{"name": g.Name, "description": g.Description, "project_id": t.ProjectID}
+		if !g.Stateful {
+			body["stateful"] = false
+		}
+		sg, err := openstack.Create[openstack.SecurityGroup](ctx, c.Network, openstack.SecurityGroups, body)
+		if err != nil {
+			return err
+		}
+		t.SecurityGroups = append(t.SecurityGroups, sg.ID)
+		if err := tag(ctx, c, openstack.SecurityGroups, sg.ID, g.Tags); err != nil {
+			return err
+		}
+	}
+	for i, g := range spec.SecurityGroups {
+		for _, r := range g.Rules {
+			rule := openstack.SecurityGroupRule{ProjectID: t.ProjectID, SecurityGroupID: t.SecurityGroups[i], Direction: r.Direction,
+				EtherType: r.EtherType, Protocol: r.Protocol, PortRangeMin: r.Min, PortRangeMax: r.Max, RemoteIPPrefix: r.RemoteIP,
+				Description: r.Description}
+			switch r.RemoteGroup {
+			case -1:
+			case -2:
+				rule.RemoteGroupID = foreign.ID
+			default:
+				rule.RemoteGroupID = t.SecurityGroups[r.RemoteGroup]
+			}
+			switch r.RemoteAddressGroup {
+			case -1:
+			case -2:
+				rule.RemoteAddressGroupID = foreignAG.ID
+			default:
+				rule.RemoteAddressGroupID = t.AddressGroups[r.RemoteAddressGroup]
+			}
+			if _, err := openstack.Create[openstack.SecurityGroupRule](ctx, c.Network, openstack.SecurityGroupRules, rule); err != nil {
+				return fmt.Errorf("rule %+v of %s: %w", r, g.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func seedGeneratedRouters(ctx context.Context, c *openstack.Cloud, t *GenTenant) error {
+	var external string
+	if len(t.Spec.Routers) > 0 {
+		ext, err := openstack.List[openstack.Network](ctx, c.Network, openstack.Networks, url.Values{"router:external": {"true"}})
+		if err != nil || len(ext) == 0 {
+			return fmt.Errorf("no external network in the lab region (%v)", err)
+		}
+		external = ext[0].ID
+	}
+	for _, r := range t.Spec.Routers {
+		body := openstack.Router{ProjectID: t.ProjectID, Name: r.Name, Description: r.Description, AdminStateUp: r.AdminStateUp}
+		if r.Gateway {
+			body.ExternalGateway = &openstack.GatewayInfo{NetworkID: external}
+		}
+		router, err := openstack.Create[openstack.Router](ctx, c.Network, openstack.Routers, body)
+		if err != nil {
+			return err
+		}
+		t.Routers = append(t.Routers, router.ID)
+		if err := tag(ctx, c, openstack.Routers, router.ID, r.Tags); err != nil {
+			return err
+		}
+		for _, in := range r.Interfaces {
+			subnet := t.Subnets[in.Network][in.Subnet]
+			if in.IP == "" {
+				if _, err := openstack.AddRouterInterface(ctx, c.Network, router.ID, subnet, ""); err != nil {
+					return fmt.Errorf("interface of %s on %s: %w", r.Name, subnet, err)
+				}
+				continue
+			}
+			port, err := openstack.Create[openstack.Port](ctx, c.Network, openstack.Ports, map[string]any{"project_id": t.ProjectID,
+				"network_id": t.Networks[in.Network], "fixed_ips": []openstack.FixedIP{{SubnetID: subnet, IPAddress: in.IP}}})
+			if err != nil {
+				return err
+			}
+			if _, err := openstack.AddRouterInterface(ctx, c.Network, router.ID, "", port.ID); err != nil {
+				return fmt.Errorf("interface of %s at %s: %w", r.Name, in.IP, err)
+			}
+		}
+		if len(r.Routes) > 0 {
+			routes := []openstack.Route{}
+			for _, rt := range r.Routes {
+				routes = append(routes, openstack.Route{Destination: rt[0], NextHop: rt[1]})
+			}
+			if _, err := openstack.Update[openstack.Router](ctx, c.Network, openstack.Routers, router.ID, map[string]any{"routes": routes}); err != nil {
+				return fmt.Errorf("routes of %s: %w", r.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// tag sets an object's user tags (Zed takes no tags in create calls).
+func tag(ctx context.Context, c *openstack.Cloud, r openstack.Resource, id string, tags []string) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	return openstack.SetTags(ctx, c.Network, r, id, tags)
+}
