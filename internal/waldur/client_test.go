@@ -71,7 +71,7 @@ func TestAuthFailure(t *testing.T) {
 // on the right field.
 func TestCreateValidation(t *testing.T) {
 	f := newFixture(t, waldurtest.Options{})
-	noReview := f.srv.AddUser(waldurtest.User{Token: "reviewed-token", FullName: "Needs Review"})
+	noReview := f.srv.AddUser(waldurtest.User{Token: "reviewed-token", FullName: "Needs Review", Projects: []string{f.src.ProjectUUID}})
 	unknown := "0123456789abcdef0123456789abcdef"
 
 	type check func(t *testing.T, ae *APIError)

@@ -40,3 +40,33 @@ func TestExpiredToken(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestProjectVisibility: a user who is not a member of the source's project sees neither its resource,
+// its tenant nor its objects, and a migration of it is refused as Waldur does: the source "does not
+// exist". A member sees them.
+func TestProjectVisibility(t *testing.T) {
+	f := newFixture(t, waldurtest.Options{})
+	ctx := context.Background()
+	outsider := f.client(t, f.srv.AddUser(waldurtest.User{Token: "outsider-token", MayOrderWithoutReview: true}).Token)
+	member := f.client(t, f.srv.AddUser(waldurtest.User{Token: "member-token", MayOrderWithoutReview: true, Projects: []string{f.src.ProjectUUID}}).Token)
+	if _, err := outsider.GetResource(ctx, f.src.ResourceUUID); !IsNotFound(err) {
+		t.Errorf("outsider reads the resource: %v", err)
+	}
+	if _, err := outsider.GetTenant(ctx, f.src.UUID); !IsNotFound(err) {
+		t.Errorf("outsider reads the tenant: %v", err)
+	}
+	if nets, err := outsider.ListNetworks(ctx, TenantObjectFilter{TenantUUID: f.src.UUID}); err != nil || len(nets) != 0 {
+		t.Errorf("outsider lists networks %v, %v", nets, err)
+	}
+	_, err := outsider.CreateMigration(ctx, f.request())
+	want := fmt.Sprintf(waldurtest.MsgDoesNotExistFmt, f.src.ResourceUUID)
+	if ae, ok := AsAPIError(err); !ok || len(ae.FieldMessages("src_resource")) != 1 || ae.FieldMessages("src_resource")[0] != want {
+		t.Errorf("outsider's create: %v", err)
+	}
+	if _, err := member.GetResource(ctx, f.src.ResourceUUID); err != nil {
+		t.Errorf("member: %v", err)
+	}
+	if nets, err := member.ListNetworks(ctx, TenantObjectFilter{TenantUUID: f.src.UUID}); err != nil || len(nets) != 2 {
+		t.Errorf("member lists networks %v, %v", nets, err)
+	}
+}

@@ -47,3 +47,15 @@ func TestCreateTokenExpires(t *testing.T) {
 		t.Fatalf("Waldur holds %d migrations", n)
 	}
 }
+
+// TestPlanSourceNotVisible: a source the token's user may not see (not a member of its project) is
+// "Source tenant not found" on src_resource at plan time, as Waldur hides it.
+func TestPlanSourceNotVisible(t *testing.T) {
+	f := newFaultFixture(t, 5*time.Millisecond)
+	f.srv.AddUser(waldurtest.User{Token: "outsider-token-0123456789abcdef", MayOrderWithoutReview: true})
+	_, err := f.backend("outsider-token-0123456789abcdef").Plan(context.Background(), f.in)
+	var e *backend.Error
+	if !errors.As(err, &e) || e.Summary != "Source tenant not found" || e.Attribute.String() != "src_resource" {
+		t.Fatalf("Plan = %v; want Source tenant not found on src_resource", err)
+	}
+}

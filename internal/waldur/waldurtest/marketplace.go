@@ -23,7 +23,7 @@ func (s *Server) resources(req *request) {
 		s.terminate(req)
 		return
 	}
-	collection(req, s.st.resources, nil, fs, func(r *resourceRec) map[string]any { return s.renderResource(req.base, r) })
+	collection(req, s.st.resources, func(r *resourceRec) bool { return s.projectVisible(req.user, r.projectUUID) }, fs, func(r *resourceRec) map[string]any { return s.renderResource(req.base, r) })
 }
 
 func (s *Server) resourceBackendID(r *resourceRec) string {

@@ -130,15 +130,15 @@ func (s *Server) createMigration(req *request) {
 	}
 
 	errs := map[string]any{}
-	// Waldur's queryset for src_resource holds only resources of OpenStack tenant offerings: any other
-	// resource "does not exist" for it (a 400, not the 500 of a tenant looked up and not found).
+	// Waldur's queryset for src_resource holds only resources of OpenStack tenant offerings that the user
+	// may see: any other resource "does not exist" for it (a 400, not the 500 of a tenant looked up and not found).
 	srcID := relatedField(errs, obj, "src_resource", func(id string) bool {
 		r := s.st.resources.m[id]
 		if r == nil {
 			return false
 		}
 		o := s.st.offerings.m[r.offeringUUID]
-		return o != nil && o.Type == "OpenStack.Tenant"
+		return o != nil && o.Type == "OpenStack.Tenant" && s.projectVisible(req.user, r.projectUUID)
 	})
 	offID := relatedField(errs, obj, "dst_offering", func(id string) bool {
 		o := s.st.offerings.m[id]

@@ -80,7 +80,7 @@ func (s *Server) tenants(req *request) {
 		exact("backend_id", func(t *tenantRec) string { return t.BackendID }),
 		uuidEq("uuid", func(t *tenantRec) string { return t.UUID }),
 	}
-	collection(req, s.st.tenants, nil, fs, func(t *tenantRec) map[string]any { return s.renderTenant(req.base, t) })
+	collection(req, s.st.tenants, func(t *tenantRec) bool { return s.projectVisible(req.user, t.ProjectUUID) }, fs, func(t *tenantRec) map[string]any { return s.renderTenant(req.base, t) })
 }
 
 func (s *Server) renderTenant(base string, t *tenantRec) map[string]any {
@@ -131,7 +131,7 @@ func (s *Server) networks(req *request) {
 		exact("type", func(n *netRec) string { return n.Type }),
 		uuidEq("uuid", func(n *netRec) string { return n.UUID }),
 	}
-	collection(req, s.st.networks, nil, fs, func(n *netRec) map[string]any {
+	collection(req, s.st.networks, func(o *netRec) bool { return s.tenantVisible(req.user, o.TenantUUID) }, fs, func(n *netRec) map[string]any {
 		t := s.tenantOf(n.TenantUUID)
 		m := s.common(req.base, "openstack-networks/", "OpenStack.Network", n.UUID, n.Name, n.Description, n.BackendID, "OK", t, n.created)
 		m["is_external"] = n.IsExternal
@@ -195,7 +195,7 @@ func (s *Server) subnets(req *request) {
 		boolEq("enable_dhcp", func(n *subnetRec) bool { return n.EnableDHCP }),
 		uuidEq("uuid", func(n *subnetRec) string { return n.UUID }),
 	}
-	collection(req, s.st.subnets, nil, fs, func(n *subnetRec) map[string]any {
+	collection(req, s.st.subnets, func(o *subnetRec) bool { return s.tenantVisible(req.user, o.TenantUUID) }, fs, func(n *subnetRec) map[string]any {
 		t := s.tenantOf(n.TenantUUID)
 		m := s.common(req.base, "openstack-subnets/", "OpenStack.SubNet", n.UUID, n.Name, n.Description, n.BackendID, "OK", t, n.created)
 		// The schema shows a subnet's tenant and network by URL only: no tenant_uuid, no network_uuid.
@@ -230,7 +230,7 @@ func (s *Server) routers(req *request) {
 		icontains("name", func(n *routerRec) string { return n.Name }),
 		exact("name_exact", func(n *routerRec) string { return n.Name }),
 	}
-	collection(req, s.st.routers, nil, fs, func(n *routerRec) map[string]any {
+	collection(req, s.st.routers, func(o *routerRec) bool { return s.tenantVisible(req.user, o.TenantUUID) }, fs, func(n *routerRec) map[string]any {
 		t := s.tenantOf(n.TenantUUID)
 		m := s.common(req.base, "openstack-routers/", "OpenStack.Router", n.UUID, n.Name, n.Description, n.BackendID, "OK", t, n.created)
 		m["routes"] = routes(n.Routes)
@@ -266,7 +266,7 @@ func (s *Server) securityGroups(req *request) {
 		exact("backend_id", func(n *sgRec) string { return n.BackendID }),
 		uuidEq("uuid", func(n *sgRec) string { return n.UUID }),
 	}
-	collection(req, s.st.sgs, nil, fs, func(g *sgRec) map[string]any {
+	collection(req, s.st.sgs, func(o *sgRec) bool { return s.tenantVisible(req.user, o.TenantUUID) }, fs, func(g *sgRec) map[string]any {
 		t := s.tenantOf(g.TenantUUID)
 		m := s.common(req.base, "openstack-security-groups/", "OpenStack.SecurityGroup", g.UUID, g.Name, g.Description, g.BackendID, "OK", t, g.created)
 		rules := []map[string]any{}
@@ -313,7 +313,7 @@ func (s *Server) ports(req *request) {
 		exact("mac_address", func(n *portRec) string { return n.MACAddress }),
 		exact("status", func(n *portRec) string { return n.Status }),
 	}
-	collection(req, s.st.ports, nil, fs, func(p *portRec) map[string]any {
+	collection(req, s.st.ports, func(o *portRec) bool { return s.tenantVisible(req.user, o.TenantUUID) }, fs, func(p *portRec) map[string]any {
 		t := s.tenantOf(p.TenantUUID)
 		m := s.common(req.base, "openstack-ports/", "OpenStack.Port", p.UUID, p.Name, p.Description, p.BackendID, "OK", t, p.created)
 		fixed := []map[string]any{}

@@ -3,7 +3,13 @@
 // works against it works against Waldur, and it is honest: it rejects what Waldur rejects, with Waldur's
 // status codes and messages, quirks included.
 //
-// What it serves: token auth; paginated lists (page, page_size up to 300, Link and X-Result-Count
+// It is as strict as Waldur: a user who is not staff sees only the resources, tenants and objects of
+// their projects (others "do not exist", 404 or "Object with uuid=… does not exist."), and only their
+// own migrations; tokens can expire (ExpireToken); tenant credentials can be hidden
+// (HideTenantCredentials). Faults puts a fault-injecting front before it (lost answers, 5xx, dropped
+// connections, slow answers).
+//
+// What it serves: token auth; GET users/me/; paginated lists (page, page_size up to 300, Link and X-Result-Count
 // headers, HEAD for the count) with their filters; public offerings and plans; volume types; marketplace
 // resources, their termination and orders; OpenStack tenants, networks, subnets, routers, security groups
 // and ports; and OpenStack migrations with Waldur's create-time validation and its asynchronous state
@@ -95,7 +101,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{opts: opts, Token: opts.Token, st: newStore()}
 	s.ctx, s.stop = context.WithCancel(context.Background())
-	s.st.addUser(User{Token: opts.Token, Username: "tester", FullName: "Test User", MayOrderWithoutReview: true})
+	s.st.addUser(User{Token: opts.Token, Username: "tester", FullName: "Test User", MayOrderWithoutReview: true, CustomerOwner: true})
 	s.hs = httptest.NewUnstartedServer(s)
 	// A client refusing the self-signed certificate is what some tests want: no log line for it.
 	s.hs.Config.ErrorLog = log.New(io.Discard, "", 0)
@@ -377,4 +383,23 @@ func (s *Server) users(req *request) {
 		"uuid": u.UUID, "url": req.base + "users/" + u.UUID + "/", "username": u.Username, "full_name": u.FullName,
 		"is_staff": u.Staff, "is_support": false,
 	})
+}
+
+// projectVisible says whether u sees what belongs to project (staff and the customer's owner see all).
+func (s *Server) projectVisible(u *User, project string) bool {
+	if u.Staff || u.CustomerOwner {
+		return true
+	}
+	for _, p := range u.Projects {
+		if n, ok := normUUID(p); ok && n == project {
+			return true
+		}
+	}
+	return false
+}
+
+// tenantVisible says whether u sees the tenant with uuid id (and so its objects).
+func (s *Server) tenantVisible(u *User, id string) bool {
+	t := s.st.tenants.m[id]
+	return t != nil && s.projectVisible(u, t.ProjectUUID)
 }

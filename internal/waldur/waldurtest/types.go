@@ -16,6 +16,12 @@ type User struct {
 	FullName              string
 	Staff                 bool
 	MayOrderWithoutReview bool
+	// Projects are the uuids of the projects the user is a member of. As in Waldur, a user who is not
+	// staff sees only the marketplace resources, tenants and tenant objects of their projects (the rest
+	// "does not exist" for them); the default user owns the customer and sees every project.
+	Projects []string
+	// CustomerOwner sees every project of the server's one customer.
+	CustomerOwner bool
 }
 
 // Offering is a public marketplace offering and, through its scope, the service settings (a cloud and
