@@ -37,9 +37,6 @@ func TestAccDataSources(t *testing.T) {
 	}
 	duplicate := duplicateTenantName(t)
 
-	data := func(typ, name, body string) string {
-		return fmt.Sprintf("\ndata %q %q {\n%s\n}\n", typ, name, body)
-	}
 	plan := knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"uuid": str("default"), "name": str("default"), "archived": knownvalue.Bool(false), "is_active": knownvalue.Bool(true),
 		"max_amount": knownvalue.Null(),
@@ -52,16 +49,12 @@ func TestAccDataSources(t *testing.T) {
 			"id": str(src.Subnets[name]), "name": str(name + "-subnet"), "cidr": str(cidr), "network_id": str(src.Networks[name]),
 		})
 	}
-	errorStep := func(config string, phrases ...string) resource.TestStep {
-		return resource.TestStep{Config: accProviderConfig + config, PlanOnly: true, ExpectError: phrasesRegexp(phrases...)}
+	// errorStep plans testdata/data_sources/<file> and expects an error with the phrases, in order.
+	errorStep := func(file string, phrases ...string) resource.TestStep {
+		config := accStandalone(t, map[string]any{"Duplicate": duplicate}, "data_sources/"+file)
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: phrasesRegexp(phrases...)}
 	}
-	valid := accProviderConfig +
-		data("waldur_marketplace_offering", "by_name", `  name = "new"`) +
-		data("waldur_marketplace_offering", "by_uuid", `  uuid = "other"`) +
-		data("waldur_marketplace_offering", "old", `  name = "old"`) +
-		data("waldur_openstack_tenant", "src", fmt.Sprintf("  name     = %q\n  offering = data.waldur_marketplace_offering.old.uuid", src.Name)) +
-		data("waldur_openstack_volume_type", "src_ssd", "  name   = \"ssd\"\n  tenant = data.waldur_openstack_tenant.src.id") +
-		data("waldur_openstack_volume_type", "dst_fast", "  name     = \"fast\"\n  offering = data.waldur_marketplace_offering.by_name.uuid")
+	valid := accStandalone(t, map[string]any{"Source": src.Name}, "data_sources/valid.tf")
 	accTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
@@ -95,20 +88,20 @@ func TestAccDataSources(t *testing.T) {
 				},
 			},
 			// Zero matches.
-			errorStep(data("waldur_marketplace_offering", "test", `  name = "elsewhere"`),
+			errorStep("offering_not_configured.tf",
 				"Error: Offering not found", `offering "elsewhere" is not configured: the provider's openstack.offerings has "new", "old", "other"`),
-			errorStep(data("waldur_openstack_tenant", "test", "  name     = \"acc-no-such-tenant\"\n  offering = \"old\""),
+			errorStep("tenant_not_found.tf",
 				"Error: Tenant not found", `Offering "old" has no tenant named "acc-no-such-tenant".`),
-			errorStep(data("waldur_openstack_volume_type", "test", "  name     = \"no-such-type\"\n  offering = \"new\""),
+			errorStep("volume_type_not_found.tf",
 				"Error: Volume type not found", `offering new has no volume type named "no-such-type"; it has:`, "fast"),
-			errorStep(data("waldur_openstack_volume_type", "test", "  name   = \"ssd\"\n  tenant = \"old/00000000000000000000000000000000\""),
+			errorStep("volume_type_of_missing_tenant.tf",
 				"Error: Error reading volume types", `offering "old" has no project 00000000000000000000000000000000`),
 			// Several matches: a tenant name in two Keystone domains.
-			errorStep(data("waldur_openstack_tenant", "test", fmt.Sprintf("  name     = %q\n  offering = \"old\"", duplicate)),
+			errorStep("tenant_in_two_domains.tf",
 				"Error: Several tenants match", fmt.Sprintf(`Offering "old" has 2 tenants named %q (in different domains): set the offering's domain_id to choose.`, duplicate)),
 			// Neither or both of the alternative keys.
-			errorStep(data("waldur_marketplace_offering", "test", "  name = \"new\"\n  uuid = \"new\""), "Error: Invalid Attribute Combination"),
-			errorStep(data("waldur_openstack_volume_type", "test", `  name = "ssd"`), "Error: Invalid Attribute Combination"),
+			errorStep("offering_name_and_uuid.tf", "Error: Invalid Attribute Combination"),
+			errorStep("volume_type_without_place.tf", "Error: Invalid Attribute Combination"),
 			// The configuration reads the same again (and the test's final destroy needs a valid one).
 			{Config: valid, PlanOnly: true},
 		},

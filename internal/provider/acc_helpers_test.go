@@ -44,19 +44,6 @@ const (
 	accOtherOffering = "other" // lab2-RegionOne
 )
 
-// accProviderConfig is the provider block of every acceptance configuration (standalone backend).
-const accProviderConfig = `
-provider "waldur" {
-  openstack = {
-    offerings = {
-      "old"   = { cloud = "lab-RegionOne" }
-      "new"   = { cloud = "lab-RegionTwo", max_parallel_writes = 3 }
-      "other" = { cloud = "lab2-RegionOne" }
-    }
-  }
-}
-`
-
 // accCloudOf maps the configured offerings to their clouds.yaml entries.
 var accCloudOf = map[string]string{
 	accSrcOffering:   testlab.RegionOne,

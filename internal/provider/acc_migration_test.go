@@ -28,16 +28,6 @@ import (
 
 const accMigration = "waldur_openstack_migration.test"
 
-// accSourceData looks the source tenant up by name, as a configuration would.
-func accSourceData(src *testlab.Tenant) string {
-	return fmt.Sprintf(`
-data "waldur_openstack_tenant" "src" {
-  name     = %q
-  offering = "old"
-}
-`, src.Name)
-}
-
 func tfpath(attr string, steps ...any) tfjsonpath.Path {
 	p := tfjsonpath.New(attr)
 	for _, s := range steps {
@@ -63,14 +53,7 @@ func TestAccMigration_noMappings(t *testing.T) {
 	name := accName("plain")
 	cleanupDestination(t, accDstOffering, name)
 	config := func(destroy bool) string {
-		return accProviderConfig + accSourceData(src) + fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource        = data.waldur_openstack_tenant.src.id
-  dst_offering        = "new"
-  name                = %q
-  destroy_destination = %t
-}
-`, name, destroy)
+		return accWithSource(t, map[string]any{"Source": src.Name, "Name": name, "Destroy": destroy}, "migration_no_mappings/main.tf")
 	}
 	projectID := statecheck.CompareValue(compare.ValuesSame())
 	accTest(t, resource.TestCase{
@@ -194,41 +177,7 @@ func TestAccMigration_remapsAndVolumeTypes(t *testing.T) {
 	name := accName("remap")
 	cleanupDestination(t, accDstOffering, name)
 	config := func(webCIDR string) string {
-		return accProviderConfig + accSourceData(src) + fmt.Sprintf(`
-data "waldur_openstack_volume_type" "ssd" {
-  name   = "ssd"
-  tenant = data.waldur_openstack_tenant.src.id
-}
-
-data "waldur_openstack_volume_type" "hdd" {
-  name   = "hdd"
-  tenant = data.waldur_openstack_tenant.src.id
-}
-
-data "waldur_openstack_volume_type" "fast" {
-  name     = "fast"
-  offering = "new"
-}
-
-resource "waldur_openstack_migration" "test" {
-  src_resource = data.waldur_openstack_tenant.src.id
-  dst_offering = "new"
-  dst_plan     = "default"
-  name         = %q
-  description  = "remapped copy"
-  mappings = {
-    subnets = [
-      { src_cidr = "10.10.1.0/24", dst_cidr = %q },
-      { src_cidr = "10.10.2.0/24", dst_cidr = "172.20.2.0/24" },
-    ]
-    volume_types = [
-      { src_type_uuid = data.waldur_openstack_volume_type.ssd.uuid, dst_type_uuid = data.waldur_openstack_volume_type.fast.uuid },
-      { src_type_uuid = data.waldur_openstack_volume_type.hdd.uuid, dst_type_uuid = data.waldur_openstack_volume_type.fast.uuid },
-    ]
-  }
-  destroy_destination = true
-}
-`, name, webCIDR)
+		return accWithSource(t, map[string]any{"Source": src.Name, "Name": name, "WebCIDR": webCIDR}, "migration_remap/main.tf")
 	}
 	remapped := func(webNet string) knownvalue.Check {
 		return knownvalue.SetPartial([]knownvalue.Check{
@@ -383,18 +332,7 @@ func TestAccMigration_selectedNetworksWithPorts(t *testing.T) {
 	src := accSource.get(t)
 	name := accName("ports")
 	cleanupDestination(t, accOtherOffering, name)
-	config := accProviderConfig + accSourceData(src) + fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource = data.waldur_openstack_tenant.src.id
-  dst_offering = "other"
-  name         = %q
-  mappings = {
-    networks               = [for n in data.waldur_openstack_tenant.src.networks : n.id if contains(["web", "app"], n.name)]
-    sync_instance_ports    = true
-    skip_connection_extnet = true
-  }
-}
-`, name)
+	config := accWithSource(t, map[string]any{"Source": src.Name, "Name": name}, "migration_selected_networks_with_ports/main.tf")
 	port := func(name, kind, network, ip, mac string) knownvalue.Check {
 		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
 			"name": str(name), "kind": str(kind), "network": str(network), "ips": knownvalue.ListExact([]knownvalue.Check{str(ip)}), "mac": str(mac),

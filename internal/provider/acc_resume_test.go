@@ -38,17 +38,7 @@ func TestAccMigration_resumeAfterFailure(t *testing.T) {
 		}
 	}
 	setRouterQuota(0)
-	config := accProviderConfig + fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource = "old/%s"
-  dst_offering = "new"
-  name         = %q
-  concurrency  = 4
-  timeouts {
-    create = "10m"
-  }
-}
-`, src.ProjectID, name)
+	config := accStandalone(t, map[string]any{"SourceProjectID": src.ProjectID, "Name": name}, "migration_resume/main.tf")
 
 	var partial openstack.Project
 	var partialPassword string

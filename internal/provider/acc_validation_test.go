@@ -43,22 +43,19 @@ func TestAccMigration_planTimeValidation(t *testing.T) {
 	name := accName("invalid")
 	// Nothing may be built; should a step not fail, whatever it built is removed.
 	cleanupDestination(t, accDstOffering, name)
-	migration := func(body string) string {
-		return accProviderConfig + fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource = "old/%s"
-  dst_offering = "new"
-  name         = %q
-%s
-}
-`, src.ProjectID, name, body)
+	// args are the inputs of a migration of the source tenant into "new", with the given mappings.
+	args := func(m *accMappings) accMigrationArgs {
+		return accMigrationArgs{SrcResource: "old/" + src.ProjectID, DstOffering: "new", Name: name, Mappings: m}
 	}
-	remaps := func(pairs ...string) string {
-		s := "  mappings = {\n    subnets = [\n"
+	migration := func(a accMigrationArgs) string {
+		return accStandalone(t, a, "migration/main.tf")
+	}
+	remaps := func(pairs ...string) accMigrationArgs {
+		m := &accMappings{}
 		for i := 0; i < len(pairs); i += 2 {
-			s += fmt.Sprintf("      { src_cidr = %q, dst_cidr = %q },\n", pairs[i], pairs[i+1])
+			m.Subnets = append(m.Subnets, accPair{pairs[i], pairs[i+1]})
 		}
-		return s + "    ]\n  }"
+		return args(m)
 	}
 	// step is a plan-only step that must fail with an error containing the phrases, in order; without
 	// phrases the plan must succeed, planning a creation.
@@ -88,49 +85,25 @@ resource "waldur_openstack_migration" "test" {
 			// A remap matching no subnet of the source, and one of a network not selected.
 			step(migration(remaps("10.99.0.0/24", "192.168.11.0/24")),
 				"Error: Invalid migration input", `mappings.subnets[0].src_cidr = "10.99.0.0/24": matches no subnet of the copied source networks`),
-			step(migration(fmt.Sprintf(`  mappings = {
-    networks = [%q]
-    subnets  = [{ src_cidr = "10.10.2.0/24", dst_cidr = "192.168.12.0/24" }]
-  }`, src.Networks["web"])),
+			step(migration(args(&accMappings{Networks: []string{src.Networks["web"]}, Subnets: []accPair{{"10.10.2.0/24", "192.168.12.0/24"}}})),
 				"Error: Invalid migration input", `mappings.subnets[0].src_cidr = "10.10.2.0/24": matches no subnet of the copied source networks`),
 			// Ports keep their addresses: not with remapped subnets.
-			step(migration(`  mappings = {
-    subnets             = [{ src_cidr = "10.10.1.0/24", dst_cidr = "192.168.11.0/24" }]
-    sync_instance_ports = true
-  }`),
+			step(migration(args(&accMappings{Subnets: []accPair{{"10.10.1.0/24", "192.168.11.0/24"}}, SyncInstancePorts: true})),
 				"Error: Ports cannot be copied into remapped subnets", "sync_instance_ports = true cannot be used together with mappings.subnets"),
 			// A network of another tenant.
-			step(migration(fmt.Sprintf(`  mappings = {
-    networks = [%q, %q]
-  }`, src.Networks["web"], foreign.ID)),
+			step(migration(args(&accMappings{Networks: []string{src.Networks["web"], foreign.ID}})),
 				"Error: Invalid migration input", fmt.Sprintf(`mappings.networks[1] = "%s": is not a network of the source tenant`, foreign.ID)),
 			// Volume types unknown on their side: a type of the destination region named as a source
 			// type, and a type of the source region named as a destination type.
-			step(migration(fmt.Sprintf(`  mappings = {
-    volume_types = [{ src_type_uuid = %q, dst_type_uuid = %q }]
-  }`, dstTypes["fast"], dstTypes["fast"])),
+			step(migration(args(&accMappings{VolumeTypes: []accPair{{dstTypes["fast"], dstTypes["fast"]}}})),
 				"Error: Invalid migration input", fmt.Sprintf(`mappings.volume_types[0].src_type_uuid = "%s": is not a volume type available in the source tenant`, dstTypes["fast"])),
-			step(migration(fmt.Sprintf(`  mappings = {
-    volume_types = [{ src_type_uuid = %q, dst_type_uuid = %q }]
-  }`, src.VolumeTypes["ssd"], src.VolumeTypes["ssd"])),
+			step(migration(args(&accMappings{VolumeTypes: []accPair{{src.VolumeTypes["ssd"], src.VolumeTypes["ssd"]}}})),
 				"Error: Invalid migration input", fmt.Sprintf(`mappings.volume_types[0].dst_type_uuid = "%s": is not a volume type of the destination offering`, src.VolumeTypes["ssd"])),
 			// The source tenant, the destination offering and its plan.
-			step(migration("")), // the valid configuration plans
-			step(accProviderConfig+fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource = "old/00000000000000000000000000000000"
-  dst_offering = "new"
-  name         = %q
-}
-`, name), "Error: Source tenant not found", "src_resource =", "old/00000000000000000000000000000000: the offering has no project"),
-			step(accProviderConfig+fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource = "old/%s"
-  dst_offering = "elsewhere"
-  name         = %q
-}
-`, src.ProjectID, name), "Error: Unknown destination offering", `dst_offering = "elsewhere"`, `offering "elsewhere" is not configured`),
-			step(migration(`  dst_plan = "gold"`), "Error: Plan not in offering", `dst_plan = "gold"`, `offerings of the standalone backend have one plan, "default"`),
+			step(migration(args(nil))), // the valid configuration plans
+			step(migration(accMigrationArgs{SrcResource: "old/00000000000000000000000000000000", DstOffering: "new", Name: name}), "Error: Source tenant not found", "src_resource =", "old/00000000000000000000000000000000: the offering has no project"),
+			step(migration(accMigrationArgs{SrcResource: "old/" + src.ProjectID, DstOffering: "elsewhere", Name: name}), "Error: Unknown destination offering", `dst_offering = "elsewhere"`, `offering "elsewhere" is not configured`),
+			step(migration(accMigrationArgs{SrcResource: "old/" + src.ProjectID, DstOffering: "new", Name: name, DstPlan: "gold"}), "Error: Plan not in offering", `dst_plan = "gold"`, `offerings of the standalone backend have one plan, "default"`),
 		},
 	})
 }
@@ -138,41 +111,24 @@ resource "waldur_openstack_migration" "test" {
 // TestAccProvider_backendConfiguration checks the provider's "exactly one backend" rule.
 func TestAccProvider_backendConfiguration(t *testing.T) {
 	accPreCheck(t)
-	dataSource := `
-data "waldur_marketplace_offering" "test" {
-  name = "new"
-}
-`
 	accTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				// No backend: neither openstack nor endpoint and token (TestMain unsets WALDUR_API_URL and
 				// WALDUR_ACCESS_TOKEN).
-				Config:      `provider "waldur" {}` + dataSource,
+				Config:      accConfig(t, nil, "provider_backends/none.tf", "provider_backends/offering.tf"),
 				PlanOnly:    true,
 				ExpectError: phrasesRegexp("Error: No backend configured", "Configure exactly one backend"),
 			},
 			{
-				Config: `
-provider "waldur" {
-  endpoint = "https://waldur.example.com/api/"
-  token    = "secret"
-  openstack = {
-    offerings = { "new" = { cloud = "lab-RegionTwo" } }
-  }
-}
-` + dataSource,
+				Config:   accConfig(t, nil, "provider_backends/both.tf", "provider_backends/offering.tf"),
 				PlanOnly: true,
 				ExpectError: phrasesRegexp("Error: Two backends configured", `in provider "waldur"`, "openstack = {",
 					"Configure either the Waldur backend (endpoint and token) or the standalone backend (openstack), not both."),
 			},
 			{
 				// A half-configured Waldur backend.
-				Config: `
-provider "waldur" {
-  endpoint = "https://waldur.example.com/api/"
-}
-` + dataSource,
+				Config:      accConfig(t, nil, "provider_backends/waldur_without_token.tf", "provider_backends/offering.tf"),
 				PlanOnly:    true,
 				ExpectError: phrasesRegexp("Error: Missing Waldur token", "The Waldur backend needs token"),
 			},

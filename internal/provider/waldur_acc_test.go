@@ -135,13 +135,12 @@ func newWaccFixture(t *testing.T, opts waldurtest.Options) *waccFixture {
 	return f
 }
 
-func (f *waccFixture) provider() string {
-	return fmt.Sprintf(`
-provider "waldur" {
-  endpoint = %q
-  token    = %q
-}
-`, f.srv.APIURL(), f.srv.Token)
+// config is a configuration of the Waldur backend on f's server: the provider block
+// (testdata/shared/provider_waldur.tf) followed by the named files of testdata, rendered with data.
+func (f *waccFixture) config(t testing.TB, data any, names ...string) string {
+	t.Helper()
+	provider := map[string]any{"Endpoint": f.srv.APIURL(), "Token": f.srv.Token}
+	return accConfig(t, provider, "shared/provider_waldur.tf") + accConfig(t, data, names...)
 }
 
 // byName returns the uuids of a tenant's objects by name, as the server lists them.
@@ -322,42 +321,7 @@ func (f *waccFixture) checkWaldurState(addr string, networks, ports []string) re
 func TestAccWaldurMigration_mappings(t *testing.T) {
 	waccPreCheck(t)
 	f := newWaccFixture(t, waldurtest.Options{})
-	config := f.provider() + `
-data "waldur_marketplace_offering" "src" {
-  name = "Cloud A"
-}
-
-data "waldur_marketplace_offering" "dst" {
-  name = "Cloud B"
-}
-
-data "waldur_openstack_tenant" "src" {
-  name     = "shop"
-  offering = data.waldur_marketplace_offering.src.uuid
-}
-
-data "waldur_openstack_volume_type" "ssd" {
-  name   = "ssd"
-  tenant = data.waldur_openstack_tenant.src.id
-}
-
-data "waldur_openstack_volume_type" "fast" {
-  name     = "fast"
-  offering = data.waldur_marketplace_offering.dst.uuid
-}
-
-resource "waldur_openstack_migration" "test" {
-  src_resource = data.waldur_openstack_tenant.src.id
-  dst_offering = data.waldur_marketplace_offering.dst.uuid
-  dst_plan     = one([for p in data.waldur_marketplace_offering.dst.plans : p.uuid if p.name == "standard"])
-  name         = "shop-copy"
-
-  mappings = {
-    subnets      = [{ src_cidr = "10.0.1.0/24", dst_cidr = "192.168.1.0/24" }]
-    volume_types = [{ src_type_uuid = data.waldur_openstack_volume_type.ssd.uuid, dst_type_uuid = data.waldur_openstack_volume_type.fast.uuid }]
-  }
-}
-`
+	config := f.config(t, nil, "waldur_migration_mappings/main.tf")
 	str := knownvalue.StringExact
 	num := knownvalue.Int64Exact
 	waccTest(t, resource.TestCase{
@@ -456,21 +420,10 @@ func TestAccWaldurMigration_portsDestroyDestination(t *testing.T) {
 	waccPreCheck(t)
 	f := newWaccFixture(t, waldurtest.Options{OldStateLabels: true})
 	web := f.networks(f.shop.UUID)["web"]
-	config := f.provider() + fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource        = %q
-  dst_offering        = %q
-  dst_plan            = %q
-  name                = "shop-web"
-  destroy_destination = true
-
-  mappings = {
-    networks               = [%q]
-    sync_instance_ports    = true
-    skip_connection_extnet = true
-  }
-}
-`, f.shop.ResourceUUID, f.dstOff.UUID, f.standard.UUID, web)
+	config := f.config(t, accMigrationArgs{
+		SrcResource: f.shop.ResourceUUID, DstOffering: f.dstOff.UUID, DstPlan: f.standard.UUID, Name: "shop-web", DestroyDestination: true,
+		Mappings: &accMappings{Networks: []string{web}, SyncInstancePorts: true, SkipConnectionExtnet: true},
+	}, "migration/main.tf")
 	var dstResource string
 	waccTest(t, resource.TestCase{
 		PreCheck: func() { waccPreCheck(t) },
@@ -524,13 +477,7 @@ func TestAccWaldurMigration_erred(t *testing.T) {
 			return waldurtest.RunResult{}, errors.New(msg)
 		},
 	})
-	config := f.provider() + fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource = %q
-  dst_offering = %q
-  dst_plan     = %q
-}
-`, f.shop.ResourceUUID, f.dstOff.UUID, f.standard.UUID)
+	config := f.config(t, accMigrationArgs{SrcResource: f.shop.ResourceUUID, DstOffering: f.dstOff.UUID, DstPlan: f.standard.UUID}, "migration/main.tf")
 	waccTest(t, resource.TestCase{
 		PreCheck: func() { waccPreCheck(t) },
 		CheckDestroy: func(*terraform.State) error {
@@ -581,17 +528,9 @@ func TestAccWaldurMigration_timeout(t *testing.T) {
 		},
 	})
 	config := func(timeout string) string {
-		return f.provider() + fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource = %q
-  dst_offering = %q
-  dst_plan     = %q
-
-  timeouts {
-    create = %q
-  }
-}
-`, f.shop.ResourceUUID, f.dstOff.UUID, f.standard.UUID, timeout)
+		return f.config(t, accMigrationArgs{
+			SrcResource: f.shop.ResourceUUID, DstOffering: f.dstOff.UUID, DstPlan: f.standard.UUID, CreateTimeout: timeout,
+		}, "migration/main.tf")
 	}
 	var id string
 	oneMigration := func(*terraform.State) error {
@@ -684,40 +623,32 @@ func TestAccWaldurExample(t *testing.T) {
 func TestAccWaldurMigration_planValidation(t *testing.T) {
 	waccPreCheck(t)
 	f := newWaccFixture(t, waldurtest.Options{})
-	config := func(src, plan, mappings string) string {
-		if plan != "null" {
-			plan = fmt.Sprintf("%q", plan)
-		}
-		return f.provider() + fmt.Sprintf(`
-resource "waldur_openstack_migration" "test" {
-  src_resource = %q
-  dst_offering = %q
-  dst_plan     = %s
-  mappings     = %s
-}
-`, src, f.dstOff.UUID, plan, mappings)
+	// config is a migration of src into the destination offering with the plan ("" for none) and the
+	// mappings (nil for none).
+	config := func(src, plan string, mappings *accMappings) string {
+		return f.config(t, accMigrationArgs{SrcResource: src, DstOffering: f.dstOff.UUID, DstPlan: plan, Mappings: mappings}, "migration/main.tf")
 	}
 	shop, std := f.shop.ResourceUUID, f.standard.UUID
-	subnets := func(pairs ...string) string {
-		var items []string
+	subnets := func(pairs ...string) *accMappings {
+		m := &accMappings{}
 		for i := 0; i < len(pairs); i += 2 {
-			items = append(items, fmt.Sprintf(`{ src_cidr = %q, dst_cidr = %q }`, pairs[i], pairs[i+1]))
+			m.Subnets = append(m.Subnets, accPair{pairs[i], pairs[i+1]})
 		}
-		return "{ subnets = [" + strings.Join(items, ", ") + "] }"
+		return m
 	}
-	volumeTypes := func(src, dst string) string {
-		return fmt.Sprintf(`{ volume_types = [{ src_type_uuid = %q, dst_type_uuid = %q }] }`, src, dst)
+	volumeTypes := func(src, dst string) *accMappings {
+		return &accMappings{VolumeTypes: []accPair{{src, dst}}}
 	}
 	cases := []struct {
 		name, config string
 		want         []string // in this order in the CLI's output: the attribute (config line or message), then the message
 	}{
-		{"plan of another offering", config(shop, f.other.UUID, "null"), []string{"dst_plan =", "This plan is not available for selected offering"}},
-		{"plan at its max_amount", config(shop, f.full.UUID, "null"), []string{"dst_plan =", "Plan is not available because limit has been reached"}},
-		{"no plan", config(shop, "null", "null"), []string{"dst_plan: This field is required. The Waldur backend needs dst_plan"}},
-		{"source without limits", config(f.bare.ResourceUUID, std, "null"), []string{"src_resource =", "does not have limits set"}},
-		{"unknown source", config("0123456789abcdef0123456789abcdef", std, "null"), []string{"Source tenant not found", "src_resource", "no marketplace resource"}},
-		{"ports with subnet remaps", config(shop, std, `{ sync_instance_ports = true, subnets = [{ src_cidr = "10.0.1.0/24", dst_cidr = "10.1.1.0/24" }] }`), []string{"sync_instance_ports", "subnets"}},
+		{"plan of another offering", config(shop, f.other.UUID, nil), []string{"dst_plan =", "This plan is not available for selected offering"}},
+		{"plan at its max_amount", config(shop, f.full.UUID, nil), []string{"dst_plan =", "Plan is not available because limit has been reached"}},
+		{"no plan", config(shop, "", nil), []string{"dst_plan: This field is required. The Waldur backend needs dst_plan"}},
+		{"source without limits", config(f.bare.ResourceUUID, std, nil), []string{"src_resource =", "does not have limits set"}},
+		{"unknown source", config("0123456789abcdef0123456789abcdef", std, nil), []string{"Source tenant not found", "src_resource", "no marketplace resource"}},
+		{"ports with subnet remaps", config(shop, std, &accMappings{SyncInstancePorts: true, Subnets: []accPair{{"10.0.1.0/24", "10.1.1.0/24"}}}), []string{"sync_instance_ports", "subnets"}},
 		{"source volume type not in the tenant", config(shop, std, volumeTypes(f.fast.UUID, f.fast.UUID)), []string{"mappings.volume_types[0].src_type_uuid", "is not a volume type available in the source tenant"}},
 		{"destination volume type not in the offering", config(shop, std, volumeTypes(f.ssd.UUID, f.hdd.UUID)), []string{"mappings.volume_types[0].dst_type_uuid", "is not a volume type of the destination offering"}},
 		{"dst_cidr not a /24", config(shop, std, subnets("10.0.1.0/24", "10.1.0.0/16")), []string{`mappings.subnets[0].dst_cidr = "10.1.0.0/16": Network mask length should be equal to 24.`}},
@@ -725,7 +656,7 @@ resource "waldur_openstack_migration" "test" {
 		{"dst_cidr not private", config(shop, std, subnets("10.0.1.0/24", "8.8.8.0/24")), []string{"Not a private network", `"8.8.8.0/24" is not a private network`}},
 		{"src_cidr matching no subnet", config(shop, std, subnets("10.0.7.0/24", "10.1.7.0/24")), []string{`mappings.subnets[0].src_cidr = "10.0.7.0/24": matches no subnet of the copied source networks`}},
 		{"overlapping remaps", config(shop, std, subnets("10.0.1.0/24", "10.1.1.0/24", "10.0.3.0/24", "10.1.1.0/24")), []string{"Conflicting subnet remaps", "overlaps 10.1.1.0/24"}},
-		{"network of another tenant", config(shop, std, fmt.Sprintf(`{ networks = [%q] }`, f.bareNetwork.UUID)), []string{"mappings.networks[0]", "is not a network of the source tenant"}},
+		{"network of another tenant", config(shop, std, &accMappings{Networks: []string{f.bareNetwork.UUID}}), []string{"mappings.networks[0]", "is not a network of the source tenant"}},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
@@ -756,29 +687,9 @@ func TestAccWaldurDataSources_pagination(t *testing.T) {
 	bulk := f.srv.AddOffering(waldurtest.Offering{Name: "Bulk cloud"})
 	f.srv.AddPlan(waldurtest.Plan{OfferingUUID: bulk.UUID, Name: "bulk plan"})
 	tier := f.srv.AddVolumeType(waldurtest.VolumeType{SettingsUUID: f.dstOff.ScopeUUID, Name: "tier"})
-	config := f.provider() + fmt.Sprintf(`
-data "waldur_marketplace_offering" "bulk" {
-  name = "Bulk cloud"
-}
-
-data "waldur_marketplace_offering" "by_uuid" {
-  uuid = data.waldur_marketplace_offering.bulk.uuid
-}
-
-data "waldur_openstack_volume_type" "tier" {
-  name     = "tier"
-  offering = %q
-}
-
-resource "waldur_openstack_migration" "test" {
-  src_resource = %q
-  dst_offering = %q
-  dst_plan     = %q
-  mappings = {
-    volume_types = [{ src_type_uuid = %q, dst_type_uuid = data.waldur_openstack_volume_type.tier.uuid }]
-  }
-}
-`, f.dstOff.UUID, f.shop.ResourceUUID, f.dstOff.UUID, f.standard.UUID, f.ssd.UUID)
+	config := f.config(t, map[string]any{
+		"SrcResource": f.shop.ResourceUUID, "DstOffering": f.dstOff.UUID, "DstPlan": f.standard.UUID, "SrcType": f.ssd.UUID,
+	}, "waldur_data_sources_pagination/main.tf")
 	waccTest(t, resource.TestCase{
 		PreCheck: func() { waccPreCheck(t) },
 		Steps: []resource.TestStep{{

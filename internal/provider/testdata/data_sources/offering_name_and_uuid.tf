@@ -1,0 +1,4 @@
+data "waldur_marketplace_offering" "test" {
+  name = "new"
+  uuid = "new"
+}

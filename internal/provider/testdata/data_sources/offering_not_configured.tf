@@ -1,0 +1,3 @@
+data "waldur_marketplace_offering" "test" {
+  name = "elsewhere"
+}

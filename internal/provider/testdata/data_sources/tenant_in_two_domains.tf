@@ -1,0 +1,4 @@
+data "waldur_openstack_tenant" "test" {
+  name     = {{q .Duplicate}}
+  offering = "old"
+}

@@ -1,0 +1,3 @@
+data "waldur_openstack_volume_type" "test" {
+  name = "ssd"
+}

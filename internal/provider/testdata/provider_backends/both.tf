@@ -1,0 +1,7 @@
+provider "waldur" {
+  endpoint = "https://waldur.example.com/api/"
+  token    = "secret"
+  openstack = {
+    offerings = { "new" = { cloud = "lab-RegionTwo" } }
+  }
+}

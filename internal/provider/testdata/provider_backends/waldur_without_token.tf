@@ -1,0 +1,3 @@
+provider "waldur" {
+  endpoint = "https://waldur.example.com/api/"
+}

@@ -1,0 +1,4 @@
+provider "waldur" {
+  endpoint = {{q .Endpoint}}
+  token    = {{q .Token}}
+}

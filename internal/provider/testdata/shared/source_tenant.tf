@@ -1,0 +1,4 @@
+data "waldur_openstack_tenant" "src" {
+  name     = {{q .Source}}
+  offering = "old"
+}
