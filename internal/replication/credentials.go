@@ -17,9 +17,9 @@ func newPassword() (string, error) { return randomString(passwordAlphabet, passw
 
 func randomString(alphabet string, n int) (string, error) {
 	var b strings.Builder
-	max := big.NewInt(int64(len(alphabet)))
+	size := big.NewInt(int64(len(alphabet)))
 	for range n {
-		i, err := rand.Int(rand.Reader, max)
+		i, err := rand.Int(rand.Reader, size)
 		if err != nil {
 			return "", err
 		}

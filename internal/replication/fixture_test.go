@@ -208,9 +208,9 @@ func instancePort(id, name, network, subnet, ip, mac, device string, groups ...s
 		AllowedAddressPairs: []openstack.AddressPair{{IPAddress: "10.0.1.250"}}}
 }
 
-func rule(id, group, direction, ethertype, protocol string, min, max *int, remoteIP, remoteGroup string) openstack.SecurityGroupRule {
+func rule(id, group, direction, ethertype, protocol string, portMin, portMax *int, remoteIP, remoteGroup string) openstack.SecurityGroupRule {
 	return openstack.SecurityGroupRule{ID: id, ProjectID: fxProject, SecurityGroupID: group, Direction: direction, EtherType: ethertype,
-		Protocol: protocol, PortRangeMin: min, PortRangeMax: max, RemoteIPPrefix: remoteIP, RemoteGroupID: remoteGroup}
+		Protocol: protocol, PortRangeMin: portMin, PortRangeMax: portMax, RemoteIPPrefix: remoteIP, RemoteGroupID: remoteGroup}
 }
 
 // shuffled returns a deep copy of snap with every top-level list in a random order.

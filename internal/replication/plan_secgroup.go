@@ -77,8 +77,8 @@ func compareRules(a, b openstack.SecurityGroupRule) int {
 // RuleKey identifies a rule by content, as Neutron does when it refuses duplicates: two rules of one
 // group with the same key are the same rule. remoteGroup and remoteAddressGroup are ids in the cloud the
 // key is made for.
-func RuleKey(direction, ethertype, protocol string, min, max *int, remoteIP, remoteGroup, remoteAddressGroup string) string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%s", direction, ethertype, normalizeProtocol(protocol), intOrAny(min), intOrAny(max),
+func RuleKey(direction, ethertype, protocol string, portMin, portMax *int, remoteIP, remoteGroup, remoteAddressGroup string) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%s", direction, ethertype, normalizeProtocol(protocol), intOrAny(portMin), intOrAny(portMax),
 		normalizePrefix(remoteIP), remoteGroup, remoteAddressGroup)
 }
 

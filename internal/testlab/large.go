@@ -2,6 +2,7 @@ package testlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sync"
@@ -77,8 +78,7 @@ func (s *largeSeeder) run() error {
 	}()
 	p, err := openstack.CreateProject(ctx, s.c.Identity, openstack.Project{Name: s.t.Name, Description: "large benchmark tenant", DomainID: "default", Enabled: true})
 	if err != nil {
-		<-vtypes
-		return err
+		return errors.Join(err, <-vtypes) // waits for the volume types too
 	}
 	s.t.ProjectID = p.ID
 	if err := <-vtypes; err != nil {
