@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -47,23 +46,14 @@ func (r *MigrationResource) Schema(ctx context.Context, _ resource.SchemaRequest
 }
 
 func (r *MigrationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	if b, ok := backendOf(req.ProviderData, &resp.Diagnostics); ok {
+		r.backend = b
 	}
-	b, ok := req.ProviderData.(backend.Backend)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected a backend.Backend, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	r.backend = b
 }
 
 // backendOr returns the backend, or adds the diagnostic saying there is none.
 func (r *MigrationResource) backendOr(diags *diag.Diagnostics) backend.Backend {
-	if r.backend == nil {
-		notConfigured(diags)
-	}
-	return r.backend
+	return backendOr(r.backend, diags)
 }
 
 // ModifyPlan fills `preview` when a migration is to be created (and on the first plan after an import,
