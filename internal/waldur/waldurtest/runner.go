@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -190,6 +192,32 @@ var privateNets = []netip.Prefix{
 	netip.MustParsePrefix("192.168.0.0/16"),
 }
 
+// pythonPrefixLen reads what follows the "/" of an IPv4 network the way Python's ipaddress does (Waldur
+// validates with ipaddress.IPv4Network): a prefix length of ASCII digits (leading zeros allowed) up to
+// 32, a netmask ("255.255.255.0") or a hostmask ("0.0.0.255"). Written from Python's rules, not from
+// this project's client, so that the two agreeing means something.
+func pythonPrefixLen(s string) (int, bool) {
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		n, err := strconv.Atoi(s)
+		return n, err == nil && n <= 32
+	}
+	ip := net.ParseIP(s).To4()
+	if ip == nil || strings.Count(s, ".") != 3 {
+		return 0, false
+	}
+	if ones, size := net.IPMask(ip).Size(); size == 32 {
+		return ones, true // a netmask: leading ones
+	}
+	inverted := make(net.IPMask, 4)
+	for i, b := range ip {
+		inverted[i] = ^b
+	}
+	if ones, size := inverted.Size(); size == 32 {
+		return ones, true // a hostmask: leading zeros
+	}
+	return 0, false
+}
+
 // privateSubnetCIDR is Waldur's validate_private_subnet_cidr: "" when valid, else its message.
 func privateSubnetCIDR(s string) string {
 	addrPart, maskPart, hasMask := strings.Cut(s, "/")
@@ -199,29 +227,11 @@ func privateSubnetCIDR(s string) string {
 	}
 	bits := 32
 	if hasMask {
-		if strings.Contains(maskPart, ".") {
-			m, err := netip.ParseAddr(maskPart)
-			if err != nil || !m.Is4() {
-				return MsgInvalidIPv4
-			}
-			b := m.As4()
-			v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-			n := 0
-			for v&(1<<31) != 0 {
-				n++
-				v <<= 1
-			}
-			if v != 0 {
-				return MsgInvalidIPv4
-			}
-			bits = n
-		} else {
-			p, err := netip.ParsePrefix("0.0.0.0/" + maskPart)
-			if err != nil || strings.HasPrefix(maskPart, "+") {
-				return MsgInvalidIPv4
-			}
-			bits = p.Bits()
+		n, ok := pythonPrefixLen(maskPart)
+		if !ok {
+			return MsgInvalidIPv4
 		}
+		bits = n
 	}
 	p := netip.PrefixFrom(addr, bits)
 	if p.Masked() != p {

@@ -1,5 +1,5 @@
 // Package waldurtest is an in-process Waldur API server for tests: it follows Waldur's published schema
-// and documented behaviour (../shared/waldur-api in the repository) closely enough that a client which
+// and documented behaviour closely enough that a client which
 // works against it works against Waldur, and it is honest: it rejects what Waldur rejects, with Waldur's
 // status codes and messages, quirks included.
 //

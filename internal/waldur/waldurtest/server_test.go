@@ -364,6 +364,11 @@ func TestPrivateSubnetCIDR(t *testing.T) {
 	for in, want := range map[string]string{
 		"10.0.0.0/24": "", "10.0.0.1/24": MsgInvalidIPv4, "10.0.0.0/16": MsgPrefixNot24, "100.64.0.0/24": MsgNotPrivate,
 		"192.168.1.0/255.255.255.0": "", "x": MsgInvalidIPv4,
+		// Python's ipaddress also takes a hostmask and a prefix length with leading zeros; it refuses a
+		// sign, a mask with a hole, a length over 32 and an empty one.
+		"192.168.1.0/0.0.0.255": "", "192.168.1.0/024": "", "192.168.1.0/+24": MsgInvalidIPv4,
+		"192.168.1.0/255.0.255.0": MsgInvalidIPv4, "192.168.1.0/33": MsgInvalidIPv4, "192.168.1.0/": MsgInvalidIPv4,
+		"192.168.1.0": MsgPrefixNot24, "192.168.0.0/255.255.0.0": MsgPrefixNot24,
 	} {
 		if got := privateSubnetCIDR(in); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
