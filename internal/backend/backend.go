@@ -102,41 +102,19 @@ type Imported struct {
 	NoPreview error
 }
 
-// IDMaps map source ids to destination ids, per kind of object copied.
-type IDMaps struct {
-	Networks           map[string]string
-	Subnets            map[string]string
-	Routers            map[string]string
-	SecurityGroups     map[string]string
-	SecurityGroupRules map[string]string
-	AddressGroups      map[string]string
-	Ports              map[string]string
-}
+// IDMaps map source ids to destination ids, per kind of object copied: the engine's, which both
+// backends fill.
+type IDMaps = replication.IDMaps
+
+// IDMapKind is one of the maps of IDMaps, by the kind of object it holds.
+type IDMapKind = replication.IDMapKind
 
 // IDMapsOf takes the id maps of an engine result (nil gives none).
 func IDMapsOf(res *replication.Result) IDMaps {
 	if res == nil {
 		return IDMaps{}
 	}
-	return IDMaps{
-		Networks: res.Networks, Subnets: res.Subnets, Routers: res.Routers, SecurityGroups: res.SecurityGroups,
-		SecurityGroupRules: res.SecurityGroupRules, AddressGroups: res.AddressGroups, Ports: res.Ports,
-	}
-}
-
-// Kinds lists the maps with the kind of object each holds, in the order messages name them.
-func (m *IDMaps) Kinds() []IDMapKind {
-	return []IDMapKind{
-		{"network", &m.Networks}, {"subnet", &m.Subnets}, {"router", &m.Routers},
-		{"security group", &m.SecurityGroups}, {"security group rule", &m.SecurityGroupRules},
-		{"address group", &m.AddressGroups}, {"port", &m.Ports},
-	}
-}
-
-// IDMapKind is one of the maps of IDMaps, by the kind of object it holds.
-type IDMapKind struct {
-	Kind string
-	IDs  *map[string]string
+	return res.IDMaps
 }
 
 // OfferingQuery names an offering by UUID or by Name (exactly one is set).

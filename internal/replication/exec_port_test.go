@@ -78,7 +78,7 @@ func TestByNetworkKeepsOrderWithinANetwork(t *testing.T) {
 // A derived address is not sent (Neutron refuses it), only its subnet; a port without addresses sends an
 // empty list, not none (which would let Neutron allocate).
 func TestPortBodyAddresses(t *testing.T) {
-	e := &execution{res: &Result{Subnets: map[string]string{"s4": "d4", "s6": "d6"}, SecurityGroups: map[string]string{}}}
+	e := &execution{res: &Result{IDMaps: IDMaps{Subnets: map[string]string{"s4": "d4", "s6": "d6"}, SecurityGroups: map[string]string{}}}}
 	body := e.portBody(PortPlan{FixedIPs: []PlannedFixedIP{{SubnetSourceID: "s4", IPAddress: "10.0.0.5"},
 		{SubnetSourceID: "s6", IPAddress: "fd00::f816:3eff:fe00:1", Derived: true}}}, "n")
 	if want := []openstack.FixedIP{{SubnetID: "d4", IPAddress: "10.0.0.5"}, {SubnetID: "d6"}}; !reflect.DeepEqual(body.FixedIPs, want) {

@@ -4,18 +4,12 @@ package replication
 // destination id per object type, what was skipped and why, and how many objects were created or adopted
 // (found from an earlier run) per kind. A failed or cancelled run returns the partial Result too.
 type Result struct {
-	ProjectID          string
-	Credentials        Credentials
-	Networks           map[string]string
-	Subnets            map[string]string
-	Routers            map[string]string
-	SecurityGroups     map[string]string
-	SecurityGroupRules map[string]string
-	AddressGroups      map[string]string
-	Ports              map[string]string
-	Skipped            []Skipped
-	Created            map[string]int
-	Adopted            map[string]int
+	ProjectID   string
+	Credentials Credentials
+	IDMaps
+	Skipped []Skipped
+	Created map[string]int
+	Adopted map[string]int
 	// Removed counts destination objects deleted to match the source (Neutron's automatic rules).
 	Removed map[string]int
 }
@@ -27,10 +21,43 @@ type Credentials struct {
 	Password string
 }
 
-func newResult(p *Plan) *Result {
-	return &Result{
+// IDMaps map source ids to destination ids, per kind of object copied.
+type IDMaps struct {
+	Networks           map[string]string
+	Subnets            map[string]string
+	Routers            map[string]string
+	SecurityGroups     map[string]string
+	SecurityGroupRules map[string]string
+	AddressGroups      map[string]string
+	Ports              map[string]string
+}
+
+// NewIDMaps returns IDMaps with every map empty, ready to fill.
+func NewIDMaps() IDMaps {
+	return IDMaps{
 		Networks: map[string]string{}, Subnets: map[string]string{}, Routers: map[string]string{},
 		SecurityGroups: map[string]string{}, SecurityGroupRules: map[string]string{}, AddressGroups: map[string]string{}, Ports: map[string]string{},
+	}
+}
+
+// Kinds lists the maps with the kind of object each holds, in the order messages name them.
+func (m *IDMaps) Kinds() []IDMapKind {
+	return []IDMapKind{
+		{"network", &m.Networks}, {"subnet", &m.Subnets}, {"router", &m.Routers},
+		{"security group", &m.SecurityGroups}, {"security group rule", &m.SecurityGroupRules},
+		{"address group", &m.AddressGroups}, {"port", &m.Ports},
+	}
+}
+
+// IDMapKind is one of the maps of IDMaps, by the kind of object it holds.
+type IDMapKind struct {
+	Kind string
+	IDs  *map[string]string
+}
+
+func newResult(p *Plan) *Result {
+	return &Result{
+		IDMaps:  NewIDMaps(),
 		Skipped: append([]Skipped(nil), p.Skipped...), Created: map[string]int{}, Adopted: map[string]int{}, Removed: map[string]int{},
 	}
 }

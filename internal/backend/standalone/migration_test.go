@@ -9,12 +9,14 @@ import (
 // What a run built, as the migration records it: the ids are made of the offering's name.
 func TestMigrationOf(t *testing.T) {
 	res := &replication.Result{
-		ProjectID:          "p-dst",
-		Credentials:        replication.Credentials{UserID: "u1", Username: "shop-copy-abc234", Password: "s3cret-s3cret-s3cret"},
-		Networks:           map[string]string{"net-web": "d-net-web"},
-		SecurityGroups:     map[string]string{"sg-default": "d-sg-default", "sg-web": "d-sg-web"},
-		SecurityGroupRules: map[string]string{"r-web-https": "d-r1"},
-		Skipped:            []replication.Skipped{{Kind: "router_gateway", SourceID: "rtr", Reason: "mappings.skip_connection_extnet is set"}},
+		ProjectID:   "p-dst",
+		Credentials: replication.Credentials{UserID: "u1", Username: "shop-copy-abc234", Password: "s3cret-s3cret-s3cret"},
+		IDMaps: replication.IDMaps{
+			Networks:           map[string]string{"net-web": "d-net-web"},
+			SecurityGroups:     map[string]string{"sg-default": "d-sg-default", "sg-web": "d-sg-web"},
+			SecurityGroupRules: map[string]string{"r-web-https": "d-r1"},
+		},
+		Skipped: []replication.Skipped{{Kind: "router_gateway", SourceID: "rtr", Reason: "mappings.skip_connection_extnet is set"}},
 	}
 	m := migrationOf("new", res)
 	if m.ID != "new/p-dst" || m.DstResourceUUID != "new/p-dst" || m.DstProjectID != "p-dst" {

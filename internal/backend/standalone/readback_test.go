@@ -104,8 +104,8 @@ func TestInferMappings(t *testing.T) {
 		},
 		Routers: []openstack.Router{{ID: "d-rtr"}},
 	}
-	res := &replication.Result{Networks: map[string]string{"net-web": "d1", "net-db": "d2"}, Ports: map[string]string{"port-web-1": "d3"},
-		Subnets: map[string]string{"sub-web": "d-sub-web", "sub-db": "d-sub-db"}}
+	res := &replication.Result{IDMaps: replication.IDMaps{Networks: map[string]string{"net-web": "d1", "net-db": "d2"}, Ports: map[string]string{"port-web-1": "d3"},
+		Subnets: map[string]string{"sub-web": "d-sub-web", "sub-db": "d-sub-db"}}}
 	got := replication.InferMappings(res, d, replication.ProjectObjects{Subnets: snap.Subnets})
 	want := replication.Mappings{
 		Networks:             []string{"net-db", "net-web"},

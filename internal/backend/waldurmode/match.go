@@ -33,10 +33,8 @@ import (
 
 // matchWaldurObjects pairs the planned objects (keyed by source uuid) with the destination's.
 func matchWaldurObjects(p *replication.Plan, dst waldurObjects) (*replication.Result, []replication.Skipped) {
-	res := &replication.Result{
-		Networks: map[string]string{}, Subnets: map[string]string{}, Routers: map[string]string{},
-		SecurityGroups: map[string]string{}, SecurityGroupRules: map[string]string{}, Ports: map[string]string{},
-	}
+	res := &replication.Result{IDMaps: replication.NewIDMaps()}
+	res.AddressGroups = nil // Waldur shows no address groups
 	var missing []replication.Skipped
 	miss := func(kind, id, how string) {
 		missing = append(missing, replication.Skipped{Kind: kind, SourceID: id,

@@ -51,7 +51,7 @@ func TestMatchWaldurObjects(t *testing.T) {
 	if len(missing) != 0 {
 		t.Errorf("missing = %+v", missing)
 	}
-	want := &replication.Result{
+	want := &replication.Result{IDMaps: replication.IDMaps{
 		Networks: map[string]string{wNetWeb: "10000000000000000000000000000001", wNetDB: "10000000000000000000000000000002"},
 		Subnets:  map[string]string{wSubWeb: "20000000000000000000000000000001", wSubDB: "20000000000000000000000000000002"},
 		Routers:  map[string]string{wRouter: "30000000000000000000000000000001"},
@@ -60,7 +60,7 @@ func TestMatchWaldurObjects(t *testing.T) {
 		},
 		SecurityGroupRules: map[string]string{"1": "100", "2": "101", "3": "102", "4": "103"},
 		Ports:              map[string]string{},
-	}
+	}}
 	if !reflect.DeepEqual(res, want) {
 		t.Errorf("result =\n%+v\nwant\n%+v", res, want)
 	}
