@@ -314,59 +314,24 @@ func (s *Server) mappingsField(errs map[string]any, obj map[string]any) mappings
 	}
 	me := map[string]any{}
 
-	if items, ok := listField(me, m, "volume_types"); ok {
-		itemErrs, bad := make([]map[string]any, len(items)), false
-		var stored []map[string]any
-		for i, it := range items {
-			itemErrs[i] = map[string]any{}
-			o, ok := it.(map[string]any)
-			if !ok {
-				itemErrs[i]["non_field_errors"] = []string{"Invalid data. Expected a dictionary, but got " + pyType(it) + "."}
-				bad = true
-				continue
-			}
-			src := uuidField(itemErrs[i], o, "src_type_uuid")
-			dst := uuidField(itemErrs[i], o, "dst_type_uuid")
-			if len(itemErrs[i]) > 0 {
-				bad = true
-				continue
-			}
-			in.volumeTypes = append(in.volumeTypes, [2]string{src, dst})
-			stored = append(stored, map[string]any{"src_type_uuid": dashed(src), "dst_type_uuid": dashed(dst)})
+	nestedList(me, m, "volume_types", in.stored, func(errs, o map[string]any) map[string]any {
+		src := uuidField(errs, o, "src_type_uuid")
+		dst := uuidField(errs, o, "dst_type_uuid")
+		if len(errs) > 0 {
+			return nil
 		}
-		if bad {
-			me["volume_types"] = itemErrs
-		} else {
-			in.stored["volume_types"] = nonNil(stored)
+		in.volumeTypes = append(in.volumeTypes, [2]string{src, dst})
+		return map[string]any{"src_type_uuid": dashed(src), "dst_type_uuid": dashed(dst)}
+	})
+	nestedList(me, m, "subnets", in.stored, func(errs, o map[string]any) map[string]any {
+		src := cidrField(errs, o, "src_cidr")
+		dst := cidrField(errs, o, "dst_cidr")
+		if len(errs) > 0 {
+			return nil
 		}
-	}
-
-	if items, ok := listField(me, m, "subnets"); ok {
-		itemErrs, bad := make([]map[string]any, len(items)), false
-		var stored []map[string]any
-		for i, it := range items {
-			itemErrs[i] = map[string]any{}
-			o, ok := it.(map[string]any)
-			if !ok {
-				itemErrs[i]["non_field_errors"] = []string{"Invalid data. Expected a dictionary, but got " + pyType(it) + "."}
-				bad = true
-				continue
-			}
-			src := cidrField(itemErrs[i], o, "src_cidr")
-			dst := cidrField(itemErrs[i], o, "dst_cidr")
-			if len(itemErrs[i]) > 0 {
-				bad = true
-				continue
-			}
-			in.subnets = append(in.subnets, SubnetMapping{SrcCIDR: src, DstCIDR: dst})
-			stored = append(stored, map[string]any{"src_cidr": src, "dst_cidr": dst})
-		}
-		if bad {
-			me["subnets"] = itemErrs
-		} else {
-			in.stored["subnets"] = nonNil(stored)
-		}
-	}
+		in.subnets = append(in.subnets, SubnetMapping{SrcCIDR: src, DstCIDR: dst})
+		return map[string]any{"src_cidr": src, "dst_cidr": dst}
+	})
 
 	in.skipExtnet = boolField(me, m, "skip_connection_extnet")
 	in.syncPorts = boolField(me, m, "sync_instance_ports")
@@ -527,6 +492,38 @@ func cidrField(errs map[string]any, obj map[string]any, key string) string {
 		return ""
 	}
 	return str
+}
+
+// nestedList validates a list of nested serializers (DRF's many=True) under key: each item must be an
+// object, which item checks, adding its errors to the item's own map and returning what Waldur stores
+// for it. With any bad item the field's error is the list of per-item maps (empty for good items), as
+// DRF reports it; otherwise what the items stored is kept in stored[key].
+func nestedList(errs, obj map[string]any, key string, stored map[string]any, item func(errs, obj map[string]any) map[string]any) {
+	items, ok := listField(errs, obj, key)
+	if !ok {
+		return
+	}
+	itemErrs, bad := make([]map[string]any, len(items)), false
+	var kept []map[string]any
+	for i, it := range items {
+		itemErrs[i] = map[string]any{}
+		o, ok := it.(map[string]any)
+		if !ok {
+			itemErrs[i]["non_field_errors"] = []string{"Invalid data. Expected a dictionary, but got " + pyType(it) + "."}
+			bad = true
+			continue
+		}
+		if s := item(itemErrs[i], o); len(itemErrs[i]) == 0 {
+			kept = append(kept, s)
+		} else {
+			bad = true
+		}
+	}
+	if bad {
+		errs[key] = itemErrs
+	} else {
+		stored[key] = nonNil(kept)
+	}
 }
 
 // listField is a many=True nested serializer: absent is fine, null or a non-list is an error.
