@@ -465,26 +465,12 @@ func uuidField(errs map[string]any, obj map[string]any, key string) string {
 
 // cidrField is a required CharField with validate_private_subnet_cidr.
 func cidrField(errs map[string]any, obj map[string]any, key string) string {
-	v, present := obj[key]
+	str, present := charField(errs, obj, key)
 	if !present {
 		errs[key] = []string{MsgRequired}
 		return ""
 	}
-	var str string
-	switch t := v.(type) {
-	case nil:
-		errs[key] = []string{MsgNull}
-		return ""
-	case string:
-		str = strings.TrimSpace(t)
-	case json.Number:
-		str = t.String()
-	default:
-		errs[key] = []string{"Not a valid string."}
-		return ""
-	}
-	if str == "" {
-		errs[key] = []string{MsgBlank}
+	if _, bad := errs[key]; bad {
 		return ""
 	}
 	if msg := privateSubnetCIDR(str); msg != "" {
