@@ -171,6 +171,10 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	case err != nil:
 		addBackendError(&resp.Diagnostics, "Error reading migration", err)
+	case backend.Running(recorded.State) && !backend.Running(out.State):
+		// A migration saved while still running has finished since: the backend describes all it built
+		// (destination, credentials, id maps, skipped), as a Create that waited would have.
+		resp.Diagnostics.Append(applyMigration(ctx, &state, out)...)
 	default:
 		state.State = types.StringValue(out.State)
 		state.ErrorMessage = types.StringValue(out.ErrorMessage)

@@ -516,7 +516,16 @@ func TestAccWaldurMigration_erred(t *testing.T) {
 // showed it (CREATING), not tainted, with a warning: the next apply waits for it again (an in-place
 // update) and records how it ended, and Waldur holds that one migration throughout (no replacement, no
 // second POST).
-func TestAccWaldurMigration_timeout(t *testing.T) {
+func TestAccWaldurMigration_timeout(t *testing.T) { testAccWaldurTimeout(t, false) }
+
+// A migration saved while running that finishes before the next refresh: Read records what it built,
+// and the next apply has nothing to do.
+func TestAccWaldurMigration_timeoutFinishedBeforeRefresh(t *testing.T) { testAccWaldurTimeout(t, true) }
+
+// testAccWaldurTimeout applies with a create timeout shorter than the migration, then again with a
+// longer one: the second apply resumes the one migration (waiting for it in place, or, with
+// finishFirst, after it finished and a refresh recorded it), never posting another.
+func testAccWaldurTimeout(t *testing.T, finishFirst bool) {
 	waccPreCheck(t)
 	f := newWaccFixture(t, waldurtest.Options{
 		Runner: func(ctx context.Context, req waldurtest.MigrationRequest) (waldurtest.RunResult, error) {
@@ -559,6 +568,20 @@ func TestAccWaldurMigration_timeout(t *testing.T) {
 				),
 			},
 			{
+				PreConfig: func() {
+					if !finishFirst {
+						return
+					}
+					for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+						mig, err := f.api.GetMigration(context.Background(), id)
+						if err == nil && mig.State == waldur.StateOK {
+							return
+						}
+						if time.Now().After(deadline) {
+							t.Fatalf("migration %s did not finish: %v %v", id, mig, err)
+						}
+					}
+				},
 				Config: config("1m"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(waccMigration, "state", "OK"),
