@@ -26,7 +26,7 @@ import (
 
 // Acceptance tests of the Waldur backend: Terraform or OpenTofu drives the provider against the
 // in-repo Waldur API server (waldurtest), one server per test. They need TF_ACC=1 only; the one that
-// runs migrations on the lab (waldur_lab_acc_test.go) also needs WOM_LAB=1.
+// runs migrations on the lab (migration_resource_waldur_lab_acc_test.go) also needs WOM_LAB=1.
 //
 //	TF_ACC=1 go test ./internal/provider/ -run TestAccWaldur
 //	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$tofu TF_ACC_PROVIDER_HOST=registry.opentofu.org go test ./internal/provider/ -run TestAccWaldur
