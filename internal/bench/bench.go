@@ -68,7 +68,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var run string
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.mode, "mode", "compare", "compare | provider-rss | plan-calls | planner | all | report | seed | teardown (internal: child)")
+	fs.StringVar(&c.mode, "mode", "compare", "compare | provider-rss | plan-calls | sync | planner | all | report | seed | teardown (internal: child)")
 	fs.StringVar(&run, "run", strings.Join([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, ","), "modes measured by -mode compare")
 	fs.IntVar(&c.repeats, "n", 3, "repetitions of each measured mode (medians are reported)")
 	fs.StringVar(&c.out, "out", "bench/results.json", "results file (merged: each -mode updates its own part)")
@@ -204,8 +204,10 @@ func mainErr(ctx context.Context, c config, stdout io.Writer) (err error) {
 		errs = append(errs, s.providerRSS(ctx))
 	case "plan-calls":
 		errs = append(errs, s.planCalls(ctx))
+	case "sync":
+		errs = append(errs, s.syncBench(ctx))
 	case "all":
-		errs = append(errs, s.planner(ctx), s.compare(ctx), s.providerRSS(ctx), s.planCalls(ctx))
+		errs = append(errs, s.planner(ctx), s.compare(ctx), s.providerRSS(ctx), s.planCalls(ctx), s.syncBench(ctx))
 	default:
 		return fmt.Errorf("unknown -mode %q", c.mode)
 	}

@@ -22,6 +22,8 @@ var Targets = map[string]float64{
 	"engine_vs_tpo":   0.4,
 	"calls_vs_min":    1.1,
 	"peak_rss_mb":     100,
+	// Issue 17: an in-sync plan of a replica costs at most a tenth of terraform-provider-openstack's.
+	"in_sync_plan_vs_tpo": 0.1,
 }
 
 // Results is bench/results.json. Each -mode updates its own part and the ratios are recomputed from
@@ -56,11 +58,13 @@ type Results struct {
 	// TPOPeakRSSMB is the peak of Terraform's and terraform-provider-openstack's summed RSS.
 	TPOPeakRSSMB *float64 `json:"tpo_peak_rss_mb"`
 
-	PlanCalls *PlanCalls         `json:"plan_calls"`
-	Planner   *PlannerBench      `json:"planner"`
-	Targets   map[string]float64 `json:"targets"`
-	Met       map[string]*bool   `json:"met"`
-	Notes     []string           `json:"notes,omitempty"`
+	PlanCalls *PlanCalls `json:"plan_calls"`
+	// Sync is the replica measurements (-mode sync).
+	Sync    *SyncBench         `json:"sync,omitempty"`
+	Planner *PlannerBench      `json:"planner"`
+	Targets map[string]float64 `json:"targets"`
+	Met     map[string]*bool   `json:"met"`
+	Notes   []string           `json:"notes,omitempty"`
 }
 
 // LabInfo is what shapes the numbers.
@@ -333,6 +337,9 @@ func (r *Results) Compute() {
 	check("engine_vs_tpo", r.EngineVsTPO, func(v float64) bool { return v <= Targets["engine_vs_tpo"] })
 	check("calls_vs_min", r.CallsVsMin, func(v float64) bool { return v <= Targets["calls_vs_min"] })
 	check("peak_rss_mb", r.PeakRSSMB, func(v float64) bool { return v < Targets["peak_rss_mb"] })
+	if r.Sync != nil {
+		check("in_sync_plan_vs_tpo", r.Sync.Ratio, func(v float64) bool { return v <= Targets["in_sync_plan_vs_tpo"] })
+	}
 	if r.PlanCalls != nil {
 		c := r.PlanCalls.Constant
 		r.Met["plan_calls_constant"] = &c
@@ -420,6 +427,7 @@ func (r *Results) Table() string {
 	if r.Planner != nil {
 		fmt.Fprintf(&b, "\nPlanner (BenchmarkBuildPlan): %.2f ms/op, %.0f allocs/op, %.1f MB/op\n", r.Planner.NsPerOp/1e6, r.Planner.AllocsPerOp, r.Planner.BytesPerOp/1e6)
 	}
+	b.WriteString(r.syncTable())
 	b.WriteString(r.kindsTable())
 	b.WriteString(r.serverTable())
 	for _, n := range r.Notes {
