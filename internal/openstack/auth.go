@@ -7,6 +7,8 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -143,6 +145,14 @@ func (c *Cloud) IsAdmin() bool {
 }
 
 func authOptions(cfg Config) (gophercloud.AuthOptions, string, *tls.Config, error) {
+	if given := cfg.explicitWithoutAuthURL(); len(given) > 0 {
+		from := "the OS_* environment"
+		if cfg.Cloud != "" {
+			from = "clouds.yaml entry " + strconv.Quote(cfg.Cloud)
+		}
+		return gophercloud.AuthOptions{}, "", nil, fmt.Errorf("%s given without auth_url: they are only used with auth_url, "+
+			"and without it the credentials would come from %s instead. Set auth_url, or remove them", strings.Join(given, ", "), from)
+	}
 	switch {
 	case cfg.Cloud != "":
 		opts := []clouds.ParseOption{clouds.WithCloudName(cfg.Cloud)}
@@ -188,6 +198,29 @@ func authOptions(cfg Config) (gophercloud.AuthOptions, string, *tls.Config, erro
 	default:
 		return gophercloud.AuthOptions{}, "", nil, fmt.Errorf("no cloud, no auth_url, and neither OS_CLOUD nor OS_AUTH_URL is set")
 	}
+}
+
+// explicitWithoutAuthURL names the explicit credential and TLS settings given without AuthURL, which
+// would otherwise be ignored silently in favour of a clouds.yaml entry or the OS_* environment (another
+// cloud, possibly, as another user).
+func (cfg Config) explicitWithoutAuthURL() []string {
+	if cfg.AuthURL != "" {
+		return nil
+	}
+	var given []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"username", cfg.Username != ""}, {"password", cfg.Password != ""}, {"project_name", cfg.ProjectName != ""},
+		{"project_id", cfg.ProjectID != ""}, {"user_domain_name", cfg.UserDomainName != ""},
+		{"project_domain_name", cfg.ProjectDomainName != ""}, {"insecure", cfg.Insecure}, {"cacert_file", cfg.CACertFile != ""},
+	} {
+		if f.set {
+			given = append(given, f.name)
+		}
+	}
+	return given
 }
 
 func tlsFromConfig(cfg Config) (*tls.Config, error) {

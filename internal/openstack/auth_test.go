@@ -3,6 +3,7 @@ package openstack
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -63,5 +64,29 @@ func TestAuthOptionsExplicit(t *testing.T) {
 	}
 	if _, _, _, err := authOptions(Config{AuthURL: "http://k", CACertFile: "/nonexistent"}); err == nil {
 		t.Fatal("a missing CA file must be an error")
+	}
+}
+
+// TestAuthOptionsExplicitNeedsAuthURL: credentials or TLS settings given without auth_url are an error
+// naming them, not silently replaced by a clouds.yaml entry or the OS_* environment.
+func TestAuthOptionsExplicitNeedsAuthURL(t *testing.T) {
+	t.Setenv("OS_AUTH_URL", "http://127.0.0.1:5000/v3")
+	t.Setenv("OS_USERNAME", "ambient-admin")
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Username: "u", Password: "p"}, "username, password given without auth_url"},
+		{Config{Insecure: true}, "insecure given without auth_url"},
+		{Config{CACertFile: "/etc/ca.pem", ProjectName: "x"}, "project_name, cacert_file given without auth_url"},
+		{Config{Cloud: "one", Password: "p"}, `clouds.yaml entry "one"`},
+	} {
+		_, _, _, err := authOptions(tc.cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("authOptions(%+v): %v, want an error containing %q", tc.cfg, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "ambient-admin") {
+			t.Errorf("the error names the environment's user: %v", err)
+		}
 	}
 }

@@ -94,9 +94,14 @@ var sessions = struct {
 }{m: map[authKey][]*authSession{}}
 
 // sharedSession returns the session of key and tlsConfig, starting one with start when there is none.
-// Concurrent callers wait for the first one's authentication instead of authenticating again. A failed
-// authentication is not kept: the callers waiting for it get its error (or, if it failed because its
-// caller's context ended, try again), and the next caller starts afresh.
+// Concurrent callers wait for the first one's authentication instead of authenticating again.
+//
+// Credentials Keystone refused (401) are remembered for the life of the process: every later Connect
+// with them gets the same error without asking Keystone again, so one wrong password in a configuration
+// with many resources and data sources counts as one failed login against lock-out policies, not one per
+// resource (a corrected password is a new key, and a new terraform command a new process). Any other
+// failure is not kept: the callers waiting for it get its error (or, if it failed because its caller's
+// context ended, try again), and the next caller starts afresh.
 func sharedSession(ctx context.Context, key authKey, tlsConfig *tls.Config, start func(context.Context, *authSession) error) (*authSession, error) {
 	for {
 		sessions.mu.Lock()
@@ -131,11 +136,12 @@ func sharedSession(ctx context.Context, key authKey, tlsConfig *tls.Config, star
 	}
 }
 
-// run authenticates a new session, and forgets it unless that succeeded.
+// run authenticates a new session, and forgets it unless that succeeded or Keystone refused the
+// credentials.
 func (s *authSession) run(ctx context.Context, start func(context.Context, *authSession) error) error {
 	s.err = errAuthIncomplete // what waiters see if start panics
 	defer func() {
-		if s.err != nil {
+		if s.err != nil && !refused(s.err) {
 			s.retry = ctx.Err() != nil
 			s.forget()
 		}
@@ -146,6 +152,12 @@ func (s *authSession) run(ctx context.Context, start func(context.Context, *auth
 }
 
 var errAuthIncomplete = errors.New("authentication did not complete")
+
+// refused reports whether Keystone refused the credentials: 401 to the token request, which asking
+// again cannot change.
+func refused(err error) bool {
+	return gophercloud.ResponseCodeIs(err, http.StatusUnauthorized)
+}
 
 func (s *authSession) forget() {
 	sessions.mu.Lock()

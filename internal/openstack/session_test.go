@@ -260,22 +260,39 @@ func TestConnectConcurrentAuthenticatesOnce(t *testing.T) {
 	}
 }
 
-func TestConnectDoesNotKeepFailures(t *testing.T) {
+func TestConnectRemembersRefusedCredentials(t *testing.T) {
 	ctx := context.Background()
 	k := newFakeKeystone(t)
-	wrong := k.config("RegionOne", "demo")
+	wrong := k.config("RegionOne", "refused")
 	wrong.Password = "not-the-password"
-	_, err := Connect(ctx, wrong, nil)
-	if err == nil {
+	_, first := Connect(ctx, wrong, nil)
+	if first == nil {
 		t.Fatal("a wrong password must fail")
 	}
-	if strings.Contains(err.Error(), wrong.Password) {
-		t.Fatalf("the error shows the password: %v", err)
+	if strings.Contains(first.Error(), wrong.Password) {
+		t.Fatalf("the error shows the password: %v", first)
 	}
-	if _, err := Connect(ctx, wrong, nil); err == nil || k.tokens.Load() != 2 {
-		t.Fatalf("a failed authentication must not be kept: err %v after %d token requests", err, k.tokens.Load())
+	// Every later Connect with the refused credentials, in any region, gets the same error without a
+	// second login attempt.
+	for _, region := range []string{"RegionOne", "RegionTwo"} {
+		again := wrong
+		again.Region = region
+		if _, err := Connect(ctx, again, nil); err == nil || err.Error() != first.Error() {
+			t.Fatalf("Connect again in %s with the refused password: %v, want %v", region, err, first)
+		}
 	}
+	if n := k.tokens.Load(); n != 1 {
+		t.Fatalf("%d token requests for the refused credentials, want 1 (lock-out policies count each)", n)
+	}
+	// The right password is another identity: it authenticates.
+	if _, err := Connect(ctx, k.config("RegionOne", "refused"), nil); err != nil {
+		t.Fatalf("the right password after a wrong one: %v", err)
+	}
+}
 
+func TestConnectDoesNotKeepTransientFailures(t *testing.T) {
+	ctx := context.Background()
+	k := newFakeKeystone(t)
 	// A transient failure (the retrying transport gives up on 500 for POST) is not kept either.
 	var failed atomic.Bool
 	k.mu.Lock()
