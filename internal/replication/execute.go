@@ -33,6 +33,16 @@ type Options struct {
 	// OneCallPerObject disables bulk creates: every object gets its own create call. Slower; it exists
 	// to measure the engine against a one-call-per-object shape (Waldur's task chain) in benchmarks.
 	OneCallPerObject bool
+	// Prior are the id maps an earlier run of this migration recorded (source id → destination id per
+	// kind). A destination object named there is paired with that source object before any marker or
+	// content matching (a renamed source object keeps its copy); entries whose destination object is
+	// gone are ignored (the copy is rebuilt). Every paired copy is updated in place to its plan.
+	Prior *IDMaps
+	// Prune removes the copies named in Prior whose source object is no longer planned (deleted in the
+	// source, or no longer selected), in dependency order. Without it nothing is removed, and such
+	// copies stay in the Result's id maps as long as they exist. Objects not in Prior (the destination's
+	// default security group, DHCP and router ports, anything made by others) are never removed.
+	Prune bool
 }
 
 func (o Options) withDefaults(dst *openstack.Cloud) Options {

@@ -1,8 +1,9 @@
 package replication
 
 // Result is what a run built: ids on the destination, the new user's credentials, maps from source id to
-// destination id per object type, what was skipped and why, and how many objects were created or adopted
-// (found from an earlier run) per kind. A failed or cancelled run returns the partial Result too.
+// destination id per object type, what was skipped and why, and how many objects were created, adopted
+// (found from an earlier run), updated (adopted and changed in place to match the plan) and removed per
+// kind. A failed or cancelled run returns the partial Result too.
 type Result struct {
 	ProjectID   string
 	Credentials Credentials
@@ -10,7 +11,11 @@ type Result struct {
 	Skipped []Skipped
 	Created map[string]int
 	Adopted map[string]int
-	// Removed counts destination objects deleted to match the source (Neutron's automatic rules).
+	// Updated counts adopted objects changed in place (attributes, tags; quotas per service).
+	Updated map[string]int
+	// Removed counts destination objects deleted to match the source: Neutron's automatic rules, rules
+	// the source no longer has, router interfaces no longer planned, replaced subnets and, with
+	// Options.Prune, the copies whose source is gone.
 	Removed map[string]int
 }
 
@@ -58,16 +63,18 @@ type IDMapKind struct {
 func newResult(p *Plan) *Result {
 	return &Result{
 		IDMaps:  NewIDMaps(),
-		Skipped: append([]Skipped(nil), p.Skipped...), Created: map[string]int{}, Adopted: map[string]int{}, Removed: map[string]int{},
+		Skipped: append([]Skipped(nil), p.Skipped...), Created: map[string]int{}, Adopted: map[string]int{}, Updated: map[string]int{}, Removed: map[string]int{},
 	}
 }
 
 // Progress reports one finished step of a run: how many objects of a kind were created and adopted, out
-// of how many planned.
+// of how many planned, and how many of the adopted were updated, and how many removed.
 type Progress struct {
 	Step    string
 	Kind    string
 	Created int
 	Adopted int
 	Total   int
+	Updated int
+	Removed int
 }
