@@ -1,0 +1,208 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
+)
+
+// TestLabSecretsNeverLogged runs examples/migrate-tenant with TF_LOG=TRACE through apply, a refreshing
+// plan and destroy, and checks that neither the new tenant's password nor the lab's admin password
+// appears in Terraform's log (which carries the provider's own log lines) or in anything the commands
+// print. It first checks that the log does hold the provider's progress lines, so that an empty or
+// misdirected log cannot pass.
+func TestLabSecretsNeverLogged(t *testing.T) {
+	testlab.Require(t)
+	terraform := terraformCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+
+	src, dst := testlab.Connect(t, testlab.RegionOne), testlab.Connect(t, testlab.RegionTwo)
+	if _, err := testlab.EnsureVolumeTypes(ctx, dst, "standard", "performance"); err != nil {
+		t.Fatal(err)
+	}
+	name := "e2e-secrets-" + testlab.Suffix()
+	tenant, err := testlab.SeedThreeTier(ctx, src, name)
+	t.Cleanup(func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer ccancel()
+		for _, id := range []string{tenant.ProjectID, tenant.ForeignProject} {
+			if id != "" {
+				if err := replication.Teardown(cctx, src, id, 4); err != nil {
+					t.Logf("deleting source project %s: %v", id, err)
+				}
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	providerDir := buildProvider(t, dir)
+	work := filepath.Join(dir, "work")
+	copyFile(t, filepath.Join(repoRoot(t), "examples", "migrate-tenant", "main.tf"), filepath.Join(work, "main.tf"))
+	rc := filepath.Join(dir, "terraformrc")
+	writeFile(t, rc, `disable_checkpoint = true
+provider_installation {
+  dev_overrides {
+    "waldur/waldur" = "`+providerDir+`"
+  }
+  direct {}
+}
+`)
+	logFile := filepath.Join(dir, "terraform.log")
+	vars := []string{"-var", "source_tenant=" + name, "-var", "destination_name=" + name + "-copy", "-var", "sync_instance_ports=true"}
+	var printed bytes.Buffer
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, terraform, args...)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile,
+			"TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1", "OS_CLIENT_CONFIG_FILE="+testlab.CloudsFile())
+		out, err := cmd.CombinedOutput()
+		printed.Write(out)
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	destroyed := false
+	t.Cleanup(func() {
+		if !destroyed {
+			cmd := exec.Command(terraform, append([]string{"destroy", "-auto-approve", "-no-color"}, vars...)...)
+			cmd.Dir = work
+			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "OS_CLIENT_CONFIG_FILE="+testlab.CloudsFile())
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Logf("terraform destroy: %v\n%s", err, out)
+			}
+		}
+	})
+	run(append([]string{"apply", "-auto-approve", "-no-color"}, vars...)...)
+	run(append([]string{"plan", "-no-color"}, vars...)...)
+	run("output", "-no-color")
+	run("show", "-no-color")
+
+	// The secrets to look for: the new user's password, from the state, and the lab's admin password.
+	cmd := exec.CommandContext(ctx, terraform, "output", "-json", "credentials")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc)
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("terraform output -json credentials: %v", err)
+	}
+	var creds struct {
+		Password string `json:"password"`
+	}
+	if err := json.Unmarshal(raw, &creds); err != nil || len(creds.Password) < 16 {
+		t.Fatalf("the credentials output holds no usable password (%v)", err)
+	}
+	secrets := map[string]string{"the new tenant's password": creds.Password, "the lab's admin password": adminPassword(t)}
+
+	run(append([]string{"destroy", "-auto-approve", "-no-color"}, vars...)...)
+	destroyed = true
+
+	log, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The log must hold the provider's own lines, its progress included, or the check below proves nothing.
+	for _, want := range []string{"terraform-provider-waldur", "Tearing down the destination tenant"} {
+		if !bytes.Contains(log, []byte(want)) {
+			t.Fatalf("Terraform's log (%d bytes) lacks %q: the provider's log lines are not in it", len(log), want)
+		}
+	}
+	for what, secret := range secrets {
+		for where, text := range map[string][]byte{"Terraform's TRACE log": log, "what the commands printed": printed.Bytes()} {
+			if i := bytes.Index(text, []byte(secret)); i >= 0 {
+				start := max(0, i-200)
+				t.Errorf("%s appears in %s, near: %q", what, where, bytes.ReplaceAll(text[start:i], []byte(secret), []byte("***")))
+			}
+		}
+	}
+}
+
+// terraformCLI is the Terraform CLI the acceptance tests use: TF_ACC_TERRAFORM_PATH, else Terraform
+// 1.8.5 as scripts/tf-clis.sh builds it (run here when it has not been yet).
+func terraformCLI(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	cmd := exec.Command("bash", filepath.Join(repoRoot(t), "scripts", "tf-clis.sh"))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("scripts/tf-clis.sh: %v", err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if p, ok := strings.CutPrefix(line, "terraform="); ok {
+			return p
+		}
+	}
+	t.Fatalf("scripts/tf-clis.sh printed no terraform= line:\n%s", out)
+	return ""
+}
+
+// buildProvider builds the provider from the repository into a directory of dir and returns it.
+func buildProvider(t *testing.T, dir string) string {
+	t.Helper()
+	out := filepath.Join(dir, "provider")
+	cmd := exec.Command("go", "build", "-o", filepath.Join(out, "terraform-provider-waldur"), ".")
+	cmd.Dir = repoRoot(t)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, b)
+	}
+	return out
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, to, string(b))
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// adminPassword reads the password of the lab's clouds.yaml entries (one admin for the lab).
+func adminPassword(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(testlab.CloudsFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*password:\s*['"]?([^'"\s]+)`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("no password in the lab's clouds.yaml")
+	}
+	return string(m[1])
+}
