@@ -13,10 +13,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,6 +62,7 @@ type config struct {
 	writeSpace  int
 	tpoVersion  string
 	timeout     time.Duration
+	delays      []time.Duration
 }
 
 // Main runs the benchmark command with args (without the program name) and returns the exit code.
@@ -69,7 +72,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.mode, "mode", "compare", "compare | provider-rss | plan-calls | sync | planner | all | report | seed | teardown (internal: child)")
-	fs.StringVar(&run, "run", strings.Join([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, ","), "modes measured by -mode compare")
+	fs.StringVar(&run, "run", strings.Join([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, ","), "modes measured by -mode compare (also: "+ModeProvider+", terraform apply of our resource)")
 	fs.IntVar(&c.repeats, "n", 3, "repetitions of each measured mode (medians are reported)")
 	fs.StringVar(&c.out, "out", "bench/results.json", "results file (merged: each -mode updates its own part)")
 	fs.StringVar(&c.srcCloud, "src-cloud", testlab.RegionOne, "clouds.yaml entry of the source region")
@@ -94,6 +97,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.buildTools, "build-tools", true, "go install Terraform 1.8.5 and terraform-provider-openstack when missing")
 	fs.StringVar(&c.tpoVersion, "tpo-version", "latest", "version of terraform-provider-openstack/v3 to build when missing")
 	fs.DurationVar(&c.timeout, "timeout", 90*time.Minute, "overall time limit")
+	var delays string
+	fs.StringVar(&delays, "delay-ms", "0", "-mode compare: round-trip delays the counting proxy adds to every request, in ms, comma-separated\n"+
+		"(e.g. 0,20,80: every client alike, as a WAN between the clients and the cloud would); each is measured in turn")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -101,6 +107,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runChild(c.child)
 	}
 	c.run = strings.Split(run, ",")
+	for _, d := range strings.Split(delays, ",") {
+		ms, err := strconv.Atoi(strings.TrimSpace(d))
+		if err != nil || ms < 0 {
+			fmt.Fprintf(stderr, "bench: -delay-ms %q: want non-negative integers\n", delays)
+			return 2
+		}
+		c.delays = append(c.delays, time.Duration(ms)*time.Millisecond)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	if err := mainErr(ctx, c, stdout); err != nil {
@@ -286,18 +300,46 @@ func (s *session) compare(ctx context.Context) error {
 	s.res.EngineOptions = map[string]int{"concurrency": s.c.engineConc, "port_bulk_calls": s.c.enginePorts,
 		"write_slots": s.c.writeSlots, "write_spacing_ms": s.c.writeSpace}
 	s.res.Repeats = s.c.repeats
-	modes := map[string]*ModeResult{}
 	for _, m := range s.c.run {
-		if !slices.Contains([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, m) {
+		if !slices.Contains([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO, ModeProvider}, m) {
 			return fmt.Errorf("unknown mode %q in -run", m)
 		}
+	}
+	var errs []error
+	for _, delay := range s.c.delays {
+		s.proxy.SetDelay(delay)
+		modes, err := s.compareAt(ctx, source, plan, delay)
+		errs = append(errs, err)
+		if delay == 0 {
+			maps.Copy(s.res.Modes, modes)
+			continue
+		}
+		key := strconv.Itoa(int(delay / time.Millisecond))
+		if s.res.Latency == nil {
+			s.res.Latency = map[string]*LatencyResult{}
+		}
+		lr := s.res.Latency[key]
+		if lr == nil {
+			lr = &LatencyResult{Modes: map[string]*ModeResult{}}
+			s.res.Latency[key] = lr
+		}
+		maps.Copy(lr.Modes, modes)
+	}
+	s.proxy.SetDelay(0)
+	return errors.Join(errs...)
+}
+
+// compareAt measures the -run modes -n times each at one proxy delay, interleaved.
+func (s *session) compareAt(ctx context.Context, source string, plan *replication.Plan, delay time.Duration) (map[string]*ModeResult, error) {
+	modes := map[string]*ModeResult{}
+	for _, m := range s.c.run {
 		modes[m] = &ModeResult{}
 	}
 	var errs []error
 	for round := 1; round <= s.c.repeats; round++ {
 		for _, m := range s.c.run {
 			target := fmt.Sprintf("bench-%s-%s", strings.ReplaceAll(m, "_", "-"), testlab.Suffix())
-			logf("round %d/%d: %s into %s", round, s.c.repeats, m, target)
+			logf("delay %v, round %d/%d: %s into %s", delay, round, s.c.repeats, m, target)
 			r := s.measure(ctx, m, source, target, plan)
 			if r.Error != "" {
 				logf("  %s failed: %s", m, r.Error)
@@ -311,15 +353,14 @@ func (s *session) compare(ctx context.Context) error {
 			}
 			modes[m].Runs = append(modes[m].Runs, r)
 			if ctx.Err() != nil {
-				return errors.Join(append(errs, ctx.Err())...)
+				return modes, errors.Join(append(errs, ctx.Err())...)
 			}
 		}
 	}
-	for m, mr := range modes {
+	for _, mr := range modes {
 		mr.summarize()
-		s.res.Modes[m] = mr
 	}
-	return errors.Join(errs...)
+	return modes, errors.Join(errs...)
 }
 
 // measure runs one mode once, counting its calls at the proxy.
@@ -345,6 +386,13 @@ func (s *session) measure(ctx context.Context, mode, source, target string, plan
 		}
 	case ModeTPO:
 		r = s.runTPO(ctx, target, plan)
+	case ModeProvider:
+		pdir, bin, err := s.ourProvider(ctx)
+		if err != nil {
+			r.Error = err.Error()
+			break
+		}
+		r = s.applyOurs(ctx, pdir, bin, source, target)
 	}
 	r.setCalls(s.proxy.Take())
 	s.serverTime(&r, start)

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	gopenstack "github.com/gophercloud/gophercloud/v2/openstack"
@@ -48,7 +50,14 @@ type Proxy struct {
 
 	mu     sync.Mutex
 	counts Calls
+
+	// delay is added to every request before it is forwarded: a WAN's round trip between the clients
+	// and the cloud, the same for every client under measurement (SetDelay).
+	delay atomic.Int64
 }
+
+// SetDelay makes every request wait d before it is forwarded (0: none).
+func (p *Proxy) SetDelay(d time.Duration) { p.delay.Store(int64(d)) }
 
 // endpoint is one upstream base URL with what it serves.
 type endpoint struct {
@@ -231,6 +240,13 @@ func (p *Proxy) handler(ep endpoint, target *url.URL) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.record(label, r.Method, r.URL.Path)
+		if d := time.Duration(p.delay.Load()); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		rp.ServeHTTP(w, r)
 	})
 }

@@ -21,7 +21,9 @@ var Targets = map[string]float64{
 	"engine_vs_floor": 1.0,
 	"engine_vs_tpo":   0.4,
 	"calls_vs_min":    1.1,
-	"peak_rss_mb":     100,
+	// Issue 17: terraform apply of our resource against terraform-provider-openstack's.
+	"provider_apply_vs_tpo": 0.4,
+	"peak_rss_mb":           100,
 	// Issue 17: an in-sync plan of a replica costs at most a tenth of terraform-provider-openstack's.
 	"in_sync_plan_vs_tpo": 0.1,
 }
@@ -38,7 +40,10 @@ type Results struct {
 	Modes         map[string]*ModeResult `json:"modes"`
 
 	// Ratios of medians measured in the same run.
-	EngineVsTPO      *float64 `json:"engine_vs_tpo"`
+	EngineVsTPO *float64 `json:"engine_vs_tpo"`
+	// ProviderVsTPO is terraform apply of our resource against terraform-provider-openstack's: what a
+	// user sees (issue 17).
+	ProviderVsTPO    *float64 `json:"provider_apply_vs_tpo"`
 	EngineVsFloor    *float64 `json:"engine_vs_floor"`
 	EngineSeqVsFloor *float64 `json:"engine_sequential_vs_floor"`
 	TPOVsFloor       *float64 `json:"tpo_vs_floor"`
@@ -59,12 +64,22 @@ type Results struct {
 	TPOPeakRSSMB *float64 `json:"tpo_peak_rss_mb"`
 
 	PlanCalls *PlanCalls `json:"plan_calls"`
+	// Latency holds -mode compare at proxy delays other than 0, by delay in ms (-delay-ms).
+	Latency map[string]*LatencyResult `json:"latency,omitempty"`
 	// Sync is the replica measurements (-mode sync).
 	Sync    *SyncBench         `json:"sync,omitempty"`
 	Planner *PlannerBench      `json:"planner"`
 	Targets map[string]float64 `json:"targets"`
 	Met     map[string]*bool   `json:"met"`
 	Notes   []string           `json:"notes,omitempty"`
+}
+
+// LatencyResult is -mode compare at one proxy delay: the modes and their ratios against
+// terraform-provider-openstack.
+type LatencyResult struct {
+	Modes         map[string]*ModeResult `json:"modes"`
+	EngineVsTPO   *float64               `json:"engine_vs_tpo"`
+	ProviderVsTPO *float64               `json:"provider_apply_vs_tpo"`
 }
 
 // LabInfo is what shapes the numbers.
@@ -293,6 +308,11 @@ func writes(m *ModeResult) float64 { return float64(m.WritesMedian) }
 func (r *Results) Compute() {
 	e, seq, fl, tpo, prov := r.Modes[ModeEngine], r.Modes[ModeEngineSeq], r.Modes[ModeFloor], r.Modes[ModeTPO], r.Modes[ModeProvider]
 	r.EngineVsTPO = ratio(e, tpo, wall)
+	r.ProviderVsTPO = ratio(prov, tpo, wall)
+	for _, lr := range r.Latency {
+		lr.EngineVsTPO = ratio(lr.Modes[ModeEngine], lr.Modes[ModeTPO], wall)
+		lr.ProviderVsTPO = ratio(lr.Modes[ModeProvider], lr.Modes[ModeTPO], wall)
+	}
 	r.EngineVsFloor = ratio(e, fl, wall)
 	r.EngineSeqVsFloor = ratio(seq, fl, wall)
 	r.TPOVsFloor = ratio(tpo, fl, wall)
@@ -300,7 +320,7 @@ func (r *Results) Compute() {
 	r.WritesVsMin = ratio(e, fl, writes)
 	r.Paired = map[string]float64{}
 	for name, pair := range map[string][2]*ModeResult{"engine_vs_floor": {e, fl}, "engine_vs_tpo": {e, tpo}, "engine_sequential_vs_floor": {seq, fl},
-		"tpo_vs_floor": {tpo, fl}} {
+		"tpo_vs_floor": {tpo, fl}, "provider_apply_vs_tpo": {prov, tpo}} {
 		if v, ok := pairedRatio(pair[0], pair[1]); ok {
 			r.Paired[name] = v
 		}
@@ -335,6 +355,7 @@ func (r *Results) Compute() {
 	}
 	check("engine_vs_floor", r.EngineVsFloor, func(v float64) bool { return v <= Targets["engine_vs_floor"] })
 	check("engine_vs_tpo", r.EngineVsTPO, func(v float64) bool { return v <= Targets["engine_vs_tpo"] })
+	check("provider_apply_vs_tpo", r.ProviderVsTPO, func(v float64) bool { return v <= Targets["provider_apply_vs_tpo"] })
 	check("calls_vs_min", r.CallsVsMin, func(v float64) bool { return v <= Targets["calls_vs_min"] })
 	check("peak_rss_mb", r.PeakRSSMB, func(v float64) bool { return v < Targets["peak_rss_mb"] })
 	if r.Sync != nil {
@@ -411,6 +432,7 @@ func (r *Results) Table() string {
 	fmt.Fprintf(&b, "\n| ratio | value | target | verdict |\n|---|---:|---:|---|\n")
 	fmt.Fprintf(&b, "| engine_vs_floor (wall) | %s%s | ≤ %.1f | %s |\n", fmtRatio(r.EngineVsFloor), r.paired("engine_vs_floor"), Targets["engine_vs_floor"], verdict(r.Met["engine_vs_floor"]))
 	fmt.Fprintf(&b, "| engine_vs_tpo (wall) | %s%s | ≤ %.1f | %s |\n", fmtRatio(r.EngineVsTPO), r.paired("engine_vs_tpo"), Targets["engine_vs_tpo"], verdict(r.Met["engine_vs_tpo"]))
+	fmt.Fprintf(&b, "| provider_apply_vs_tpo (wall) | %s%s | ≤ %.1f | %s |\n", fmtRatio(r.ProviderVsTPO), r.paired("provider_apply_vs_tpo"), Targets["provider_apply_vs_tpo"], verdict(r.Met["provider_apply_vs_tpo"]))
 	fmt.Fprintf(&b, "| calls_vs_min (all calls) | %s | ≤ %.1f | %s |\n", fmtRatio(r.CallsVsMin), Targets["calls_vs_min"], verdict(r.Met["calls_vs_min"]))
 	fmt.Fprintf(&b, "| writes_vs_min | %s | | |\n", fmtRatio(r.WritesVsMin))
 	fmt.Fprintf(&b, "| engine_sequential_vs_floor (wall) | %s%s | | |\n", fmtRatio(r.EngineSeqVsFloor), r.paired("engine_sequential_vs_floor"))
@@ -427,6 +449,7 @@ func (r *Results) Table() string {
 	if r.Planner != nil {
 		fmt.Fprintf(&b, "\nPlanner (BenchmarkBuildPlan): %.2f ms/op, %.0f allocs/op, %.1f MB/op\n", r.Planner.NsPerOp/1e6, r.Planner.AllocsPerOp, r.Planner.BytesPerOp/1e6)
 	}
+	b.WriteString(r.latencyTable())
 	b.WriteString(r.syncTable())
 	b.WriteString(r.kindsTable())
 	b.WriteString(r.serverTable())
@@ -490,4 +513,34 @@ func (r *Results) paired(name string) string {
 		return fmt.Sprintf(" (paired %.3f)", v)
 	}
 	return ""
+}
+
+// latencyTable lists, per proxy delay, each mode's median wall and the ratios against
+// terraform-provider-openstack.
+func (r *Results) latencyTable() string {
+	if len(r.Latency) == 0 {
+		return ""
+	}
+	delays := slices.Sorted(maps.Keys(r.Latency))
+	slices.SortFunc(delays, func(a, b string) int { return len(a) - len(b) })
+	var b strings.Builder
+	b.WriteString("\nWith a round-trip delay added by the proxy (wall s, medians):\n\n| delay ms |")
+	for _, m := range reportOrder {
+		b.WriteString(" " + m + " |")
+	}
+	b.WriteString(" engine_vs_tpo | provider_apply_vs_tpo |\n|---:|")
+	b.WriteString(strings.Repeat("---:|", len(reportOrder)+2) + "\n")
+	for _, d := range delays {
+		lr := r.Latency[d]
+		fmt.Fprintf(&b, "| %s |", d)
+		for _, m := range reportOrder {
+			if mr := lr.Modes[m]; mr != nil {
+				fmt.Fprintf(&b, " %.1f |", mr.WallMedian)
+			} else {
+				b.WriteString(" |")
+			}
+		}
+		fmt.Fprintf(&b, " %s | %s |\n", fmtRatio(lr.EngineVsTPO), fmtRatio(lr.ProviderVsTPO))
+	}
+	return b.String()
 }
