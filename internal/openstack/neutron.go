@@ -160,3 +160,25 @@ func HasExtension(ctx context.Context, c *gophercloud.ServiceClient, alias strin
 	}
 	return err == nil, apiError(err)
 }
+
+// ChangeAddresses adds addresses to an address group (add) or removes them from it (Neutron's
+// add_addresses and remove_addresses: an address group's addresses cannot be set by an update).
+func ChangeAddresses(ctx context.Context, c *gophercloud.ServiceClient, addressGroupID string, add bool, addresses []string) error {
+	action := "remove_addresses"
+	if add {
+		action = "add_addresses"
+	}
+	_, err := c.Put(ctx, c.ServiceURL("address-groups", addressGroupID, action), map[string]any{"addresses": addresses}, nil, &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}})
+	return apiError(err)
+}
+
+// RemoveRouterSubnet detaches a router from one subnet: Neutron takes the subnet's address off the
+// interface port, and deletes the port when it was its last. Neutron refuses while a static route's
+// next hop is on the subnet: change the routes first.
+func RemoveRouterSubnet(ctx context.Context, c *gophercloud.ServiceClient, routerID, subnetID string) error {
+	_, err := c.Put(ctx, c.ServiceURL("routers", routerID, "remove_router_interface"), map[string]string{"subnet_id": subnetID}, nil, &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}})
+	if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		return apiError(err)
+	}
+	return nil
+}

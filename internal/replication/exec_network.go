@@ -3,16 +3,16 @@ package replication
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
-// createNetworks creates the missing networks in one bulk call.
+// createNetworks creates the missing networks in one bulk call and updates the copies that differ.
 func (e *execution) createNetworks(ctx context.Context) error {
 	b := newBatch(e, "network", e.res.Networks, func(n openstack.Network) string { return n.ID }, func(n openstack.Network) []string { return n.Tags })
 	for _, n := range e.plan.Networks {
-		b.adoptOr(n.SourceID, e.existingNets, nameKey(n.Name, n.Description), n.Marker, n.Tags, func() openstack.Network {
+		have, found := e.pairs.networks[n.SourceID]
+		b.adoptOr(n.SourceID, n.Name, have, found, wantedTags(n.SourceID, n.Marker, n.Tags), networkChanges(n, have), func() openstack.Network {
 			return openstack.Network{
 				ProjectID: e.res.ProjectID, Name: n.Name, Description: n.Description, AdminStateUp: n.AdminStateUp,
 				MTU: n.MTU, PortSecurityEnabled: n.PortSecurityEnabled, DNSDomain: n.DNSDomain, Tags: e.createTags(n.SourceID, n.Marker, n.Tags),
@@ -28,12 +28,17 @@ func (e *execution) createNetworks(ctx context.Context) error {
 }
 
 // createSubnets creates the missing subnets in one bulk call, with their remapped CIDRs, pools, gateways
-// and host routes.
+// and host routes, and updates the copies that differ. A copy with another CIDR was deleted by
+// clearStale: it is made again.
 func (e *execution) createSubnets(ctx context.Context) error {
 	b := newBatch(e, "subnet", e.res.Subnets, func(s openstack.Subnet) string { return s.ID }, func(s openstack.Subnet) []string { return s.Tags })
 	for _, s := range e.plan.Subnets {
 		networkID := e.res.Networks[s.NetworkSourceID]
-		b.adoptOr(s.SourceID, e.existingSubs, subnetKey(networkID, s.CIDR), s.Marker, s.Tags, func() openstack.Subnet {
+		have, found := e.pairs.subnets[s.SourceID]
+		if found && subnetReplaced(s, have) {
+			found = false
+		}
+		b.adoptOr(s.SourceID, s.Name, have, found, wantedTags(s.SourceID, s.Marker, s.Tags), subnetChanges(s, have), func() openstack.Subnet {
 			return openstack.Subnet{
 				ProjectID: e.res.ProjectID, NetworkID: networkID, Name: s.Name,
 				Description: s.Description, IPVersion: s.IPVersion, CIDR: s.CIDR, GatewayIP: s.GatewayIP,
@@ -52,15 +57,32 @@ func (e *execution) createSubnets(ctx context.Context) error {
 }
 
 // ensureRouter adopts or creates one router (routers have no bulk create in Neutron), with its gateway on
-// the destination's external network when planned. The router is stored in *out for the steps after it.
+// the destination's external network when planned; an adopted router that differs is updated. The
+// router is stored in *out for the steps after it.
 func (e *execution) ensureRouter(ctx context.Context, r RouterPlan, out *openstack.Router) error {
 	want := wantedTags(r.SourceID, r.Marker, r.Tags)
-	have, found, _ := e.existingRtrs.adopt(r.SourceID, nameKey(r.Name, r.Description))
+	have, found := e.pairs.routers[r.SourceID]
 	if found {
 		*out = have
 		e.record(e.res.Routers, "router", r.SourceID, have.ID, false)
-		if lacksTags(have.Tags, want) {
-			return e.tag(ctx, openstack.Routers, []toTag{{have.ID, want}})
+		updated := false
+		if body := routerChanges(r, e.plan.ExternalNetworkID, have); body != nil {
+			changed, err := openstack.Update[openstack.Router](ctx, e.dst.Network, openstack.Routers, have.ID, body)
+			if err != nil {
+				return fmt.Errorf("updating router %q (%s): %w", r.Name, have.ID, err)
+			}
+			out.Name, out.Description, out.AdminStateUp, out.ExternalGateway = changed.Name, changed.Description, changed.AdminStateUp, changed.ExternalGateway
+			updated = true
+		}
+		if tagsDiffer(have.Tags, want) {
+			if err := e.tag(ctx, openstack.Routers, []toTag{{have.ID, want}}); err != nil {
+				return err
+			}
+			updated = true
+		}
+		if updated {
+			e.countUpdated("router", 1)
+			e.report(Progress{Step: "router " + r.Name, Kind: "router", Adopted: 1, Total: 1, Updated: 1})
 		}
 		return nil
 	}
@@ -115,7 +137,7 @@ func (e *execution) ensureInterfaces(ctx context.Context, r RouterPlan, router *
 }
 
 func (e *execution) attached(routerID, subnetID string) bool {
-	for _, p := range e.interfacePorts {
+	for _, p := range e.pairs.interfacePorts {
 		if p.DeviceID != routerID {
 			continue
 		}
@@ -132,7 +154,7 @@ func (e *execution) attached(routerID, subnetID string) bool {
 // by its address; it carries no marker), or a new one at the planned address.
 func (e *execution) interfacePort(ctx context.Context, iface InterfacePlan, networkID, subnetID string) (string, error) {
 	if iface.IPAddress != "" {
-		if have, found, _ := e.existingPorts.adopt(iface.SourcePortID, addressKey(networkID, subnetID, iface.IPAddress)); found {
+		if have, found := e.pairs.loose[addressKey(networkID, subnetID, iface.IPAddress)]; found {
 			return have.ID, nil
 		}
 	}
@@ -149,7 +171,7 @@ func (e *execution) interfacePort(ctx context.Context, iface InterfacePlan, netw
 // ensureRoutes sets the router's static routes, last: Neutron accepts a route only when its next hop is
 // on a subnet the router is attached to.
 func (e *execution) ensureRoutes(ctx context.Context, r RouterPlan, router *openstack.Router) error {
-	if sameRoutes(router.Routes, r.Routes) {
+	if !routesDiffer(r.Routes, router.Routes) {
 		e.progress("routes of router "+r.Name, "route", 0, len(r.Routes), len(r.Routes))
 		return nil
 	}
@@ -160,16 +182,4 @@ func (e *execution) ensureRoutes(ctx context.Context, r RouterPlan, router *open
 	e.countN("route", len(r.Routes), 0)
 	e.progress("routes of router "+r.Name, "route", len(r.Routes), 0, len(r.Routes))
 	return nil
-}
-
-func sameRoutes(a, b []openstack.Route) bool {
-	key := func(rs []openstack.Route) []string {
-		out := make([]string, len(rs))
-		for i, r := range rs {
-			out[i] = r.Destination + ">" + r.NextHop
-		}
-		slices.Sort(out)
-		return out
-	}
-	return slices.Equal(key(a), key(b))
 }

@@ -11,14 +11,19 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
-// createPorts creates the missing instance and VIP ports with their fixed IPs, MAC addresses, security
-// groups and address pairs, split into opts.PortBulkCalls bulk calls sent in parallel (no more than
+// createPorts updates the copies of instance and VIP ports that differ from their plan and creates the
+// missing ones with their fixed IPs, MAC addresses, security groups and address pairs, split into opts.PortBulkCalls bulk calls sent in parallel (no more than
 // opts.Concurrency), each as far as possible on networks of its own (see bulkRanges).
 func (e *execution) createPorts(ctx context.Context) error {
 	b := newBatch(e, "port", e.res.Ports, func(p openstack.Port) string { return p.ID }, func(p openstack.Port) []string { return p.Tags })
 	for _, p := range byNetwork(e.plan.Ports) {
 		networkID := e.res.Networks[p.NetworkSourceID]
-		b.adoptOr(p.SourceID, e.existingPorts, macKey(networkID, p.MACAddress), p.Marker, p.Tags,
+		have, found := e.pairs.ports[p.SourceID]
+		var changes map[string]any
+		if found {
+			changes = portChanges(p, &e.res.IDMaps, have)
+		}
+		b.adoptOr(p.SourceID, p.Name, have, found, wantedTags(p.SourceID, p.Marker, p.Tags), changes,
 			func() openstack.Port { return e.portBody(p, networkID) })
 	}
 	networks := make([]string, len(b.missing))

@@ -9,24 +9,18 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
-// createSecurityGroups maps the source default group onto the destination project's own default group
-// and creates the other missing groups in one bulk call. Neutron gives each new group two egress rules;
+// createSecurityGroups maps the source default group onto the destination project's own default group,
+// updates the copies that differ and creates the other missing groups in one bulk call. Neutron gives each new group two egress rules;
 // the groups' rules as created are kept for syncRules to compare against.
 func (e *execution) createSecurityGroups(ctx context.Context) error {
 	b := newBatch(e, "security_group", e.res.SecurityGroups, func(g openstack.SecurityGroup) string { return g.ID },
 		func(g openstack.SecurityGroup) []string { return g.Tags })
 	for _, sg := range e.plan.SecurityGroups {
-		if sg.IsDefault {
-			if e.defaultGroup == nil {
-				return fmt.Errorf("the destination project has no default security group")
-			}
-			e.record(e.res.SecurityGroups, "security_group", sg.SourceID, e.defaultGroup.ID, false)
-			if lacksTags(e.defaultGroup.Tags, sg.Tags) {
-				b.queueTag(e.defaultGroup.ID, sg.Tags)
-			}
-			continue
+		have, found := e.pairs.groups[sg.SourceID]
+		if sg.IsDefault && !found {
+			return fmt.Errorf("the destination project has no default security group")
 		}
-		b.adoptOr(sg.SourceID, e.existingGroups, nameKey(sg.Name, sg.Description), sg.Marker, sg.Tags, func() openstack.SecurityGroup {
+		b.adoptOr(sg.SourceID, sg.Name, have, found, wantedTags(sg.SourceID, sg.Marker, sg.Tags), securityGroupChanges(sg, have), func() openstack.SecurityGroup {
 			body := openstack.SecurityGroup{ProjectID: e.res.ProjectID, Name: sg.Name, Description: sg.Description, Tags: e.createTags(sg.SourceID, sg.Marker, sg.Tags)}
 			if sg.Stateless {
 				body.Stateful = new(bool)
@@ -137,11 +131,8 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 	for i, r := range created {
 		e.record(e.res.SecurityGroupRules, "security_group_rule", sources[i], r.ID, true)
 	}
-	if deleted > 0 {
-		e.mu.Lock()
-		e.res.Removed["security_group_rule"] += deleted
-		e.mu.Unlock()
-	}
-	e.progress("rules of security group "+sg.Name, "security_group_rule", len(created), len(rules)-len(created), len(rules))
+	e.countRemoved("security_group_rule", deleted)
+	e.report(Progress{Step: "rules of security group " + sg.Name, Kind: "security_group_rule", Created: len(created),
+		Adopted: len(rules) - len(created), Total: len(rules), Removed: deleted})
 	return nil
 }

@@ -2,6 +2,7 @@ package replication
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -74,18 +75,14 @@ type execution struct {
 	// releases (Zed included) need one tag call per object after it is created.
 	tagOnCreate bool
 
-	// What the destination project already holds (from an earlier run), by source id.
-	fresh          bool
-	existingNets   *pool[openstack.Network]
-	existingSubs   *pool[openstack.Subnet]
-	existingRtrs   *pool[openstack.Router]
-	existingPorts  *pool[openstack.Port]
-	existingGroups *pool[openstack.SecurityGroup]
-	// existingAddressGroups are listed whole: address groups are paired by content only.
-	existingAddressGroups []openstack.AddressGroup
-	defaultGroup          *openstack.SecurityGroup
-	interfacePorts        []openstack.Port
-	groupRules            map[string][]openstack.SecurityGroupRule // destination group id -> its rules
+	// What the destination project already holds (from an earlier run), paired with the plan.
+	fresh bool
+	pairs *pairing
+	// groupRules are the rules of every destination group known (listed or created): group id -> rules.
+	groupRules map[string][]openstack.SecurityGroupRule
+	// objects is what the scan listed, removed the ids of the objects the run deleted.
+	objects ProjectObjects
+	removed map[string]bool
 }
 
 // Execute builds plan on the destination cloud, as a dependency graph:
@@ -104,7 +101,8 @@ type execution struct {
 // see identity.go) and creates only what is missing. On
 // error or cancellation it returns the partial Result with the error; running it again resumes.
 func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options) (*Result, error) {
-	e := &execution{dst: dst, plan: plan, opts: opts.withDefaults(dst), res: newResult(plan)}
+	e := &execution{dst: dst, plan: plan, opts: opts.withDefaults(dst), res: newResult(plan),
+		groupRules: map[string][]openstack.SecurityGroupRule{}, removed: map[string]bool{}}
 	if err := e.ensureProject(ctx); err != nil {
 		return e.res, err
 	}
@@ -116,25 +114,36 @@ func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 	scan := g.add("read destination", e.scanDestination)
 	// Networks and routers wait for the scan to know what an earlier run built. A project this run
 	// created holds nothing of theirs, so they start at once, unless a marker needs the scan's
-	// tag-creation check.
+	// tag-creation check. Elsewhere the copies that go (replaced subnets; with Prune, stale copies) are
+	// cleared before subnets, routers and interfaces are built.
 	netsAfter := []*task{netQuotas, scan}
 	if e.fresh && !plan.hasMarkers() {
-		e.emptyPools()
+		e.pairs = emptyPairing()
 		netsAfter = []*task{netQuotas}
 	}
+	routersAfter, subnetsAfter := netsAfter, []*task{}
+	if !e.fresh {
+		clear := g.add("clear stale objects", e.clearStale, scan)
+		routersAfter = append(slices.Clone(netsAfter), clear)
+		subnetsAfter = append(subnetsAfter, clear)
+	}
 	networks := g.add("networks", e.createNetworks, netsAfter...)
-	subnets := g.add("subnets", e.createSubnets, networks)
+	subnets := g.add("subnets", e.createSubnets, append(subnetsAfter, networks)...)
 	groups := g.add("security groups", e.createSecurityGroups, netQuotas, scan)
 	addressGroups := g.add("address groups", e.ensureAddressGroups, scan)
-	g.add("security group rules", e.syncAllRules, groups, addressGroups)
+	rules := g.add("security group rules", e.syncAllRules, groups, addressGroups)
 	for _, r := range plan.Routers {
 		dest := &openstack.Router{}
-		router := g.add("router "+r.Name, func(ctx context.Context) error { return e.ensureRouter(ctx, r, dest) }, netsAfter...)
+		router := g.add("router "+r.Name, func(ctx context.Context) error { return e.ensureRouter(ctx, r, dest) }, routersAfter...)
 		ifaces := g.add("interfaces of router "+r.Name, func(ctx context.Context) error { return e.ensureInterfaces(ctx, r, dest) }, router, subnets)
 		g.add("routes of router "+r.Name, func(ctx context.Context) error { return e.ensureRoutes(ctx, r, dest) }, ifaces)
 	}
-	g.add("ports", e.createPorts, subnets, groups)
+	ports := g.add("ports", e.createPorts, subnets, groups)
+	if !e.fresh && e.opts.Prune {
+		g.add("remove stale groups", e.pruneGroups, ports, rules)
+	}
 	err := g.wait(ctx)
+	e.keepStale()
 	return e.res, err
 }
 
@@ -167,8 +176,32 @@ func (e *execution) countN(kind string, created, adopted int) {
 }
 
 func (e *execution) progress(step, kind string, created, adopted, total int) {
+	e.report(Progress{Step: step, Kind: kind, Created: created, Adopted: adopted, Total: total})
+}
+
+func (e *execution) report(p Progress) {
 	if e.opts.Progress != nil {
-		e.opts.Progress(Progress{Step: step, Kind: kind, Created: created, Adopted: adopted, Total: total})
+		e.opts.Progress(p)
+	}
+}
+
+// countUpdated and countRemoved add to the updated and removed counts of a kind.
+func (e *execution) countUpdated(kind string, n int) {
+	if n > 0 {
+		e.mu.Lock()
+		e.res.Updated[kind] += n
+		e.mu.Unlock()
+	}
+}
+
+func (e *execution) countRemoved(kind string, n int, ids ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if n > 0 {
+		e.res.Removed[kind] += n
+	}
+	for _, id := range ids {
+		e.removed[id] = true
 	}
 }
 
@@ -188,8 +221,9 @@ func createAll[T any](ctx context.Context, e *execution, r openstack.Resource, i
 	return created, nil
 }
 
-// scanDestination lists what the project already holds, one call per type. A project created by this run
-// holds nothing yet but its default security group, so only security groups are read then.
+// scanDestination lists what the project already holds, one call per type, and pairs it with the plan
+// (pairDestination). A project created by this run holds nothing yet but its default security group, so
+// only security groups are read then.
 func (e *execution) scanDestination(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	if e.plan.hasMarkers() {
@@ -206,91 +240,19 @@ func (e *execution) scanDestination(ctx context.Context) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	nets, subs, rtrs, ports, groups := objects.Networks, objects.Subnets, objects.Routers, objects.Ports, objects.SecurityGroups
-	e.existingAddressGroups = objects.AddressGroups
-	var nonDefault []openstack.SecurityGroup
-	e.groupRules = map[string][]openstack.SecurityGroupRule{}
-	for _, sg := range groups {
+	pr := pairDestination(e.plan, e.opts.Prior, objects)
+	e.objects = objects
+	for _, sg := range objects.SecurityGroups {
 		e.groupRules[sg.ID] = sg.Rules
-		if sg.Name == "default" {
-			e.defaultGroup = &sg
-		} else {
-			nonDefault = append(nonDefault, sg)
-		}
 	}
-	var plainPorts []openstack.Port
-	for _, p := range ports {
-		if routerInterfaceOwners[p.DeviceOwner] {
-			e.interfacePorts = append(e.interfacePorts, p)
-		} else {
-			plainPorts = append(plainPorts, p)
-		}
+	if e.pairs == nil {
+		e.pairs = pr
+		return nil
 	}
-	if e.existingNets == nil { // else set by emptyPools, and maybe in use already
-		e.existingNets = newPool(nets, func(n openstack.Network) []string { return n.Tags },
-			func(n openstack.Network) []string { return []string{nameKey(n.Name, n.Description)} })
-		e.existingSubs = newPool(subs, func(s openstack.Subnet) []string { return s.Tags },
-			func(s openstack.Subnet) []string { return []string{subnetKey(s.NetworkID, s.CIDR)} })
-		e.existingRtrs = newPool(rtrs, func(r openstack.Router) []string { return r.Tags },
-			func(r openstack.Router) []string { return []string{nameKey(r.Name, r.Description)} })
-		e.existingPorts = newPool(plainPorts, func(p openstack.Port) []string { return p.Tags }, portKeys)
-	}
-	e.existingGroups = newPool(nonDefault, func(g openstack.SecurityGroup) []string { return g.Tags },
-		func(g openstack.SecurityGroup) []string { return []string{nameKey(g.Name, g.Description)} })
+	// A project this run created: networks, routers and ports may be in use already; only the groups
+	// (all the project holds) are taken from the scan.
+	e.pairs.groups, e.pairs.defaultGroup = pr.groups, pr.defaultGroup
 	return nil
-}
-
-// emptyPools sets the pools of networks, subnets, routers and ports of a project this run created, which
-// holds none (scanDestination then leaves them alone).
-func (e *execution) emptyPools() {
-	e.existingNets = newPool[openstack.Network](nil, nil, nil)
-	e.existingSubs = newPool[openstack.Subnet](nil, nil, nil)
-	e.existingRtrs = newPool[openstack.Router](nil, nil, nil)
-	e.existingPorts = newPool[openstack.Port](nil, nil, nil)
-}
-
-// pool holds a project's existing objects of one type: those marked with their source id, and unmarked
-// ones by their content keys (see identity.go).
-type pool[T any] struct {
-	mu       sync.Mutex
-	bySource map[string]T
-	unmarked []T
-	claimed  []bool
-	byKey    map[string][]int // content key -> indices into unmarked
-}
-
-func newPool[T any](items []T, tags func(T) []string, keys func(T) []string) *pool[T] {
-	p := &pool[T]{bySource: map[string]T{}, byKey: map[string][]int{}}
-	for _, it := range items {
-		if src := SourceOf(tags(it)); src != "" {
-			p.bySource[src] = it
-			continue
-		}
-		for _, k := range keys(it) {
-			p.byKey[k] = append(p.byKey[k], len(p.unmarked))
-		}
-		p.unmarked = append(p.unmarked, it)
-		p.claimed = append(p.claimed, false)
-	}
-	return p
-}
-
-// adopt returns the existing copy of a source object: the one marked with its id, or else an unmarked
-// object with its content key, claimed so that no other source object can take it. marked is false
-// when the copy was found by content.
-func (p *pool[T]) adopt(sourceID, key string) (obj T, found, marked bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if obj, ok := p.bySource[sourceID]; ok {
-		return obj, true, true
-	}
-	for _, i := range p.byKey[key] {
-		if !p.claimed[i] {
-			p.claimed[i] = true
-			return p.unmarked[i], true, false
-		}
-	}
-	return obj, false, false
 }
 
 // toTag is an object that still lacks tags: the whole set it must carry (the user's and its marker).

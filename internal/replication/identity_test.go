@@ -72,31 +72,42 @@ func TestMarkAmbiguous(t *testing.T) {
 	}
 }
 
-func TestPoolAdoptsByMarkerThenOnceByKey(t *testing.T) {
+func TestPairKindByPriorThenMarkerThenOnceByKey(t *testing.T) {
 	ports := []openstack.Port{
 		{ID: "marked", NetworkID: "n", MACAddress: "fa:16:3e:00:00:01", Tags: []string{SourceTag("src-a")}},
 		{ID: "by-mac", NetworkID: "n", MACAddress: "FA:16:3E:00:00:02"},
 		{ID: "iface", NetworkID: "n", MACAddress: "fa:16:3e:00:00:03", FixedIPs: []openstack.FixedIP{{SubnetID: "s", IPAddress: "10.0.0.5"}}},
+		{ID: "prior", NetworkID: "n", MACAddress: "fa:16:3e:00:00:04"},
+		{ID: "elsewhere", NetworkID: "other", MACAddress: "fa:16:3e:00:00:05"},
+		{ID: "gone-source", NetworkID: "n", MACAddress: "fa:16:3e:00:00:06"},
 	}
-	p := newPool(ports, func(p openstack.Port) []string { return p.Tags }, portKeys)
-	check := func(source, key, wantID string, wantMarked bool) {
-		t.Helper()
-		got, found, marked := p.adopt(source, key)
-		if wantID == "" {
-			if found {
-				t.Errorf("adopt(%s) found %s, want nothing", source, got.ID)
-			}
-			return
-		}
-		if !found || got.ID != wantID || marked != wantMarked {
-			t.Errorf("adopt(%s) = %s found=%v marked=%v, want %s marked=%v", source, got.ID, found, marked, wantID, wantMarked)
-		}
+	plan := []planned{
+		{"src-a", macKey("n", "fa:16:3e:00:00:09")},
+		{"src-b", macKey("n", "fa:16:3e:00:00:02")},
+		{"src-c", macKey("n", "fa:16:3e:00:00:02")}, // the same key: taken by src-b already
+		{"src-d", addressKey("n", "s", "10.0.0.5")},
+		{"src-e", macKey("n", "fa:16:3e:00:00:03")}, // the same port, taken by its address
+		{"src-p", macKey("n", "fa:16:3e:00:00:99")}, // renamed, new MAC: its prior copy still
+		{"src-x", macKey("n", "fa:16:3e:00:00:98")}, // its prior copy is on another network
 	}
-	check("src-a", macKey("n", "fa:16:3e:00:00:09"), "marked", true)
-	check("src-b", macKey("n", "fa:16:3e:00:00:02"), "by-mac", false)
-	check("src-c", macKey("n", "fa:16:3e:00:00:02"), "", false) // claimed already
-	check("src-d", addressKey("n", "s", "10.0.0.5"), "iface", false)
-	check("src-e", macKey("n", "fa:16:3e:00:00:03"), "", false) // the same port, claimed by its address
+	place := map[string]string{}
+	for _, p := range plan {
+		place[p.source] = "n"
+	}
+	prior := map[string]string{"src-p": "prior", "src-x": "elsewhere", "src-gone": "gone-source", "src-deleted": "no-such-port"}
+	paired, stale := map[string]openstack.Port{}, map[string]openstack.Port{}
+	pairKind(plan, prior, ports, func(p openstack.Port) string { return p.ID }, func(p openstack.Port) []string { return p.Tags },
+		func(p openstack.Port) []string { return []string{p.NetworkID} }, portKeys, paired, stale, withPlace(place))
+	got := map[string]string{}
+	for s, p := range paired {
+		got[s] = p.ID
+	}
+	assertEqual(t, "paired", got, map[string]string{"src-a": "marked", "src-b": "by-mac", "src-d": "iface", "src-p": "prior"})
+	gotStale := map[string]string{}
+	for s, p := range stale {
+		gotStale[s] = p.ID
+	}
+	assertEqual(t, "stale", gotStale, map[string]string{"src-x": "elsewhere", "src-gone": "gone-source"})
 }
 
 // User tags are planned onto every copy, markers left out; a destination that cannot tag gets none, and
