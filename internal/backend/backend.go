@@ -25,12 +25,23 @@ type Backend interface {
 	// with ctx.
 	Create(ctx context.Context, in Inputs, timeout time.Duration) (*Migration, error)
 
-	// Repair rebuilds in place, within timeout, what Read found missing from the destination of prior
-	// (State StateIncomplete). A nil Migration means nothing ran and prior stays as it was.
-	Repair(ctx context.Context, in Inputs, prior Migration, timeout time.Duration) (*Migration, error)
+	// Sync brings the destination of prior in line, in place and within timeout, with what the inputs
+	// plan now: it rebuilds what Read found missing (State StateIncomplete), follows the source's
+	// changes (in.FollowSource, prior.SourceDrift) and applies changed mappings (InPlaceSync). For a
+	// migration recorded while still running it waits for it again. A nil Migration means nothing ran
+	// and prior stays as it was.
+	Sync(ctx context.Context, in Inputs, prior Migration, timeout time.Duration) (*Migration, error)
+
+	// InPlaceSync is nil when Sync can run the migration again into its destination with the source's
+	// changes and changed mappings (a backend that builds the copy itself). Otherwise (a service that
+	// copies a tenant once: Waldur) it is the error, on follow_source, saying why not and what to do
+	// instead: FollowSource is refused with it, and a changed mapping is a new migration.
+	InPlaceSync() error
 
 	// Read refreshes a recorded migration: ErrGone when its destination no longer exists, otherwise
-	// the migration with what changed since (State, ErrorMessage and IDs: see StateIncomplete).
+	// the migration with what changed since (State, ErrorMessage and IDs: see StateIncomplete) and,
+	// with FollowSource, how the destination differs from the source as it is now (SourceDrift).
+	// Problems that must not stop a plan (a source that cannot be read) come as Warnings.
 	Read(ctx context.Context, m Migration) (*Migration, error)
 
 	// Delete forgets the migration or, with m.DestroyDestination, removes its destination. An error
@@ -48,7 +59,7 @@ type Backend interface {
 }
 
 // StateIncomplete is the state of a migration whose destination has lost copies it built (someone
-// deleted a network, a port or a rule there): Read reports it, and Repair rebuilds what is missing. The
+// deleted a network, a port or a rule there): Read reports it, and Sync rebuilds what is missing. The
 // other states are Waldur's: OK, ERRED, and the transient ones a Waldur migration passes through.
 const (
 	StateOK         = "OK"
@@ -69,6 +80,11 @@ type Inputs struct {
 	Mappings    replication.Mappings
 	// Concurrency bounds the steps running at once (0: the engine's default).
 	Concurrency int
+	// FollowSource makes the migration a replica: Read compares the destination with the source as it
+	// is now, and Sync removes the copies whose source is gone (or no longer selected). Without it the
+	// migration is a one-off copy, which the source's later changes (a decommissioning, usually) do not
+	// touch.
+	FollowSource bool
 }
 
 // Migration is a migration as the state records it: what it was asked to do and what came of it.
@@ -87,11 +103,16 @@ type Migration struct {
 	Credentials *replication.Credentials
 	IDs         IDMaps
 	Skipped     []replication.Skipped
-	// Plan is what the migration was planned as, the preview: set by Create, Repair and Import (when
+	// SourceDrift says, by kind of object, how the destination differs from the source as it is now
+	// (replication.Drift.Summary); empty when in sync, and always without FollowSource. Read fills it;
+	// a Sync brings the destination in line and leaves it empty.
+	SourceDrift map[string]string
+	// Plan is what the migration was planned as, the preview: set by Create, Sync and Import (when
 	// the import could plan it).
 	Plan *replication.Plan
-	// Warnings are what the user should know about the run that is no error (credentials the service
-	// does not show, say), in sentences; shown, not recorded.
+	// Warnings are what the user should know about the run or the refresh that is no error
+	// (credentials the service does not show, a source that cannot be read), in sentences; shown, not
+	// recorded.
 	Warnings []string
 }
 

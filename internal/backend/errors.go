@@ -69,10 +69,10 @@ func Messagef(format string, args ...any) *Error {
 	return &Error{Err: fmt.Errorf(format, args...)}
 }
 
-// ErrStillRunning is what the error of a Create or Repair is (for errors.Is) when the run ended (its
+// ErrStillRunning is what the error of a Create or Sync is (for errors.Is) when the run ended (its
 // timeout, the service unreachable) while the migration goes on where it runs (Waldur): the Migration
 // returned with it is recorded as it is, not tainted, and the next apply waits for it again (an in-place
-// update: Repair), never starting a second one.
+// update: Sync), never starting a second one.
 var ErrStillRunning = errors.New("the migration is still running")
 
 // StillRunningf makes an *Error, with summary, whose message is formatted and that is ErrStillRunning

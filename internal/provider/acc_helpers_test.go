@@ -652,6 +652,28 @@ func checkIDMapsMatchPreview() resource.TestCheckFunc {
 	}
 }
 
+// checkKeptIDs compares the flatmap attributes of a migration before and after a sync: for each id map,
+// the sources in kept still map to the same destination object, those in replaced to another one.
+func checkKeptIDs(before, after map[string]string, kept, replaced map[string][]string) error {
+	for attr, sources := range kept {
+		was, is := flatMap(before, attr), flatMap(after, attr)
+		for _, src := range sources {
+			if was[src] == "" || was[src] != is[src] {
+				return fmt.Errorf("%s[%s] is %q after the sync, was %q: want the copy kept", attr, src, is[src], was[src])
+			}
+		}
+	}
+	for attr, sources := range replaced {
+		was, is := flatMap(before, attr), flatMap(after, attr)
+		for _, src := range sources {
+			if was[src] == "" || is[src] == "" || was[src] == is[src] {
+				return fmt.Errorf("%s[%s] is %q after the sync, was %q: want a new copy", attr, src, is[src], was[src])
+			}
+		}
+	}
+	return nil
+}
+
 // checkProjectGone is a CheckDestroy: the destination project named name no longer exists.
 func checkProjectGone(t *testing.T, offering, name string) resource.TestCheckFunc {
 	return func(*terraform.State) error {

@@ -22,6 +22,8 @@ type migrationModel struct {
 	Name                 types.String   `tfsdk:"name"`
 	Description          types.String   `tfsdk:"description"`
 	Mappings             types.Object   `tfsdk:"mappings"`
+	FollowSource         types.Bool     `tfsdk:"follow_source"`
+	SourceDrift          types.Map      `tfsdk:"source_drift"`
 	DestroyDestination   types.Bool     `tfsdk:"destroy_destination"`
 	Concurrency          types.Int64    `tfsdk:"concurrency"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
@@ -109,17 +111,18 @@ func mappingsFromModel(ctx context.Context, obj types.Object) (replication.Mappi
 func inputsOf(ctx context.Context, m migrationModel) (backend.Inputs, diag.Diagnostics) {
 	mappings, diags := mappingsFromModel(ctx, m.Mappings)
 	return backend.Inputs{
-		SrcResource: knownString(m.SrcResource),
-		DstOffering: knownString(m.DstOffering),
-		DstPlan:     knownString(m.DstPlan),
-		Name:        knownString(m.Name),
-		Description: knownString(m.Description),
-		Mappings:    mappings,
-		Concurrency: int(m.Concurrency.ValueInt64()),
+		SrcResource:  knownString(m.SrcResource),
+		DstOffering:  knownString(m.DstOffering),
+		DstPlan:      knownString(m.DstPlan),
+		Name:         knownString(m.Name),
+		Description:  knownString(m.Description),
+		Mappings:     mappings,
+		Concurrency:  int(m.Concurrency.ValueInt64()),
+		FollowSource: m.FollowSource.ValueBool(),
 	}, diags
 }
 
-// migrationOf is the migration the state records, for the backend's Read, Delete and Repair.
+// migrationOf is the migration the state records, for the backend's Read, Delete and Sync.
 func migrationOf(ctx context.Context, m migrationModel) (backend.Migration, diag.Diagnostics) {
 	in, diags := inputsOf(ctx, m)
 	out := backend.Migration{
@@ -132,6 +135,7 @@ func migrationOf(ctx context.Context, m migrationModel) (backend.Migration, diag
 		DstProjectID:       knownString(m.DstProjectID),
 		Credentials:        credentialsOf(ctx, m),
 		IDs:                idMapsOf(m),
+		SourceDrift:        stringMapOf(m.SourceDrift),
 	}
 	return out, diags
 }
@@ -171,6 +175,7 @@ func applyMigration(ctx context.Context, m *migrationModel, out *backend.Migrati
 		diags.Append(d...)
 	}
 	setIDMaps(m, out.IDs)
+	m.SourceDrift = driftMap(out.SourceDrift)
 	var d diag.Diagnostics
 	m.Skipped, d = skippedList(ctx, out.Skipped)
 	diags.Append(d...)
@@ -205,15 +210,7 @@ func modelIDMaps(m *migrationModel) []*types.Map {
 func idMapsOf(m migrationModel) backend.IDMaps {
 	var ids backend.IDMaps
 	for _, f := range idMapFields(&m, &ids) {
-		if f.model.IsNull() || f.model.IsUnknown() {
-			continue
-		}
-		*f.ids = map[string]string{}
-		for src, v := range f.model.Elements() {
-			if dst, ok := v.(types.String); ok {
-				(*f.ids)[src] = dst.ValueString()
-			}
-		}
+		*f.ids = stringMapOf(*f.model)
 	}
 	return ids
 }
@@ -223,6 +220,25 @@ func setIDMaps(m *migrationModel, ids backend.IDMaps) {
 	for _, f := range idMapFields(m, &ids) {
 		*f.model = idMap(*f.ids)
 	}
+}
+
+// stringMapOf converts a map of strings of the model; a null or unknown map is nil.
+func stringMapOf(v types.Map) map[string]string {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	out := make(map[string]string, len(v.Elements()))
+	for k, e := range v.Elements() {
+		if s, ok := e.(types.String); ok {
+			out[k] = s.ValueString()
+		}
+	}
+	return out
+}
+
+// driftMap is the value of source_drift: always known, empty when in sync (or not followed).
+func driftMap(drift map[string]string) types.Map {
+	return idMap(drift)
 }
 
 func stringOrNull(s string) types.String {

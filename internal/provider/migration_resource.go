@@ -56,24 +56,15 @@ func (r *MigrationResource) backendOr(diags *diag.Diagnostics) backend.Backend {
 	return backendOr(r.backend, diags)
 }
 
-// ModifyPlan fills `preview` when a migration is to be created (and on the first plan after an import,
-// which records the configured mappings in place), so that every bad input is a plan-time error on its
-// attribute and the plan shows what will be built. For a migration that refresh found INCOMPLETE, it
-// plans the in-place rebuild of what is missing (migration_repair.go).
+// ModifyPlan fills `preview` when a migration is to be created, so that every bad input is a plan-time
+// error on its attribute and the plan shows what will be built. For a migration in state it plans what
+// an update does (planUpdate, migration_sync.go): the rebuild of an INCOMPLETE migration, the sync of a
+// replica whose refresh found the source changed, a change of mappings applied in place (or, where the
+// backend cannot, a replacement), and the recording of what an import could not know.
 func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// Destroy, or an update of a migration that was created (its preview stays): nothing to plan but a
-	// repair.
-	// Without a backend (an unconfigured provider, as in some validation paths) there is nothing to ask.
+	// Destroy: nothing to plan. Without a backend (an unconfigured provider, as in some validation
+	// paths) there is nothing to ask.
 	if req.Plan.Raw.IsNull() || r.backend == nil {
-		return
-	}
-	imported := !req.State.Raw.IsNull() && wasImported(ctx, req.Private)
-	if !req.State.Raw.IsNull() && (r.planRepair(ctx, req, resp) || !imported) {
-		return
-	}
-	// Inputs known only after apply (another resource's attributes): the preview stays unknown, and the
-	// planner runs again at apply time, when Terraform re-plans with every value known.
-	if !req.Config.Raw.IsFullyKnown() {
 		return
 	}
 	var plan migrationModel
@@ -81,7 +72,23 @@ func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.planMigration(ctx, plan, resp, imported)
+	// A replica where the backend cannot keep one: an error on follow_source, whatever else is planned.
+	if plan.FollowSource.ValueBool() {
+		if err := r.backend.InPlaceSync(); err != nil {
+			addBackendError(&resp.Diagnostics, "Cannot follow the source", err)
+			return
+		}
+	}
+	if !req.State.Raw.IsNull() {
+		r.planUpdate(ctx, req, plan, resp)
+		return
+	}
+	// Inputs known only after apply (another resource's attributes): the preview stays unknown, and the
+	// planner runs again at apply time, when Terraform re-plans with every value known.
+	if !req.Config.Raw.IsFullyKnown() {
+		return
+	}
+	r.planMigration(ctx, plan, resp, false)
 }
 
 // planMigration asks the backend for the plan of the migration and records it in the planned values.
@@ -150,7 +157,9 @@ func applyRun(ctx context.Context, m *migrationModel, out *backend.Migration) di
 // Read removes the migration from the state when the backend finds its destination gone, so the next
 // apply builds it again. Otherwise it records what the backend found changed: copies deleted from the
 // destination since are dropped from the id maps and the migration becomes INCOMPLETE, so that the next
-// apply rebuilds them.
+// apply rebuilds them; with follow_source, how the destination differs from the source now
+// (source_drift), which the next plan syncs. What the backend could not check without failing the
+// refresh (a source that cannot be read) comes as a warning.
 func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state migrationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -179,6 +188,12 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 		state.State = types.StringValue(out.State)
 		state.ErrorMessage = types.StringValue(out.ErrorMessage)
 		setIDMaps(&state, out.IDs)
+		state.SourceDrift = driftMap(out.SourceDrift)
+	}
+	if out != nil {
+		for _, w := range out.Warnings {
+			resp.Diagnostics.AddWarning("Migration refreshed with a warning", w)
+		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -220,9 +235,10 @@ func fillFromPlan(ctx context.Context, m *migrationModel, p *replication.Plan, o
 	return diags
 }
 
-// Update changes what needs no rebuild (destroy_destination, concurrency, timeouts) and, on the first
-// apply after an import, records the configured dst_plan and mappings and the preview planned from them.
-// A migration that refresh found INCOMPLETE is rebuilt (migration_repair.go).
+// Update changes what needs no run (destroy_destination, concurrency, follow_source, timeouts) and, on
+// the first apply after an import, records the configured dst_plan and mappings and the preview planned
+// from them. When ModifyPlan planned a run (a rebuild, a sync, changed mappings: syncPlanned), the
+// backend syncs the destination in place (migration_sync.go).
 func (r *MigrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state migrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -230,13 +246,15 @@ func (r *MigrationResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if needsRepair(state) {
-		r.repair(ctx, state, plan, resp)
+	if needsRepair(state) || syncPlanned(plan) {
+		r.sync(ctx, state, plan, resp)
 		return
 	}
 	state.DestroyDestination = plan.DestroyDestination
 	state.Concurrency = plan.Concurrency
 	state.Timeouts = plan.Timeouts
+	state.FollowSource = plan.FollowSource
+	state.SourceDrift = plan.SourceDrift
 	state.DstPlan = plan.DstPlan
 	state.Mappings = plan.Mappings
 	if !plan.Preview.IsUnknown() {
@@ -294,6 +312,8 @@ func (r *MigrationResource) ImportState(ctx context.Context, req resource.Import
 		Name:               types.StringValue(imported.Name),
 		Description:        types.StringValue(imported.Description),
 		Mappings:           types.ObjectNull(mappingsTypes),
+		FollowSource:       types.BoolValue(false),
+		SourceDrift:        driftMap(nil),
 		DestroyDestination: types.BoolValue(false),
 		Concurrency:        types.Int64Value(defaultConcurrency),
 		Preview:            types.ObjectNull(previewTypes),
@@ -318,8 +338,9 @@ func setImported(ctx context.Context, resp *resource.ImportStateResponse, m migr
 	var diags diag.Diagnostics
 	for name, v := range map[string]any{
 		"id": m.ID, "src_resource": m.SrcResource, "dst_offering": m.DstOffering, "dst_plan": m.DstPlan, "name": m.Name,
-		"description": m.Description, "mappings": m.Mappings, "destroy_destination": m.DestroyDestination,
-		"concurrency": m.Concurrency, "state": m.State, "error_message": m.ErrorMessage,
+		"description": m.Description, "mappings": m.Mappings, "follow_source": m.FollowSource, "source_drift": m.SourceDrift,
+		"destroy_destination": m.DestroyDestination,
+		"concurrency":         m.Concurrency, "state": m.State, "error_message": m.ErrorMessage,
 		"dst_resource_uuid": m.DstResourceUUID, "dst_project_id": m.DstProjectID, "credentials": m.Credentials,
 		"network_ids": m.NetworkIDs, "subnet_ids": m.SubnetIDs, "router_ids": m.RouterIDs,
 		"security_group_ids": m.SecurityGroupIDs, "security_group_rule_ids": m.SecurityGroupRuleIDs,

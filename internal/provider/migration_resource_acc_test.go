@@ -2,8 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -165,8 +167,9 @@ func TestAccMigration_noMappings(t *testing.T) {
 }
 
 // TestAccMigration_remapsAndVolumeTypes remaps two subnets and maps two source volume types onto one
-// destination type; then changes a remap, which the plan shows as a replacement with a new preview and
-// which (destroy_destination = true) rebuilds the destination; then imports the migration.
+// destination type; then changes a remap, which the plan shows as an in-place update with a new preview
+// and which the apply makes in the same project, replacing only the remapped subnet; then imports the
+// migration.
 func TestAccMigration_remapsAndVolumeTypes(t *testing.T) {
 	accPreCheck(t)
 	src := accSource.get(t)
@@ -232,8 +235,8 @@ func TestAccMigration_remapsAndVolumeTypes(t *testing.T) {
 			VolumeQuotas: volumeQuotas,
 		}
 	}
-	projectChanges := statecheck.CompareValue(compare.ValuesDiffer())
-	var firstProject string
+	projectKept := statecheck.CompareValue(compare.ValuesSame())
+	var first map[string]string // the first apply's attributes
 	accTest(t, resource.TestCase{
 		CheckDestroy: checkProjectGone(t, accDstOffering, name),
 		Steps: []resource.TestStep{
@@ -258,44 +261,46 @@ func TestAccMigration_remapsAndVolumeTypes(t *testing.T) {
 					statecheck.ExpectKnownValue(accMigration, tfpath("port_ids"), knownvalue.MapSizeExact(0)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("mappings", "subnets"), knownvalue.ListSizeExact(2)),
 					statecheck.ExpectKnownValue(accMigration, tfpath("mappings", "volume_types"), knownvalue.ListSizeExact(2)),
-					projectChanges.AddStateValue(accMigration, tfpath("dst_project_id")),
+					projectKept.AddStateValue(accMigration, tfpath("dst_project_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkDestination(t, want("192.168.11.0/24")),
 					checkIDMapsMatchPreview(),
-					func(s *terraform.State) error {
-						attrs, err := resourceAttributes(s, accMigration)
-						firstProject = attrs["dst_project_id"]
+					func(s *terraform.State) (err error) {
+						first, err = resourceAttributes(s, accMigration)
 						return err
 					},
 				),
 			},
 			{
-				// A changed mapping is a new migration, and the plan shows the new preview.
+				// A changed remap is applied in place (an OpenStack offering): the plan shows the new
+				// preview, and the apply replaces the web subnet with its new CIDR in the same project,
+				// keeping every other copy.
 				Config: config("192.168.12.0/24"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(accMigration, plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(accMigration, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "subnets"), remapped("192.168.12")),
 					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "routers"), routers("192.168.12")),
-					plancheck.ExpectUnknownValue(accMigration, tfpath("dst_project_id")),
+					plancheck.ExpectKnownValue(accMigration, tfpath("dst_project_id"), knownvalue.NotNull()),
+					plancheck.ExpectUnknownValue(accMigration, tfpath("subnet_ids")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(accMigration, tfpath("state"), str(backend.StateOK)),
-					projectChanges.AddStateValue(accMigration, tfpath("dst_project_id")),
+					statecheck.ExpectKnownValue(accMigration, tfpath("source_drift"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					projectKept.AddStateValue(accMigration, tfpath("dst_project_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkDestination(t, want("192.168.12.0/24")),
-					// destroy_destination = true: the replaced migration's destination was torn down.
-					func(*terraform.State) error {
-						ctx := accContext(t)
-						c, err := openstack.Connect(ctx, openstack.Config{Cloud: accCloudOf[accDstOffering]}, nil)
+					checkIDMapsMatchPreview(),
+					func(s *terraform.State) error {
+						after, err := resourceAttributes(s, accMigration)
 						if err != nil {
 							return err
 						}
-						if _, err := openstack.GetProject(ctx, c.Identity, firstProject); !openstack.IsNotFound(err) {
-							return fmt.Errorf("the replaced destination project %s should be gone: %v", firstProject, err)
-						}
-						return nil
+						return checkKeptIDs(first, after, map[string][]string{
+							"network_ids": slices.Collect(maps.Values(src.Networks)), "router_ids": {src.Routers["edge"]},
+							"subnet_ids": {src.Subnets["app"], src.Subnets["db"], src.Subnets["mgmt"]},
+						}, map[string][]string{"subnet_ids": {src.Subnets["web"]}})
 					},
 				),
 			},

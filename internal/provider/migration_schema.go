@@ -32,7 +32,15 @@ func migrationSchema(ctx context.Context) schema.Schema {
 			"`terraform plan` shows what will be built in `preview`; bad inputs are plan-time errors on the offending " +
 			"attribute. If an apply fails midway the partial result is saved (`state = \"ERRED\"`) and the resource is " +
 			"tainted: the next `terraform apply` resumes, adopting what the failed run built instead of duplicating it.\n\n" +
-			"Every input except `destroy_destination`, `concurrency` and `timeouts` forces a new migration. With " +
+			"By default (`follow_source = false`) the migration is a one-off copy: the source's later changes (it is usually " +
+			"changed or decommissioned after a move) are not looked at, and never show in a plan. With `follow_source = true` it " +
+			"is a replica (disaster recovery, a development copy kept current): every refresh compares the copy with the source " +
+			"as it is now, records the difference in `source_drift`, and the plan brings the copy in line in place, showing " +
+			"the new `preview`. Copies deleted from the destination are rebuilt in place either way (`state = \"INCOMPLETE\"`).\n\n" +
+			"With an OpenStack offering (the standalone backend) a change of `mappings` is applied in place too, into the " +
+			"same project. `src_resource`, `dst_offering`, `dst_plan`, `name` and `description` force a new migration; with " +
+			"a Waldur offering, whose migration API copies a tenant once, so do `mappings`, and `follow_source = true` is " +
+			"an error. `destroy_destination`, `concurrency`, `follow_source` and `timeouts` change in place. With " +
 			"`destroy_destination = false` (the default) a replacement forgets the old migration and keeps its tenant, so a " +
 			"new migration with the same `name` and source adopts that tenant; set `destroy_destination = true` (or change " +
 			"`name`) to rebuild from scratch. Do not combine `destroy_destination = true` with `create_before_destroy`: " +
@@ -87,9 +95,13 @@ func migrationSchema(ctx context.Context) schema.Schema {
 			},
 			"mappings": schema.SingleNestedAttribute{
 				MarkdownDescription: "How the copy differs from the source. Omitted: everything is copied as it is, ports excepted. " +
-					"Changing it forces a new migration.",
-				Optional:      true,
-				PlanModifiers: []planmodifier.Object{requiresReplaceUnlessImportedObject()},
+					"With an OpenStack offering a change is applied in place: the migration runs again into the same project " +
+					"with the new mappings (the plan shows the new `preview`): copies are updated, subnets whose CIDR changed " +
+					"are replaced, newly selected networks copied. Networks no longer selected are removed only with " +
+					"`follow_source = true`; otherwise they stay in the destination (and in the id maps). With a Waldur " +
+					"offering a change forces a new migration. On the first apply after an import the configured value is " +
+					"recorded without rebuilding.",
+				Optional: true,
 				Attributes: map[string]schema.Attribute{
 					"networks": schema.ListAttribute{
 						MarkdownDescription: "Ids of the source networks to copy, with their subnets; omitted or empty copies every " +
@@ -155,6 +167,33 @@ func migrationSchema(ctx context.Context) schema.Schema {
 					},
 				},
 			},
+			"follow_source": schema.BoolAttribute{
+				MarkdownDescription: "Whether the copy follows the source. `false` (the default): a one-off copy, as for a move, " +
+					"after which the source is usually changed or decommissioned; following it would plan deleting the copy's " +
+					"objects as the source is cleaned up. Refresh does not look at the source, and its changes never show in " +
+					"a plan. `true`: a replica. Every refresh compares the destination with the source as it is now (planned " +
+					"with `mappings`) and records the difference in `source_drift`; when there is one, the plan is an in-place " +
+					"update, with the `preview` planned afresh, that adds what the source gained, updates what changed and " +
+					"removes the copies whose source is gone (subnets whose CIDR changed are replaced). The destination " +
+					"project, its user and password, and every copy in sync keep their ids. When the source cannot be read " +
+					"(the source cloud down, its project gone: the disaster a replica is for), the replica is kept as it is, " +
+					"nothing is planned, and refresh warns why. Turning it on plans such a sync at once. Can be changed " +
+					"without a new migration. Only with an OpenStack offering: Waldur's migration API copies a tenant once.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"source_drift": schema.MapAttribute{
+				MarkdownDescription: "With `follow_source = true`: how the destination differs from the source as of the last " +
+					"refresh, by kind of object (the keys of `preview.counts`, and `quotas`): what the next apply adds, changes " +
+					"(with the attributes that differ) and removes, by name, for example " +
+					"`networks = \"add: db\"`, `security_groups = \"change: web (description)\"`, `ports = \"remove: app-1\"`. " +
+					"Kinds in sync are absent: empty when the replica is in sync, and always empty with `follow_source = false` " +
+					"or when the source could not be read. A plan that syncs the replica shows it going back to empty.",
+				Computed:      true,
+				ElementType:   types.StringType,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
+			},
 			"destroy_destination": schema.BoolAttribute{
 				MarkdownDescription: "What destroying this resource does. `false` (the default): Terraform forgets the migration and " +
 					"the new tenant stays. `true`: the new tenant is torn down in reverse dependency order (routes before " +
@@ -174,8 +213,9 @@ func migrationSchema(ctx context.Context) schema.Schema {
 			},
 			"state": schema.StringAttribute{
 				MarkdownDescription: "`OK` when the new tenant was built completely, `ERRED` when the build failed midway (see `error_message`; the next apply resumes). " +
-					"With an OpenStack offering, `INCOMPLETE` when a refresh found copies deleted from the destination since (see `error_message`): " +
-					"the next apply rebuilds them in place, in the same project.",
+					"With an OpenStack offering, `INCOMPLETE` when a refresh found copies deleted from the destination since (see `error_message`), " +
+					"or a sync failed midway: the next apply rebuilds them in place, in the same project (with `follow_source = true` " +
+					"that apply also syncs the replica with the source).",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 )
@@ -30,15 +29,10 @@ const replaceUnlessImportedDescription = "Changing this value forces a new migra
 
 // requiresReplaceUnlessImported is RequiresReplace, except that an imported migration takes its first
 // configured value in place: the value was not lost by the user but unknowable at import, and rebuilding
-// a tenant over it would be absurd.
+// a tenant over it would be absurd. `mappings` has the same grace, decided in ModifyPlan (planUpdate),
+// which also knows whether the backend applies a change of them in place.
 func requiresReplaceUnlessImported() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.Private)
-	}, replaceUnlessImportedDescription, replaceUnlessImportedDescription)
-}
-
-func requiresReplaceUnlessImportedObject() planmodifier.Object {
-	return objectplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
 		resp.RequiresReplace = !req.StateValue.IsNull() || !wasImported(ctx, req.Private)
 	}, replaceUnlessImportedDescription, replaceUnlessImportedDescription)
 }

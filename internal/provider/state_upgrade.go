@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,45 +15,61 @@ import (
 //
 // Version 0 is every state written before the version was set: the schema gained address_group_ids and
 // preview.address_groups without a version change, so a version-0 state may or may not hold them.
-// Version 1 is the same schema, with every collection of a state filled in.
-const migrationSchemaVersion = 1
+// Version 1 is the same schema, with every collection of a state filled in. Version 2 added
+// follow_source and source_drift (keeping a replica in sync); a state of an earlier version is a one-off
+// copy, in sync as far as anyone looked.
+const migrationSchemaVersion = 2
 
-// UpgradeState upgrades a state written with an earlier schema version to the current one.
+// UpgradeState upgrades a state written with an earlier schema version to the current one. The framework
+// does not chain upgraders: each takes its version straight to the current one.
 func (r *MigrationResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
-	prior := migrationSchemaV0(ctx)
+	v0, v1 := priorSchema(ctx, 0), priorSchema(ctx, 1)
 	return map[int64]resource.StateUpgrader{
-		0: {PriorSchema: &prior, StateUpgrader: upgradeStateV0},
+		0: {PriorSchema: &v0, StateUpgrader: upgradeStateFrom(0)},
+		1: {PriorSchema: &v1, StateUpgrader: upgradeStateFrom(1)},
 	}
 }
 
-// migrationSchemaV0 is the schema of a version-0 state: today's attributes, those it gained since read
-// as null when a state lacks them (the framework decodes a missing attribute as null). It is not today's
-// schema minus those attributes: version-0 states written since they were added hold them, and a schema
-// without them would drop what those states recorded (the framework ignores attributes a prior schema
-// lacks).
-func migrationSchemaV0(ctx context.Context) schema.Schema {
+// priorSchema is the schema a state of an earlier version is read with: today's attributes, those it
+// gained since read as null when a state lacks them (the framework decodes a missing attribute as null).
+// It is not today's schema minus those attributes: version-0 states written since address groups were
+// added hold them, and a schema without them would drop what those states recorded (the framework
+// ignores attributes a prior schema lacks).
+func priorSchema(ctx context.Context, version int64) schema.Schema {
 	s := migrationSchema(ctx)
-	s.Version = 0
+	s.Version = version
 	return s
 }
 
-// upgradeStateV0 upgrades a version-0 state: what it lacks of the schema reads back as null, which
-// breaks configurations that iterate over it ("Iteration over null value"), and becomes empty.
-func upgradeStateV0(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
-	if req.State == nil {
-		resp.Diagnostics.AddError("Cannot upgrade the migration's state", "The state of version 0 could not be read with the prior schema. Please report this issue to the provider developers.")
-		return
+// upgradeStateFrom upgrades a state of an earlier version: what it lacks of the schema reads back as
+// null and is filled in. A collection becomes empty (a null one breaks configurations that iterate over
+// it: "Iteration over null value"); a version-1 state has them all, and keeps them as they are. A state
+// written before follow_source existed is a one-off copy: follow_source = false, source_drift empty,
+// which is what the configurations that do not set follow_source plan, so the upgrade plans no change.
+func upgradeStateFrom(version int64) func(context.Context, resource.UpgradeStateRequest, *resource.UpgradeStateResponse) {
+	return func(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+		if req.State == nil {
+			resp.Diagnostics.AddError("Cannot upgrade the migration's state", fmt.Sprintf("The state of version %d could not be read "+
+				"with the prior schema. Please report this issue to the provider developers.", version))
+			return
+		}
+		var m migrationModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(fillNullCollections(ctx, &m)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if m.FollowSource.IsNull() {
+			m.FollowSource = types.BoolValue(false)
+		}
+		if m.SourceDrift.IsNull() {
+			m.SourceDrift = driftMap(nil)
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
-	var m migrationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(fillNullCollections(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // fillNullCollections fills in what a state written by an earlier build of this provider lacks: a

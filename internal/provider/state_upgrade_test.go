@@ -96,6 +96,7 @@ func stateModel(t *testing.T, v tftypes.Value) migrationModel {
 func TestUpgradeStateFromVersion0BeforeAddressGroups(t *testing.T) {
 	got := upgradeState(t, 0, stateJSON(t, "v0_before_address_groups.json", nil))
 	want := currentState(t, stateJSON(t, "v0_before_address_groups.json", func(s map[string]any) {
+		oneOffCopy(s)
 		s["address_group_ids"] = map[string]any{}
 		preview, ok := s["preview"].(map[string]any)
 		if !ok {
@@ -122,12 +123,18 @@ func TestUpgradeStateFromVersion0BeforeAddressGroups(t *testing.T) {
 	}
 }
 
+// oneOffCopy adds to a state written before follow_source existed what the upgrade fills in: a one-off
+// copy, in sync.
+func oneOffCopy(s map[string]any) {
+	s["follow_source"] = false
+	s["source_drift"] = map[string]any{}
+}
+
 // A version-0 state written after the schema gained address groups keeps them: the upgrade changes
-// nothing in it.
+// nothing in it but what version 2 added.
 func TestUpgradeStateFromVersion0WithAddressGroups(t *testing.T) {
-	raw := stateJSON(t, "v0_with_address_groups.json", nil)
-	got := upgradeState(t, 0, raw)
-	if diffs, err := got.Diff(currentState(t, raw)); err != nil || len(diffs) > 0 {
+	got := upgradeState(t, 0, stateJSON(t, "v0_with_address_groups.json", nil))
+	if diffs, err := got.Diff(currentState(t, stateJSON(t, "v0_with_address_groups.json", oneOffCopy))); err != nil || len(diffs) > 0 {
 		t.Fatalf("upgrade changed a complete state (err %v):\n%v", err, diffs)
 	}
 	m := stateModel(t, got)
@@ -136,10 +143,30 @@ func TestUpgradeStateFromVersion0WithAddressGroups(t *testing.T) {
 	}
 }
 
-// A state of the current version is read as it is.
+// A version-1 state (testdata/state_upgrade/v1_before_follow_source.json) becomes a one-off copy in sync:
+// follow_source = false and source_drift empty, what a configuration that does not set follow_source
+// plans, so that the upgrade plans no change; everything else is kept as it was.
+func TestUpgradeStateFromVersion1(t *testing.T) {
+	got := upgradeState(t, 1, stateJSON(t, "v1_before_follow_source.json", nil))
+	if diffs, err := got.Diff(currentState(t, stateJSON(t, "v1_before_follow_source.json", oneOffCopy))); err != nil || len(diffs) > 0 {
+		t.Fatalf("upgraded state differs from the old one as a one-off copy (err %v):\n%v", err, diffs)
+	}
+	m := stateModel(t, got)
+	if m.FollowSource != types.BoolValue(false) || m.SourceDrift.IsNull() || len(m.SourceDrift.Elements()) != 0 {
+		t.Fatalf("follow_source = %v, source_drift = %v, want false and an empty map", m.FollowSource, m.SourceDrift)
+	}
+	if got := m.NetworkIDs.Elements()["0d5c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"]; got != types.StringValue("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d") {
+		t.Fatalf("network_ids lost its entry: %v", m.NetworkIDs)
+	}
+}
+
+// A state of the current version is read as it is: a replica with its drift keeps both.
 func TestUpgradeStateCurrentVersion(t *testing.T) {
-	raw := stateJSON(t, "v0_with_address_groups.json", nil)
-	if resourceSchema.Version != migrationSchemaVersion || migrationSchemaVersion != 1 {
+	raw := stateJSON(t, "v1_before_follow_source.json", func(s map[string]any) {
+		s["follow_source"] = true
+		s["source_drift"] = map[string]any{"networks": "add: db"}
+	})
+	if resourceSchema.Version != migrationSchemaVersion || migrationSchemaVersion != 2 {
 		t.Fatalf("schema version %d, want %d", resourceSchema.Version, migrationSchemaVersion)
 	}
 	got := upgradeState(t, migrationSchemaVersion, raw)

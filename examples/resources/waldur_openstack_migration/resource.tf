@@ -40,6 +40,11 @@ resource "waldur_openstack_migration" "shop" {
     skip_connection_extnet = false
   }
 
+  # A one-off copy (the default): the source's later changes are not followed. Set it to true for a
+  # replica that every plan compares with the source and every apply brings in line (OpenStack offerings
+  # only; see source_drift).
+  # follow_source = false
+
   # Tear the copy down on destroy (the default, false, only forgets it).
   destroy_destination = true
 

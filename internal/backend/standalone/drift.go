@@ -2,19 +2,24 @@ package standalone
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
 
-// Drift: copies deleted from the destination since the migration built them. Read finds them missing
-// (the destination's objects are listed, and the id maps checked against them), drops them from the id
-// maps and marks the migration INCOMPLETE; Repair runs the migration again into the same project, which
-// adopts what is there and builds what is missing.
+// Drift, of two kinds. Copies deleted from the destination since the migration built them: Read finds
+// them missing (the destination's objects are listed, and the id maps checked against them), drops them
+// from the id maps and marks the migration INCOMPLETE. A source changed since, for a replica
+// (follow_source): Read plans the source again and compares the destination with that plan
+// (compareWithSource), recording the difference in SourceDrift. Either way Sync runs the migration
+// again into the same project, which adopts what is there, updates what differs and builds what is
+// missing.
 
 // pruneMissing drops from ids the copies whose destination id exists no more, and returns how many of
 // each kind it dropped (none: an empty map). A map it changes is replaced, never written to: the one
@@ -58,25 +63,94 @@ func describeMissing(missing map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// Repair rebuilds an INCOMPLETE migration: the engine runs again into the same project (by id), adopts
-// what is there and builds what is missing, keeping the user's password. Being the migration run
-// again, it makes the destination match the source as configured once more: rules added in the
-// destination since are removed, quotas set again, objects added to the source since copied (the
-// plan's preview shows the result). A run that fails comes back INCOMPLETE (an update is not
-// tainted), with what was rebuilt so far, and the next apply goes on.
-func (b *Backend) Repair(ctx context.Context, in backend.Inputs, prior backend.Migration, timeout time.Duration) (*backend.Migration, error) {
+// Sync runs the migration again into its destination project (by id): it rebuilds what Read found
+// missing (INCOMPLETE), applies changed mappings, and, for a replica (in.FollowSource), brings it in line
+// with the source as it is now. The engine pairs the copies the state's id maps name with their sources
+// first (so a renamed source object keeps its copy), adopts what else is there, updates every copy that
+// differs from the plan, builds what is missing (replacing subnets whose CIDR changed) and keeps the
+// user's password; with in.FollowSource it also removes the copies whose source is no longer planned
+// (deleted in the source, or no longer selected). Without it nothing of the kind is removed: a one-off
+// copy keeps what it has. Being the migration run again, it makes the destination match the source as
+// configured once more: rules added in the destination since are removed, quotas set again (the plan's
+// preview shows the result). A run that fails comes back INCOMPLETE (an update is not tainted), with
+// what was done so far, and the next apply goes on.
+func (b *Backend) Sync(ctx context.Context, in backend.Inputs, prior backend.Migration, timeout time.Duration) (*backend.Migration, error) {
 	if creds := usableCredentials(prior.Credentials); creds != nil {
 		b.rememberCredentials(prior.DstOffering, prior.SrcResource, *creds)
 	}
-	b.log.Info(ctx, "Rebuilding what is missing from the destination", map[string]any{
-		"dst_project_id": prior.DstProjectID, "missing": prior.ErrorMessage})
-	out, err := b.run(ctx, in, prior.DstProjectID, timeout)
+	fields := map[string]any{"dst_project_id": prior.DstProjectID, "follow_source": in.FollowSource, "source_drift": prior.SourceDrift}
+	if prior.State == backend.StateIncomplete {
+		fields["missing"] = prior.ErrorMessage
+	}
+	b.log.Info(ctx, "Syncing the migration in place", fields)
+	out, err := b.run(ctx, in, &prior, timeout)
 	if out == nil || out.State != backend.StateErred {
 		return out, err
 	}
 	out.State = backend.StateIncomplete
-	return out, backend.Errorf(replication.Path{}, "Error rebuilding the migration",
-		"Rebuilding what was missing from destination project %s failed: %s\n\n"+
-			"What was rebuilt so far is saved in the state (state = %q). Run terraform apply again to go on.",
+	return out, backend.Errorf(replication.Path{}, "Error syncing the migration",
+		"Syncing destination project %s failed: %s\n\n"+
+			"What was done so far is saved in the state (state = %q). Run terraform apply again to go on.",
 		out.DstProjectID, out.ErrorMessage, backend.StateIncomplete)
+}
+
+// InPlaceSync is nil: this backend builds the copy itself and can run it again into its destination.
+func (b *Backend) InPlaceSync() error { return nil }
+
+// sourceReadTimeout bounds the comparison of a replica with its source during a refresh: a source cloud
+// that is down must not hold the plan for longer than the transport's retries (a minute per request).
+const sourceReadTimeout = 2 * time.Minute
+
+// compareWithSource records in m.SourceDrift how the destination (objects, listed by Read) differs from
+// the source as it is now, planned with the migration's mappings: what a Sync would add, change and
+// remove. A source that cannot be read or planned (its cloud down, its project gone: the disaster a
+// replica is for) is a warning, never an error, and leaves the drift empty: the replica is kept as it
+// is, and nothing is planned.
+func (b *Backend) compareWithSource(ctx context.Context, m *backend.Migration, dst *openstack.Cloud, objects replication.ProjectObjects) {
+	ctx, cancel := context.WithTimeout(ctx, sourceReadTimeout)
+	defer cancel()
+	p, err := b.Plan(ctx, m.Inputs)
+	if err != nil {
+		b.log.Warn(ctx, "The source could not be read; the replica is kept as it is", map[string]any{
+			"src_resource": m.SrcResource, "error": err.Error()})
+		m.Warnings = append(m.Warnings, fmt.Sprintf("follow_source = true, but source tenant %s could not be read or planned "+
+			"with the migration's mappings, so the replica was not compared with it: %s\n\n"+
+			"The replica is kept as it is and no change is planned for it (source_drift stays empty); "+
+			"the next refresh tries again.", m.SrcResource, errorText(err)))
+		return
+	}
+	var quotas *replication.Quotas
+	if q, err := replication.ReadQuotas(ctx, dst, m.DstProjectID); err == nil {
+		quotas = &q
+	} else {
+		b.log.Warn(ctx, "Could not read the destination's quotas; they are not compared with the source", map[string]any{
+			"dst_project_id": m.DstProjectID, "error": err.Error()})
+	}
+	b.recordDrift(ctx, m, p, objects, quotas)
+}
+
+// recordDrift records in m.SourceDrift how the destination's objects and quotas (nil: not compared)
+// differ from p, the source planned now, pairing them by the migration's id maps first.
+func (b *Backend) recordDrift(ctx context.Context, m *backend.Migration, p *replication.Plan, objects replication.ProjectObjects, quotas *replication.Quotas) {
+	drift := replication.Compare(p, m.IDs, objects, quotas)
+	m.SourceDrift = drift.Summary()
+	if drift.Empty() {
+		b.log.Info(ctx, "The replica is in sync with the source", map[string]any{"dst_project_id": m.DstProjectID})
+		return
+	}
+	b.log.Info(ctx, "The replica differs from the source; the next apply syncs it", map[string]any{
+		"dst_project_id": m.DstProjectID, "source_drift": m.SourceDrift})
+}
+
+// errorText is the message of a backend's error, validation errors one per line.
+func errorText(err error) string {
+	var invalid replication.ValidationErrors
+	if errors.As(err, &invalid) {
+		lines := make([]string, 0, len(invalid))
+		for _, e := range invalid {
+			lines = append(lines, e.Error())
+		}
+		return strings.Join(lines, "; ")
+	}
+	return err.Error()
 }

@@ -77,12 +77,13 @@ func (b *Backend) Plan(ctx context.Context, in backend.Inputs) (*replication.Pla
 // ERRED and the partial id maps after a failure; a run that failed before leaves nothing to record,
 // and the next apply starts again.
 func (b *Backend) Create(ctx context.Context, in backend.Inputs, timeout time.Duration) (*backend.Migration, error) {
-	return b.run(ctx, in, "", timeout)
+	return b.run(ctx, in, nil, timeout)
 }
 
-// run runs the engine within timeout; projectID, when set, is the destination project of an earlier
-// run, which the run goes on in (Repair).
-func (b *Backend) run(ctx context.Context, in backend.Inputs, projectID string, timeout time.Duration) (*backend.Migration, error) {
+// run runs the engine within timeout. prior, when set, is the migration an earlier run built: the run
+// goes on in its destination project, pairs the copies its id maps name with their sources first and,
+// with in.FollowSource, removes those whose source is no longer planned (Sync).
+func (b *Backend) run(ctx context.Context, in backend.Inputs, prior *backend.Migration, timeout time.Duration) (*backend.Migration, error) {
 	runCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	mig, dstSettings, err := b.migration(runCtx, in)
@@ -92,23 +93,28 @@ func (b *Backend) run(ctx context.Context, in backend.Inputs, projectID string, 
 	opts := replication.Options{
 		Concurrency: in.Concurrency,
 		DomainID:    dstSettings.DomainID,
-		ProjectID:   projectID,
 		Previous:    b.previousCredentials(in.DstOffering, in.SrcResource),
 		Progress: func(p replication.Progress) {
 			b.log.Info(ctx, "Migration step done", map[string]any{
-				"step": p.Step, "kind": p.Kind, "created": p.Created, "adopted": p.Adopted, "total": p.Total,
+				"step": p.Step, "kind": p.Kind, "created": p.Created, "adopted": p.Adopted, "updated": p.Updated,
+				"removed": p.Removed, "total": p.Total,
 			})
 		},
 	}
+	if prior != nil {
+		ids := prior.IDs
+		opts.ProjectID, opts.Prior, opts.Prune = prior.DstProjectID, &ids, in.FollowSource
+	}
 	b.log.Info(ctx, "Starting migration", map[string]any{"src_resource": in.SrcResource, "dst_offering": in.DstOffering,
-		"timeout": timeout.String(), "previous_credentials": opts.Previous != nil})
+		"dst_project_id": opts.ProjectID, "prune": opts.Prune, "timeout": timeout.String(), "previous_credentials": opts.Previous != nil})
 	plan, res, err := mig.Run(runCtx, opts)
 	err = backend.TimedOut(ctx, runCtx, timeout, err, "")
 	if err != nil && (res == nil || res.ProjectID == "") {
 		// Nothing was built: nothing to record, so the next apply simply starts again.
 		return nil, err
 	}
-	b.log.Info(ctx, "Migration run finished", map[string]any{"project_id": res.ProjectID, "created": res.Created, "adopted": res.Adopted, "removed": res.Removed})
+	b.log.Info(ctx, "Migration run finished", map[string]any{"project_id": res.ProjectID, "created": res.Created, "adopted": res.Adopted,
+		"updated": res.Updated, "removed": res.Removed})
 
 	out := migrationOf(in.DstOffering, res)
 	out.Plan = plan
@@ -177,6 +183,8 @@ func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migra
 	if m.State != backend.StateOK && m.State != backend.StateIncomplete {
 		return &m, nil
 	}
+	// What an earlier refresh found is replaced by what this one finds.
+	m.SourceDrift = nil
 	objects, ok := b.listDestination(ctx, dst, projectID)
 	if !ok {
 		return &m, nil
@@ -188,6 +196,10 @@ func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migra
 		m.State = backend.StateIncomplete
 		m.ErrorMessage = fmt.Sprintf("%s of the copy no longer exist in destination project %s; "+
 			"the next apply rebuilds them in place", what, projectID)
+	}
+	if m.FollowSource && m.State == backend.StateOK {
+		// An INCOMPLETE migration is run again anyway, which syncs it with the source too.
+		b.compareWithSource(ctx, &m, dst, objects)
 	}
 	return &m, nil
 }

@@ -25,9 +25,11 @@
 // (500/502/504, no answer) or whose answer has no uuid is looked up the same way among the migrations new
 // since it, never taken as "the newest of the source". The wait polls through transient errors until
 // timeouts.create; a migration still running then is returned with backend.ErrStillRunning, which the
-// provider records untainted (state CREATING), and the next apply's update (Repair) waits for it again.
+// provider records untainted (state CREATING), and the next apply's update (Sync) waits for it again.
 // Read refreshes state and error message from Waldur, and the id maps of a migration recorded running
 // that has since finished.
 //
-// A Waldur migration is otherwise one-shot: it never becomes INCOMPLETE, and Repair refuses.
+// A Waldur migration is otherwise one-shot: it never becomes INCOMPLETE, and Sync refuses. A replica
+// (follow_source = true) is refused at plan time (InPlaceSync), and a changed mapping replaces the
+// migration.
 package waldurmode

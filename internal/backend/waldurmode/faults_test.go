@@ -153,7 +153,7 @@ func TestCreatePollsThroughFaults(t *testing.T) {
 }
 
 // TestCreateStillRunningResumed: a create whose timeout ends while Waldur goes on returns the migration,
-// CREATING, with ErrStillRunning (recorded, not tainted); Repair waits for it again and records how it
+// CREATING, with ErrStillRunning (recorded, not tainted); Sync waits for it again and records how it
 // ended; Read of the running record refreshes it from Waldur; and a create run again (the state lost)
 // carries it on. Waldur holds one migration throughout.
 func TestCreateStillRunningResumed(t *testing.T) {
@@ -175,9 +175,9 @@ func TestCreateStillRunningResumed(t *testing.T) {
 		t.Fatalf("a create run again made %v, want %s carried on", again, out.ID)
 	}
 	out.Inputs = f.in
-	done, err := b.Repair(ctx, f.in, *out, time.Minute)
+	done, err := b.Sync(ctx, f.in, *out, time.Minute)
 	if err != nil || done.State != backend.StateOK || done.ID != out.ID {
-		t.Fatalf("Repair = %+v, %v", done, err)
+		t.Fatalf("Sync = %+v, %v", done, err)
 	}
 	if len(done.IDs.Networks) != 1 {
 		t.Errorf("id maps %+v, want the network matched", done.IDs)

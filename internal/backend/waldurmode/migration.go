@@ -235,8 +235,12 @@ func checkWaldurPlan(off waldur.Offering, planUUID string) string {
 	return fmt.Sprintf("This plan is not available for selected offering: offering %q (%s) has the plans %s.", off.Name, off.UUID, avail)
 }
 
-// Plan is the preview and every plan-time check.
+// Plan is the preview and every plan-time check; a replica (in.FollowSource) is refused
+// (InPlaceSync).
 func (b *Backend) Plan(ctx context.Context, in backend.Inputs) (*replication.Plan, error) {
+	if in.FollowSource {
+		return nil, b.InPlaceSync()
+	}
 	api, err := b.api()
 	if err != nil {
 		return nil, err
@@ -251,6 +255,9 @@ func (b *Backend) Plan(ctx context.Context, in backend.Inputs) (*replication.Pla
 // Create creates the migration and waits for it, within timeout. The migration comes back once Waldur
 // has it, so that it is recorded also when it ends ERRED.
 func (b *Backend) Create(ctx context.Context, in backend.Inputs, timeout time.Duration) (*backend.Migration, error) {
+	if in.FollowSource {
+		return nil, b.InPlaceSync()
+	}
 	api, err := b.api()
 	if err != nil {
 		return nil, err
@@ -315,7 +322,7 @@ func (b *Backend) adoptOrCreate(ctx, runCtx context.Context, api *waldur.Client,
 // await polls mig to OK or ERRED within runCtx, through transient errors, and describes it. A migration
 // still running at the deadline comes back with its state (CREATING) and an error that says the next
 // apply resumes waiting for it: Terraform records it without tainting (see the provider's Create), and
-// the next apply's update polls it again (Repair), never posting a second one.
+// the next apply's update polls it again (Sync), never posting a second one.
 func (b *Backend) await(ctx, runCtx context.Context, api *waldur.Client, mig *waldur.Migration, p *replication.Plan, timeout time.Duration) (*backend.Migration, error) {
 	last := mig.State
 	opts := b.settings.Poll
@@ -485,13 +492,28 @@ func (b *Backend) replan(ctx context.Context, api *waldur.Client, mig *waldur.Mi
 	return planFromWaldur(src, dst, in.Mappings, replication.Target{Name: mig.DstResourceName, Description: in.Description})
 }
 
-// Repair of a migration recorded while still running (CREATION_SCHEDULED, CREATING: its create ran out
+// followSourceAttr is the resource's argument that asks for a replica.
+var followSourceAttr = replication.Root("follow_source")
+
+// InPlaceSync says why this backend cannot sync a migration in place: Waldur's migration API copies a
+// tenant once. The provider shows the error on follow_source, and a changed mapping replaces the
+// migration instead.
+func (b *Backend) InPlaceSync() error {
+	return backend.Errorf(followSourceAttr, "Waldur cannot keep a replica in sync",
+		"follow_source = true: Waldur's migration API (POST /api/openstack-migrations/) copies a tenant once; it cannot "+
+			"follow the source's later changes, nor update the copy in place. Set follow_source = false for a one-off copy. "+
+			"To keep a replica in sync, configure the provider's openstack offerings (the standalone backend) instead of "+
+			"endpoint and token; to take a fresh copy of the source's current state with Waldur, run "+
+			"terraform apply -replace=<address of this resource>.")
+}
+
+// Sync of a migration recorded while still running (CREATION_SCHEDULED, CREATING: its create ran out
 // of time, or Waldur could not be reached) waits for it again within timeout and records how it ended:
 // the migration is resumed, never posted a second time. Otherwise it does not apply: a Waldur migration
-// is one-shot.
-func (b *Backend) Repair(ctx context.Context, in backend.Inputs, prior backend.Migration, timeout time.Duration) (*backend.Migration, error) {
+// is one-shot (InPlaceSync).
+func (b *Backend) Sync(ctx context.Context, in backend.Inputs, prior backend.Migration, timeout time.Duration) (*backend.Migration, error) {
 	if !backend.Running(prior.State) {
-		return nil, backend.Messagef("A migration made by Waldur cannot be rebuilt in place: Waldur migrates a tenant once. " +
+		return nil, backend.Messagef("A migration made by Waldur cannot be rebuilt or synced in place: Waldur migrates a tenant once. " +
 			"Replace the resource (terraform apply -replace) to migrate again.")
 	}
 	api, err := b.api()
