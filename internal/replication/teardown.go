@@ -16,8 +16,15 @@ import (
 // before interfaces (Neutron refuses to remove an interface a route still uses), interfaces and gateways
 // before routers, ports before networks and security groups, security groups before address groups, then
 // quotas, the migration's user and the project. Then it verifies through the API that nothing is left.
-// It is safe to run again after a failure.
+// It is safe to run again after a failure. It checks nothing first and deletes every user whose default
+// project it is: for projects a test or a benchmark made; a migration's destination goes through
+// TeardownCopy.
 func Teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concurrency int) error {
+	return teardown(ctx, dst, projectID, concurrency, func(openstack.User) bool { return true })
+}
+
+// teardown is Teardown deleting, of the users whose default project is projectID, those deleteUser says.
+func teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concurrency int, deleteUser func(openstack.User) bool) error {
 	if concurrency <= 0 {
 		concurrency = 8
 	}
@@ -59,7 +66,7 @@ func Teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concu
 		openstack.DeleteNetworkQuotas(ctx, dst.Network, projectID),
 		openstack.DeleteQuotaSet(ctx, dst.Compute, projectID),
 		openstack.DeleteQuotaSet(ctx, dst.BlockStorage, projectID),
-		deleteMigrationUsers(ctx, dst, projectID),
+		deleteMigrationUsers(ctx, dst, projectID, deleteUser),
 	)
 	if err != nil {
 		return err
@@ -119,8 +126,9 @@ func idOf(v any) string {
 	return ""
 }
 
-// deleteMigrationUsers deletes the users Execute made for the project (their default project is it).
-func deleteMigrationUsers(ctx context.Context, dst *openstack.Cloud, projectID string) error {
+// deleteMigrationUsers deletes the users Execute made for the project: of those whose default project
+// is it, the ones deleteUser says.
+func deleteMigrationUsers(ctx context.Context, dst *openstack.Cloud, projectID string, deleteUser func(openstack.User) bool) error {
 	ids, err := openstack.ProjectUserIDs(ctx, dst.Identity, projectID)
 	if err != nil {
 		return err
@@ -133,7 +141,7 @@ func deleteMigrationUsers(ctx context.Context, dst *openstack.Cloud, projectID s
 			}
 			return err
 		}
-		if u.DefaultProjectID == projectID {
+		if u.DefaultProjectID == projectID && deleteUser(u) {
 			if err := openstack.DeleteUser(ctx, dst.Identity, id); err != nil {
 				return err
 			}
