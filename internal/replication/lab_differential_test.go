@@ -110,6 +110,18 @@ func migrateAndCompare(t *testing.T, ctx context.Context, src *openstack.Cloud, 
 		return []string{fmt.Sprintf("the plan succeeded, the apply failed: %v", err)}
 	}
 	out := differences(ctx, src, tenant, dst, m, res)
+	// A fresh copy is in sync with its plan (issue #15: Compare finds nothing to do).
+	objects, err := replication.ListDestination(ctx, dst, res.ProjectID)
+	if err != nil {
+		return append(out, err.Error())
+	}
+	quotas, err := replication.ReadQuotas(ctx, dst, res.ProjectID)
+	if err != nil {
+		return append(out, err.Error())
+	}
+	if d := replication.Compare(plan, res.IDMaps, objects, &quotas); !d.Empty() {
+		out = append(out, fmt.Sprintf("a fresh copy differs from its plan: %v", d.Summary()))
+	}
 	// Applying again converges: everything is found, nothing created.
 	_, again, err := mig.Run(ctx, replication.Options{Previous: &res.Credentials})
 	if err != nil {
