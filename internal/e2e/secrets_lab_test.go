@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
@@ -110,6 +112,10 @@ provider_installation {
 
 	run(append([]string{"destroy", "-auto-approve", "-no-color"}, vars...)...)
 	destroyed = true
+	// destroy_destination = true (the example's default): the copy passed the teardown's checks and is gone.
+	if left, err := openstack.FindProjects(ctx, dst.Identity, url.Values{"name": {name + "-copy"}}); err != nil || len(left) > 0 {
+		t.Errorf("after terraform destroy the destination project %s-copy is still there (%d found, %v)", name, len(left), err)
+	}
 
 	log, err := os.ReadFile(logFile)
 	if err != nil {

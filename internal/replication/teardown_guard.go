@@ -3,6 +3,7 @@ package replication
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -24,9 +25,16 @@ type TeardownGuard struct {
 	UserID string
 }
 
+// ErrTeardownRefused is wrapped by CheckTeardown's refusals: running the teardown again does not help,
+// unlike after a failure half-way.
+var ErrTeardownRefused = errors.New("teardown refused")
+
 // TeardownCopy tears a migration's destination project down (Teardown) after CheckTeardown found it
-// safe. A project that no longer exists is nothing to do.
+// safe. A project that no longer exists (or was never made: "") is nothing to do.
 func TeardownCopy(ctx context.Context, dst *openstack.Cloud, projectID string, concurrency int, guard TeardownGuard) error {
+	if projectID == "" {
+		return nil
+	}
 	project, err := openstack.GetProject(ctx, dst.Identity, projectID)
 	if openstack.IsNotFound(err) {
 		return nil
@@ -52,12 +60,12 @@ func CheckTeardown(ctx context.Context, dst *openstack.Cloud, project openstack.
 	source := SourceOf(project.Tags)
 	switch {
 	case source == "":
-		return fmt.Errorf("refusing to tear down project %s (%q): it carries no %s marker, so no migration made it. "+
+		return fmt.Errorf("%w: refusing to tear down project %s (%q): it carries no %s marker, so no migration made it. "+
 			"If the state points at the wrong project, remove the migration from the state (terraform state rm) instead",
-			project.ID, project.Name, sourceTagPrefix)
+			ErrTeardownRefused, project.ID, project.Name, sourceTagPrefix)
 	case guard.SourceProjectID != "" && source != guard.SourceProjectID:
-		return fmt.Errorf("refusing to tear down project %s (%q): it is the copy of source project %s, not of %s, which this migration copies",
-			project.ID, project.Name, source, guard.SourceProjectID)
+		return fmt.Errorf("%w: refusing to tear down project %s (%q): it is the copy of source project %s, not of %s, which this migration copies",
+			ErrTeardownRefused, project.ID, project.Name, source, guard.SourceProjectID)
 	}
 	var servers, volumes, snapshots []openstack.Owned
 	var fips []openstack.FloatingIP
@@ -92,9 +100,9 @@ func CheckTeardown(ctx context.Context, dst *openstack.Cloud, project openstack.
 		}
 	}
 	if len(held) > 0 {
-		return fmt.Errorf("refusing to tear down project %s (%q): it holds %s, which the migration did not make and "+
+		return fmt.Errorf("%w: refusing to tear down project %s (%q): it holds %s, which the migration did not make and "+
 			"which deleting the project would orphan. Delete them first, or set destroy_destination = false to keep the tenant",
-			project.ID, project.Name, strings.Join(held, ", "))
+			ErrTeardownRefused, project.ID, project.Name, strings.Join(held, ", "))
 	}
 	return nil
 }

@@ -222,7 +222,20 @@ func (b *Backend) Delete(ctx context.Context, m backend.Migration) error {
 		return backend.At(dstOfferingAttr, "Error destroying the destination tenant", err)
 	}
 	b.log.Info(ctx, "Tearing down the destination tenant", map[string]any{"dst_project_id": projectID})
-	if err := replication.Teardown(ctx, dst, projectID, m.Concurrency); err != nil {
+	// Only the copy of this migration's source, holding nothing the migration did not make, is torn
+	// down, with the migration's user only (replication.TeardownCopy).
+	guard := replication.TeardownGuard{}
+	if src, err := parseTenantRef(m.SrcResource); err == nil {
+		guard.SourceProjectID = src.ProjectID
+	}
+	if m.Credentials != nil {
+		guard.UserID = m.Credentials.UserID
+	}
+	err = replication.TeardownCopy(ctx, dst, projectID, m.Concurrency, guard)
+	switch {
+	case errors.Is(err, replication.ErrTeardownRefused):
+		return backend.Errorf(replication.Path{}, "Error destroying the destination tenant", "%s", err)
+	case err != nil:
 		return backend.Errorf(replication.Path{}, "Error destroying the destination tenant",
 			"Tearing down project %s: %s\n\nRun terraform destroy again to continue: the teardown resumes where it stopped.", projectID, err)
 	}
