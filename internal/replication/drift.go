@@ -216,6 +216,9 @@ func Compare(p *Plan, prior IDMaps, dest ProjectObjects, quotas *Quotas) Drift {
 	for _, o := range pr.stale.groups {
 		k.Remove = append(k.Remove, named(o.Name, o.ID))
 	}
+	for _, ag := range dest.AddressGroups {
+		groupName[ag.ID] = named(ag.Name, ag.ID) // ids do not collide across kinds
+	}
 	driftRules(&d, p, pr, ids, groupName, named)
 
 	k = d.kind("address_groups")
@@ -356,12 +359,16 @@ func isAttached(interfacePorts []openstack.Port, routerID, subnetID string) bool
 }
 
 // driftRules adds the rules syncRules would create and delete in the groups that stay; the rules of
-// a group to add are added with it, those of a group to remove go with it.
+// a group to add are added with it, those of a group to remove go with it. groupName names the
+// destination's security groups and address groups by id.
 func driftRules(d *Drift, p *Plan, pr *pairing, ids IDMaps, groupName map[string]string, named func(string, string) string) {
 	k := d.kind("security_group_rules")
 	plannedName := map[string]string{}
 	for _, g := range p.SecurityGroups {
 		plannedName[g.SourceID] = named(g.Name, g.SourceID)
+	}
+	for _, ag := range p.AddressGroups {
+		plannedName[ag.SourceID] = named(ag.Name, ag.SourceID)
 	}
 	byGroup := map[string][]RulePlan{}
 	for _, r := range p.Rules {
@@ -394,7 +401,7 @@ func driftRules(d *Drift, p *Plan, pr *pairing, ids IDMaps, groupName map[string
 				if r.RemoteGroupSourceID != "" {
 					remote = "group " + plannedName[r.RemoteGroupSourceID]
 				} else if r.RemoteAddressGroupSourceID != "" {
-					remote = "address group " + r.RemoteAddressGroupSourceID
+					remote = "address group " + plannedName[r.RemoteAddressGroupSourceID]
 				}
 				k.Add = append(k.Add, ruleName(plannedName[g.SourceID], r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, remote))
 			}
@@ -410,7 +417,7 @@ func driftRules(d *Drift, p *Plan, pr *pairing, ids IDMaps, groupName map[string
 			if r.RemoteGroupID != "" {
 				remote = "group " + named(groupName[r.RemoteGroupID], r.RemoteGroupID)
 			} else if r.RemoteAddressGroupID != "" {
-				remote = "address group " + r.RemoteAddressGroupID
+				remote = "address group " + named(groupName[r.RemoteAddressGroupID], r.RemoteAddressGroupID)
 			}
 			k.Remove = append(k.Remove, ruleName(plannedName[g.SourceID], r.Direction, r.EtherType, r.Protocol, r.PortRangeMin, r.PortRangeMax, remote))
 		}

@@ -114,7 +114,7 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 	}
 	// Extras go first: the destination's rule quota was set to the source's, and Neutron's automatic
 	// rules would otherwise count against it while the source's rules are created.
-	deleted := 0
+	var deleted []string
 	for key, r := range existing {
 		if wanted[key] {
 			continue
@@ -122,7 +122,7 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 		if err := openstack.Delete(ctx, e.dst.Network, openstack.SecurityGroupRules, r.ID); err != nil {
 			return fmt.Errorf("removing rule %s that the source group does not have: %w", r.ID, err)
 		}
-		deleted++
+		deleted = append(deleted, r.ID)
 	}
 	created, err := createAll(ctx, e, openstack.SecurityGroupRules, missing)
 	if err != nil {
@@ -131,8 +131,8 @@ func (e *execution) syncRules(ctx context.Context, sg SecurityGroupPlan, rules [
 	for i, r := range created {
 		e.record(e.res.SecurityGroupRules, "security_group_rule", sources[i], r.ID, true)
 	}
-	e.countRemoved("security_group_rule", deleted)
+	e.countRemoved("security_group_rule", len(deleted), deleted...)
 	e.report(Progress{Step: "rules of security group " + sg.Name, Kind: "security_group_rule", Created: len(created),
-		Adopted: len(rules) - len(created), Total: len(rules), Removed: deleted})
+		Adopted: len(rules) - len(created), Total: len(rules), Removed: len(deleted)})
 	return nil
 }

@@ -344,20 +344,31 @@ func (e *execution) removeAll(ctx context.Context, r openstack.Resource, kind st
 	return err
 }
 
-// keepStale puts the prior copies left in place (without Prune) into the result's id maps: they still
-// exist and are still the migration's.
-func (e *execution) keepStale() {
-	if e.pairs == nil || e.opts.Prune {
-		return
-	}
+// keepStale puts the prior copies left in place into the result's id maps: without Prune they still
+// exist and are still the migration's; after a failure (failed set) every prior entry not removed and
+// not recorded anew is kept, so that the next run, given this result as Prior, still knows them (to
+// pair them, or with Prune to remove them).
+func (e *execution) keepStale(failed bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	st := e.pairs.stale
 	add := func(into map[string]string, src, id string) {
 		if _, ok := into[src]; !ok && !e.removed[id] {
 			into[src] = id
 		}
 	}
+	if failed && e.opts.Prior != nil {
+		prior := *e.opts.Prior
+		for i, k := range e.res.IDMaps.Kinds() {
+			for s, id := range *prior.Kinds()[i].IDs {
+				add(*k.IDs, s, id)
+			}
+		}
+		return
+	}
+	if e.pairs == nil || e.opts.Prune {
+		return
+	}
+	st := e.pairs.stale
 	for s, o := range st.networks {
 		add(e.res.Networks, s, o.ID)
 	}

@@ -97,9 +97,12 @@ type execution struct {
 // Networks, routers and groups also wait for the scan of what the project holds, except networks and
 // routers in a project the run created (nothing to adopt there).
 //
-// It adopts what an earlier run built (found by content, or by source markers where content is ambiguous:
-// see identity.go) and creates only what is missing. On
-// error or cancellation it returns the partial Result with the error; running it again resumes.
+// It adopts what an earlier run built (found by Options.Prior, by content, or by source markers where
+// content is ambiguous: see pair.go and identity.go), updates the copies that differ from the plan,
+// replaces subnets whose CIDR changed, removes (with Options.Prune) the prior copies whose source is no
+// longer planned, and creates only what is missing. On error or cancellation it returns the partial
+// Result with the error, which keeps the prior entries not yet dealt with: run again with it as Prior,
+// it resumes and converges without duplicates.
 func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options) (*Result, error) {
 	e := &execution{dst: dst, plan: plan, opts: opts.withDefaults(dst), res: newResult(plan),
 		groupRules: map[string][]openstack.SecurityGroupRule{}, removed: map[string]bool{}}
@@ -143,7 +146,7 @@ func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 		g.add("remove stale groups", e.pruneGroups, ports, rules)
 	}
 	err := g.wait(ctx)
-	e.keepStale()
+	e.keepStale(err != nil)
 	return e.res, err
 }
 
