@@ -267,7 +267,7 @@ func mutate(t *testing.T, ctx context.Context, r *rand.Rand, rep *replica) []str
 // among its changes the name with at least these attributes.
 type driftCheck struct {
 	kind, action, name string
-	attrs            []string
+	attrs              []string
 }
 
 func checkDrift(t *testing.T, d replication.Drift, checks []driftCheck) {
@@ -580,4 +580,3 @@ func syncCancelled(t *testing.T, src *openstack.Cloud) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
