@@ -56,7 +56,7 @@ func accWithSource(t testing.TB, data map[string]any, names ...string) string {
 // given as a value; empty ones are left out.
 type accMigrationArgs struct {
 	SrcResource, DstOffering, DstPlan, Name string
-	DestroyDestination                      bool
+	DestroyDestination, FollowSource        bool
 	Mappings                                *accMappings
 	CreateTimeout                           string
 }

@@ -187,7 +187,7 @@ func migrationSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "With `follow_source = true`: how the destination differs from the source as of the last " +
 					"refresh, by kind of object (the keys of `preview.counts`, and `quotas`): what the next apply adds, changes " +
 					"(with the attributes that differ) and removes, by name, for example " +
-					"`networks = \"add: db\"`, `security_groups = \"change: web (description)\"`, `ports = \"remove: app-1\"`. " +
+					"`networks = \"add: reports; change: app (description)\"`, `routes = \"remove: edge: 10.10.3.128/25 via 10.10.2.10\"`. " +
 					"Kinds in sync are absent: empty when the replica is in sync, and always empty with `follow_source = false` " +
 					"or when the source could not be read. A plan that syncs the replica shows it going back to empty.",
 				Computed:      true,

@@ -11,6 +11,9 @@ resource "waldur_openstack_migration" "test" {
 {{- if .DestroyDestination}}
   destroy_destination = true
 {{- end}}
+{{- if .FollowSource}}
+  follow_source = true
+{{- end}}
 {{- with .Mappings}}
   mappings = {
 {{- with .Networks}}
