@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/apiproxy"
 	"io"
 	"maps"
 	"os"
@@ -140,7 +141,7 @@ type session struct {
 	c      config
 	src    *openstack.Cloud // direct (unproxied) connections, for seeding and teardown
 	dst    *openstack.Cloud
-	proxy  *Proxy
+	proxy  *apiproxy.Proxy
 	work   string
 	source string
 	seeded []string // projects to delete at the end
@@ -191,7 +192,7 @@ func mainErr(ctx context.Context, c config, stdout io.Writer) (err error) {
 		}
 		return err
 	}
-	if s.proxy, err = StartProxy(ctx, testlab.CloudsFile(), s.work, []string{c.srcCloud, c.dstCloud}); err != nil {
+	if s.proxy, err = apiproxy.Start(ctx, testlab.CloudsFile(), s.work, []string{c.srcCloud, c.dstCloud}); err != nil {
 		return fmt.Errorf("starting the counting proxy: %w", err)
 	}
 	defer s.proxy.Close()

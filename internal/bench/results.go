@@ -171,7 +171,7 @@ func (p *PlanCalls) check() {
 	p.SmallTotal, p.LargeTotal = p.Small.Total(), p.Large.Total()
 	small, large := p.Small.Kinds(), p.Large.Kinds()
 	p.Grown = nil
-	for _, k := range sortedKeys(large) {
+	for _, k := range slices.Sorted(maps.Keys(large)) {
 		if large[k] > small[k] {
 			p.Grown = append(p.Grown, fmt.Sprintf("%s: %d -> %d", k, small[k], large[k]))
 		}

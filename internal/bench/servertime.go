@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/apiproxy"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,7 +61,7 @@ func neutronServerTime(logPath string, start, end time.Time, project string) (by
 			last = ended
 		}
 		path, _, _ := strings.Cut(m[5], "?")
-		kind := kindOf(CallKey("network", m[4], path))
+		kind := apiproxy.KindOf(apiproxy.CallKey("network", m[4], path))
 		secs := float64(ms) / 1000
 		st := out[kind]
 		st.Calls++

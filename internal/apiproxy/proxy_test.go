@@ -1,4 +1,4 @@
-package bench
+package apiproxy
 
 import (
 	"context"
@@ -94,7 +94,7 @@ func TestProxyCountsEveryCallAndKeepsClientsBehindIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	p, err := StartProxy(ctx, clouds, dir, []string{"fake"})
+	p, err := Start(ctx, clouds, dir, []string{"fake"})
 	if err != nil {
 		t.Fatal(err)
 	}

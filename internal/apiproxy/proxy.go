@@ -1,4 +1,4 @@
-package bench
+package apiproxy
 
 import (
 	"bytes"
@@ -54,6 +54,17 @@ type Proxy struct {
 	// delay is added to every request before it is forwarded: a WAN's round trip between the clients
 	// and the cloud, the same for every client under measurement (SetDelay).
 	delay atomic.Int64
+	// faults decides which requests get a fault (SetFaults).
+	faults atomic.Pointer[Injector]
+}
+
+// SetFaults makes the proxy inject the faults in decides (nil: none).
+func (p *Proxy) SetFaults(in Injector) {
+	if in == nil {
+		p.faults.Store(nil)
+		return
+	}
+	p.faults.Store(&in)
 }
 
 // SetDelay makes every request wait d before it is forwarded (0: none).
@@ -69,7 +80,7 @@ type endpoint struct {
 // StartProxy reads the service catalogs of the clouds named in cloudsFile (one token per distinct
 // auth_url), starts a counting proxy for each upstream endpoint and writes the proxied clouds.yaml into
 // dir. Close stops it.
-func StartProxy(ctx context.Context, cloudsFile, dir string, cloudNames []string) (*Proxy, error) {
+func Start(ctx context.Context, cloudsFile, dir string, cloudNames []string) (*Proxy, error) {
 	raw, err := os.ReadFile(cloudsFile)
 	if err != nil {
 		return nil, err
@@ -185,7 +196,7 @@ type perConnTransport struct{}
 func (perConnTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t, ok := r.Context().Value(connKey{}).(*http.Transport)
 	if !ok {
-		return nil, errors.New("bench proxy: request without its connection's transport")
+		return nil, errors.New("api proxy: request without its connection's transport")
 	}
 	return t.RoundTrip(r)
 }
@@ -235,7 +246,7 @@ func (p *Proxy) handler(ep endpoint, target *url.URL) http.Handler {
 		Transport:      perConnTransport{},
 		ModifyResponse: p.rewriteResponse,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			http.Error(w, "bench proxy: "+err.Error(), http.StatusBadGateway)
+			http.Error(w, "api proxy: "+err.Error(), http.StatusBadGateway)
 		},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -244,6 +255,11 @@ func (p *Proxy) handler(ep endpoint, target *url.URL) http.Handler {
 			select {
 			case <-time.After(d):
 			case <-r.Context().Done():
+				return
+			}
+		}
+		if in := p.faults.Load(); in != nil {
+			if f := (*in).Fault(label, r.Method, r.URL.Path); f.Kind != NoFault && inject(f, w, r, rp) {
 				return
 			}
 		}

@@ -1,0 +1,7 @@
+// Package apiproxy puts a reverse proxy on loopback in front of every endpoint of one or more OpenStack
+// clouds (Keystone and each service of the catalog) and writes a clouds.yaml that points at it. Clients
+// given that file cannot bypass it. It counts every call (the benchmark measures with it), can add a
+// round-trip delay (a WAN), and injects faults by schedule or at random from a seed (the fault tests):
+// refused connections, resets, answers lost after the server committed the request, error statuses with
+// or without Retry-After, slow answers.
+package apiproxy

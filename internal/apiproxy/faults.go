@@ -1,0 +1,220 @@
+package apiproxy
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// FaultKind is what the proxy does to a request instead of forwarding it plainly.
+type FaultKind int
+
+const (
+	// NoFault forwards the request.
+	NoFault FaultKind = iota
+	// Reset closes the client's connection without forwarding the request: the server never saw it,
+	// but the client cannot tell (a POST's outcome is ambiguous to it).
+	Reset
+	// LoseAnswer forwards the request, lets the server commit it, and closes the client's connection
+	// instead of answering: the worst case for a create.
+	LoseAnswer
+	// Status answers Status (with Retry-After when set) without forwarding the request.
+	Status
+	// Slow waits Delay, then forwards the request.
+	Slow
+)
+
+func (k FaultKind) String() string {
+	switch k {
+	case Reset:
+		return "reset"
+	case LoseAnswer:
+		return "lose-answer"
+	case Status:
+		return "status"
+	case Slow:
+		return "slow"
+	}
+	return "none"
+}
+
+// Fault is one injected fault.
+type Fault struct {
+	Kind FaultKind
+	// Status is the answer of a Status fault; RetryAfter, in seconds, is sent with it when > 0.
+	Status     int
+	RetryAfter int
+	// Delay is how long a Slow fault waits before forwarding.
+	Delay time.Duration
+}
+
+func (f Fault) String() string {
+	switch f.Kind {
+	case Status:
+		if f.RetryAfter > 0 {
+			return fmt.Sprintf("%d (Retry-After %d)", f.Status, f.RetryAfter)
+		}
+		return strconv.Itoa(f.Status)
+	case Slow:
+		return "slow " + f.Delay.String()
+	}
+	return f.Kind.String()
+}
+
+// Injector decides which fault a request gets. service is the endpoint's label ("network[RegionTwo]",
+// "identity", ...).
+type Injector interface {
+	Fault(service, method, path string) Fault
+}
+
+// Rule injects Fault into requests matching Service, Method and Path (regular expressions; "" matches
+// anything): into the Nth matching request (1-based) and the Times-1 after it; Nth 0 means from the
+// first, and Times 0 means every one.
+type Rule struct {
+	Service, Method, Path string
+	Nth, Times            int
+	Fault                 Fault
+}
+
+// Schedule is an Injector from rules: of the rules whose window holds a request, the first decides. It
+// records what it injected.
+type Schedule struct {
+	mu       sync.Mutex
+	rules    []Rule
+	re       [][3]*regexp.Regexp
+	seen     []int
+	injected []string
+}
+
+// NewSchedule compiles rules; it panics on a bad expression (schedules are written in tests).
+func NewSchedule(rules ...Rule) *Schedule {
+	s := &Schedule{rules: rules, seen: make([]int, len(rules))}
+	for _, r := range rules {
+		s.re = append(s.re, [3]*regexp.Regexp{compile(r.Service), compile(r.Method), compile(r.Path)})
+	}
+	return s
+}
+
+func compile(expr string) *regexp.Regexp {
+	if expr == "" {
+		return nil
+	}
+	return regexp.MustCompile("^(?:" + expr + ")$")
+}
+
+func matches(re *regexp.Regexp, s string) bool { return re == nil || re.MatchString(s) }
+
+// Fault implements Injector. Every rule counts every request it matches, whichever rule fires.
+func (s *Schedule) Fault(service, method, path string) Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fault := Fault{}
+	for i, r := range s.rules {
+		if !matches(s.re[i][0], service) || !matches(s.re[i][1], method) || !matches(s.re[i][2], path) {
+			continue
+		}
+		s.seen[i]++
+		n, first := s.seen[i], max(r.Nth, 1)
+		if fault.Kind == NoFault && n >= first && (r.Times == 0 || n < first+r.Times) {
+			fault = r.Fault
+		}
+	}
+	if fault.Kind != NoFault {
+		s.injected = append(s.injected, fmt.Sprintf("%s %s %s: %s", service, method, path, fault))
+	}
+	return fault
+}
+
+// Injected lists the faults injected so far, in order.
+func (s *Schedule) Injected() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.injected...)
+}
+
+// Random injects, into each request matching Service and Path (regular expressions, "" for any), with
+// probability Rate, one of Faults chosen at random, from a seed: a failing run is replayed with its seed.
+type Random struct {
+	mu      sync.Mutex
+	rng     *rand.Rand
+	service *regexp.Regexp
+	path    *regexp.Regexp
+	rate    float64
+	faults  []Fault
+	// Seed is the seed it was made with, to print.
+	Seed     uint64
+	injected []string
+}
+
+// NewRandom makes a Random injector.
+func NewRandom(seed uint64, service, path string, rate float64, faults ...Fault) *Random {
+	return &Random{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), service: compile(service), path: compile(path),
+		rate: rate, faults: faults, Seed: seed}
+}
+
+// Fault implements Injector.
+func (r *Random) Fault(service, method, path string) Fault {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !matches(r.service, service) || !matches(r.path, path) || len(r.faults) == 0 || r.rng.Float64() >= r.rate {
+		return Fault{}
+	}
+	f := r.faults[r.rng.IntN(len(r.faults))]
+	r.injected = append(r.injected, fmt.Sprintf("%s %s %s: %s", service, method, path, f))
+	return f
+}
+
+// Injected lists the faults injected so far, in order.
+func (r *Random) Injected() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.injected...)
+}
+
+// inject applies f to the request: it reports true when it answered (or dropped) the request itself,
+// false when the request is to be forwarded as usual.
+func inject(f Fault, w http.ResponseWriter, r *http.Request, forward http.Handler) bool {
+	switch f.Kind {
+	case Reset:
+		drop(w)
+		return true
+	case LoseAnswer:
+		// The server gets the whole request and commits it; its answer goes nowhere.
+		forward.ServeHTTP(httptest.NewRecorder(), r)
+		drop(w)
+		return true
+	case Status:
+		if f.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(f.Status)
+		fmt.Fprintf(w, `{"NeutronError":{"type":"InjectedFault","message":"fault injected by the api proxy: %d","detail":""}}`, f.Status)
+		return true
+	case Slow:
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	return false
+}
+
+// drop closes the client's connection without an answer.
+func drop(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
