@@ -415,15 +415,19 @@ func TestAccWaldurMigration_mappings(t *testing.T) {
 // TestAccWaldurMigration_portsDestroyDestination selects one network and copies its ports, against a
 // Waldur of the older generation (state labels "Creation Scheduled", "Erred"...; a create answer
 // without the new migration's uuid), and destroys with destroy_destination: the new tenant is
-// terminated through an order, then the migration record deleted.
+// terminated through an order, then the migration record deleted. In between, follow_source = true is a
+// plan-time error and a change of mappings plans a replacement: Waldur copies a tenant once.
 func TestAccWaldurMigration_portsDestroyDestination(t *testing.T) {
 	waccPreCheck(t)
 	f := newWaccFixture(t, waldurtest.Options{OldStateLabels: true})
 	web := f.networks(f.shop.UUID)["web"]
-	config := f.config(t, accMigrationArgs{
-		SrcResource: f.shop.ResourceUUID, DstOffering: f.dstOff.UUID, DstPlan: f.standard.UUID, Name: "shop-web", DestroyDestination: true,
-		Mappings: &accMappings{Networks: []string{web}, SyncInstancePorts: true, SkipConnectionExtnet: true},
-	}, "migration/main.tf")
+	args := func(follow, extnet bool) accMigrationArgs {
+		return accMigrationArgs{
+			SrcResource: f.shop.ResourceUUID, DstOffering: f.dstOff.UUID, DstPlan: f.standard.UUID, Name: "shop-web", DestroyDestination: true,
+			FollowSource: follow, Mappings: &accMappings{Networks: []string{web}, SyncInstancePorts: true, SkipConnectionExtnet: !extnet},
+		}
+	}
+	config := f.config(t, args(false, false), "migration/main.tf")
 	var dstResource string
 	waccTest(t, resource.TestCase{
 		PreCheck: func() { waccPreCheck(t) },
@@ -462,6 +466,21 @@ func TestAccWaldurMigration_portsDestroyDestination(t *testing.T) {
 					return nil
 				},
 			),
+		}, {
+			// Waldur copies a tenant once: a replica is a plan-time error on follow_source saying what to
+			// do instead.
+			Config:   f.config(t, args(true, false), "migration/main.tf"),
+			PlanOnly: true,
+			ExpectError: waccOutputRegexp("Error: Waldur cannot keep a replica in sync", "follow_source = true", "copies a tenant once",
+				"standalone backend", "terraform apply -replace="),
+		}, {
+			// ... and a change of mappings is a new migration, not an update in place.
+			Config:             f.config(t, args(false, true), "migration/main.tf"),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(waccMigration, plancheck.ResourceActionReplace),
+			}},
 		}},
 	})
 }
