@@ -92,7 +92,7 @@ func ptr[T any](v T) *T { return &v }
 // TestAccMigration_followSource replicates a tenant with follow_source = true; after the source changes,
 // refresh records how in source_drift, the plan is an in-place update with the preview planned afresh,
 // and the apply brings the replica in line, keeping the ids of every copy in sync; the next plan is
-// empty.
+// empty. Then the source is torn down: the replica is kept, and nothing is planned.
 func TestAccMigration_followSource(t *testing.T) {
 	accPreCheck(t)
 	src := seedSource(t)
@@ -172,6 +172,24 @@ func TestAccMigration_followSource(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
+			},
+			{
+				// The disaster: the source tenant is gone. Refresh cannot read it, warns, and plans nothing:
+				// the replica is kept as it is, never emptied.
+				PreConfig: func() {
+					if err := teardownProject(accContext(t), accConnect(t, accSrcOffering), src.ProjectID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					priorStateCheck{accMigration, checkDrift(map[string]string{})},
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(accMigration, tfpath("network_ids"), knownvalue.MapSizeExact(5)),
+					projectKept.AddStateValue(accMigration, tfpath("dst_project_id")),
+				},
 			},
 		},
 	})
