@@ -89,13 +89,23 @@ func changeSource(t *testing.T, src *testlab.Tenant) sourceChange {
 
 func ptr[T any](v T) *T { return &v }
 
+// seedSourceFor seeds a three-tier source tenant for one test (seedSource) whose copy goes to the
+// offering dst: the volume types its per-type quotas name are made there if missing.
+func seedSourceFor(t *testing.T, dst string) *testlab.Tenant {
+	t.Helper()
+	if _, err := testlab.EnsureVolumeTypes(accContext(t), accConnect(t, dst), testlab.VolumeTypeNames...); err != nil {
+		t.Fatal(err)
+	}
+	return seedSource(t)
+}
+
 // TestAccMigration_followSource replicates a tenant with follow_source = true; after the source changes,
 // refresh records how in source_drift, the plan is an in-place update with the preview planned afresh,
 // and the apply brings the replica in line, keeping the ids of every copy in sync; the next plan is
 // empty. Then the source is torn down: the replica is kept, and nothing is planned.
 func TestAccMigration_followSource(t *testing.T) {
 	accPreCheck(t)
-	src := seedSource(t)
+	src := seedSourceFor(t, accDstOffering)
 	name := accName("replica")
 	cleanupDestination(t, accDstOffering, name)
 	config := accStandalone(t, accMigrationArgs{
@@ -196,18 +206,18 @@ func TestAccMigration_followSource(t *testing.T) {
 }
 
 // TestAccMigration_oneOffCopyIgnoresSource changes the source of a one-off copy (follow_source = false,
-// the default): the plan shows no change, and source_drift stays empty.
+// the default) into another cloud: the plan shows no change, and source_drift stays empty.
 func TestAccMigration_oneOffCopyIgnoresSource(t *testing.T) {
 	accPreCheck(t)
-	src := seedSource(t)
+	src := seedSourceFor(t, accOtherOffering)
 	name := accName("oneoff")
-	cleanupDestination(t, accDstOffering, name)
+	cleanupDestination(t, accOtherOffering, name)
 	config := accStandalone(t, accMigrationArgs{
-		SrcResource: accSrcOffering + "/" + src.ProjectID, DstOffering: accDstOffering, Name: name, DestroyDestination: true,
+		SrcResource: accSrcOffering + "/" + src.ProjectID, DstOffering: accOtherOffering, Name: name, DestroyDestination: true,
 		Mappings: &accMappings{Networks: []string{src.Networks["web"], src.Networks["app"]}},
 	}, "migration/main.tf")
 	accTest(t, resource.TestCase{
-		CheckDestroy: checkProjectGone(t, accDstOffering, name),
+		CheckDestroy: checkProjectGone(t, accOtherOffering, name),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
