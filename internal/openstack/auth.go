@@ -23,6 +23,9 @@ import (
 type Config struct {
 	Cloud  string
 	Region string
+	// CloudsFile, when set, is the clouds.yaml Cloud is read from, instead of OS_CLIENT_CONFIG_FILE and
+	// the usual locations.
+	CloudsFile string
 
 	AuthURL           string
 	Username          string
@@ -156,6 +159,9 @@ func authOptions(cfg Config) (gophercloud.AuthOptions, string, *tls.Config, erro
 	switch {
 	case cfg.Cloud != "":
 		opts := []clouds.ParseOption{clouds.WithCloudName(cfg.Cloud)}
+		if cfg.CloudsFile != "" {
+			opts = append(opts, clouds.WithLocations(cfg.CloudsFile))
+		}
 		if cfg.Region != "" {
 			opts = append(opts, clouds.WithRegion(cfg.Region))
 		}

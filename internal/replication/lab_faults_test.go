@@ -1,0 +1,212 @@
+package replication_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/apiproxy"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
+)
+
+// faultCase is one row of the engine's fault matrix: a fault injected between the engine and the
+// destination (RegionTwo's Keystone and Neutron) by the api proxy.
+type faultCase struct {
+	name   string
+	faults func() apiproxy.Injector
+	// ridesOut: the first run must succeed (retries absorb the fault); otherwise the runs after the
+	// failed one must converge.
+	ridesOut bool
+}
+
+// TestLabFaults migrates the three-tier tenant through a proxy that injects each fault of the matrix:
+// answers lost after the destination committed a create (networks, subnets, routers, interfaces,
+// groups, rules, ports, the project, the user), requests reset before it saw them, 409, 429 with
+// Retry-After, 500, 502, 503, slow answers, and random faults from a seed (WOM_FAULT_SEED replays one).
+// A run that fails is run again, as a user applies again; the runs must converge to a destination equal
+// to the source, with no duplicates and no orphans (destination objects that no id map holds).
+func TestLabFaults(t *testing.T) {
+	testlab.Require(t)
+	ctx := context.Background()
+	src := testlab.Connect(t, testlab.RegionOne)
+	direct := testlab.Connect(t, testlab.RegionTwo)
+	if _, err := testlab.EnsureVolumeTypes(ctx, direct, testlab.VolumeTypeNames...); err != nil {
+		t.Fatal(err)
+	}
+	tenant := seed(t, ctx, src)
+	seedN := uint64(time.Now().UnixNano())
+	if s := os.Getenv("WOM_FAULT_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("WOM_FAULT_SEED=%q: %v", s, err)
+		}
+		seedN = n
+	}
+	t.Logf("random faults from seed %d (replay: WOM_FAULT_SEED=%d)", seedN, seedN)
+
+	const neutron = `network\[RegionTwo\]`
+	rules := func(rs ...apiproxy.Rule) func() apiproxy.Injector {
+		return func() apiproxy.Injector { return apiproxy.NewSchedule(rs...) }
+	}
+	// once injects f into the first request matching service, method and path.
+	once := func(service, method, path string, f apiproxy.Fault) apiproxy.Rule {
+		return apiproxy.Rule{Service: service, Method: method, Path: path, Nth: 1, Times: 1, Fault: f}
+	}
+	lose := apiproxy.Fault{Kind: apiproxy.LoseAnswer}
+	status := func(code int) apiproxy.Fault { return apiproxy.Fault{Kind: apiproxy.Status, Status: code} }
+	// Each case injects several faults; the runs go on from one to the next, as successive applies would.
+	cases := []faultCase{
+		{name: "Neutron creates committed, answers lost", faults: rules(
+			once(neutron, "POST", "/v2.0/networks", lose), once(neutron, "POST", "/v2.0/subnets", lose),
+			once(neutron, "POST", "/v2.0/routers", lose), once(neutron, "PUT", "/v2.0/routers/[^/]+/add_router_interface", lose),
+			once(neutron, "POST", "/v2.0/security-groups", lose), once(neutron, "POST", "/v2.0/security-group-rules", lose),
+			once(neutron, "POST", "/v2.0/ports", lose))},
+		{name: "Keystone creates committed, answers lost", faults: rules(
+			once("identity", "POST", "/v3/projects", lose), once("identity", "POST", "/v3/users", lose))},
+		{name: "refusals: reset, 409, 500, 502", faults: rules(
+			once(neutron, "POST", "/v2.0/ports", apiproxy.Fault{Kind: apiproxy.Reset}), once(neutron, "POST", "/v2.0/subnets", status(409)),
+			once(neutron, "POST", "/v2.0/security-groups", status(500)), once(neutron, "PUT", "/v2.0/routers/[^/]+", status(502)))},
+		{name: "ridden out: 503 on lists, 429 with Retry-After on writes, slow answers", ridesOut: true, faults: rules(
+			apiproxy.Rule{Service: neutron, Method: "GET", Times: 4, Fault: status(503)},
+			apiproxy.Rule{Service: neutron, Method: "POST|PUT|DELETE", Times: 3, Fault: apiproxy.Fault{Kind: apiproxy.Status, Status: 429, RetryAfter: 1}},
+			apiproxy.Rule{Service: neutron, Nth: 8, Times: 6, Fault: apiproxy.Fault{Kind: apiproxy.Slow, Delay: 1500 * time.Millisecond}})},
+		{name: fmt.Sprintf("random faults, seed %d", seedN), faults: func() apiproxy.Injector {
+			return apiproxy.NewRandom(seedN, neutron+"|identity", "", 0.04, lose, apiproxy.Fault{Kind: apiproxy.Reset},
+				status(500), status(502), status(503), apiproxy.Fault{Kind: apiproxy.Status, Status: 429, RetryAfter: 1})
+		}},
+	}
+	sem := make(chan struct{}, 3)
+	var mu sync.Mutex
+	var table []string
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			runs := faultRun(t, ctx, src, direct, tenant, tc)
+			mu.Lock()
+			table = append(table, fmt.Sprintf("%s: converged after %d run(s)", tc.name, runs))
+			mu.Unlock()
+		})
+	}
+	t.Cleanup(func() {
+		for _, row := range table {
+			t.Log(row)
+		}
+	})
+}
+
+// faultRun migrates the tenant through a proxy injecting tc's faults, running again after each failure
+// (at most 10 runs), checks the result and returns how many runs it took.
+func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, tenant *testlab.Tenant, tc faultCase) int {
+	proxy, err := apiproxy.Start(ctx, testlab.CloudsFile(), t.TempDir(), []string{testlab.RegionTwo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	injector := tc.faults()
+	proxy.SetFaults(injector)
+	dst, err := openstack.Connect(ctx, openstack.Config{Cloud: testlab.RegionTwo, CloudsFile: proxy.CloudsFile}, openstack.NewRequestCounter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "fault-" + testlab.Suffix()
+	m := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: dst,
+		Mappings: replication.Mappings{SyncInstancePorts: true}, Target: replication.Target{Name: name}}
+	var plan *replication.Plan
+	var res *replication.Result
+	var errs []string
+	runs := 0
+	projectID := ""
+	t.Cleanup(func() {
+		if projectID == "" {
+			if found, err := openstack.FindProjects(context.Background(), direct.Identity, map[string][]string{"name": {name}}); err == nil && len(found) > 0 {
+				projectID = found[0].ID
+			}
+		}
+		cleanupProject(t, direct, projectID)
+	})
+	for runs < 10 {
+		runs++
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		plan, res, err = m.Run(rctx, replication.Options{ProjectID: projectID, Concurrency: 4})
+		cancel()
+		if res != nil && res.ProjectID != "" {
+			projectID = res.ProjectID
+		}
+		if err == nil {
+			break
+		}
+		errs = append(errs, err.Error())
+	}
+	proxy.SetFaults(nil)
+	injected := injector.(interface{ Injected() []string }).Injected()
+	if err != nil {
+		t.Fatalf("no convergence after %d runs; faults injected: %v; errors: %v", runs, injected, errs)
+	}
+	if len(injected) == 0 && !strings.HasPrefix(tc.name, "random") {
+		t.Fatalf("the fault was never injected: the case tests nothing")
+	}
+	if tc.ridesOut && runs > 1 {
+		t.Errorf("the engine should have ridden out %v in one run; it failed with %v", injected, errs)
+	}
+	t.Logf("%d run(s); faults injected: %v; errors on the way: %v", runs, injected, errs)
+	compareTenants(t, ctx, src, tenant, direct, plan, res, expectation{ports: true,
+		volumeMap: map[string]string{"gigabytes_ssd": "300", "gigabytes_hdd": "500"}})
+	checkNoOrphans(t, ctx, direct, res)
+	return runs
+}
+
+// checkNoOrphans fails t for any object of the destination project that no id map holds, Neutron's
+// own aside (DHCP and router ports, the default group's automatic rules are in the rule map or not
+// listed).
+func checkNoOrphans(t *testing.T, ctx context.Context, dst *openstack.Cloud, res *replication.Result) {
+	t.Helper()
+	objects, err := replication.ListDestination(ctx, dst, res.ProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := map[string]bool{}
+	for _, f := range res.Kinds() {
+		for _, id := range *f.IDs {
+			held[id] = true
+		}
+	}
+	var orphans []string
+	check := func(kind, id, name string) {
+		if !held[id] {
+			orphans = append(orphans, fmt.Sprintf("%s %s (%q)", kind, id, name))
+		}
+	}
+	for _, n := range objects.Networks {
+		check("network", n.ID, n.Name)
+	}
+	for _, s := range objects.Subnets {
+		check("subnet", s.ID, s.CIDR)
+	}
+	for _, r := range objects.Routers {
+		check("router", r.ID, r.Name)
+	}
+	for _, g := range objects.SecurityGroups {
+		check("security group", g.ID, g.Name)
+	}
+	for _, g := range objects.AddressGroups {
+		check("address group", g.ID, g.Name)
+	}
+	for _, p := range objects.Ports {
+		if strings.HasPrefix(p.DeviceOwner, "network:") {
+			continue // DHCP, router interfaces and gateways: Neutron's, or attached by the run
+		}
+		check("port", p.ID, p.Name)
+	}
+	if len(orphans) > 0 {
+		t.Errorf("%d orphans in destination project %s: %s", len(orphans), res.ProjectID, strings.Join(orphans, "; "))
+	}
+}
