@@ -12,5 +12,11 @@
 //     their source object only where content is ambiguous: see identity.go);
 //   - result: destination ids, source-to-destination id maps, credentials and what was skipped.
 //
+// A replica follows its source (sync): Execute given the id maps of the previous run (Options.Prior)
+// pairs the copies by them first, updates every copy that differs from the plan in place (the per-kind
+// change functions of diff_objects.go), replaces subnets whose CIDR changed and, with Options.Prune,
+// removes the prior copies whose source is gone. Compare tells, without writing, what such a run would
+// do (Drift), with the same pairing (pair.go) and the same change functions.
+//
 // The Terraform provider renders the Plan as the plan-time preview and the Result as computed attributes.
 package replication

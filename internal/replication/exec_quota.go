@@ -42,7 +42,12 @@ func (e *execution) setQuotas(ctx context.Context, service string, want map[stri
 	if err := set(ctx, c, e.res.ProjectID, want); err != nil {
 		return err
 	}
-	e.progress(service+" quotas", "quota", len(want), 0, len(want))
+	p := Progress{Step: service + " quotas", Kind: "quota", Created: len(want), Total: len(want)}
+	if !e.fresh { // changed to the plan: counted once per service
+		e.countUpdated("quota", 1)
+		p = Progress{Step: p.Step, Kind: p.Kind, Adopted: len(want), Total: len(want), Updated: len(want)}
+	}
+	e.report(p)
 	return nil
 }
 
