@@ -254,7 +254,9 @@ func (r *MigrationResource) Update(ctx context.Context, req resource.UpdateReque
 	state.Concurrency = plan.Concurrency
 	state.Timeouts = plan.Timeouts
 	state.FollowSource = plan.FollowSource
-	state.SourceDrift = plan.SourceDrift
+	if !plan.SourceDrift.IsUnknown() {
+		state.SourceDrift = plan.SourceDrift
+	}
 	state.DstPlan = plan.DstPlan
 	state.Mappings = plan.Mappings
 	if !plan.Preview.IsUnknown() {

@@ -271,9 +271,10 @@ func migrationSchema(ctx context.Context) schema.Schema {
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{
-				Create:            true,
-				Delete:            true,
-				CreateDescription: "How long a create may take, as a duration such as `90m`. Defaults to `60m`. A create that times out is saved as `ERRED` and resumes on the next apply.",
+				Create: true,
+				Delete: true,
+				CreateDescription: "How long a create may take, as a duration such as `90m`. Defaults to `60m`. A create that times out is saved as `ERRED` and resumes on the next apply. " +
+					"It bounds an in-place run too (a rebuild, a sync of a replica, changed mappings), which is saved as `INCOMPLETE` when it times out.",
 				DeleteDescription: "How long a teardown with `destroy_destination = true` may take. Defaults to `30m`.",
 			}),
 		},
