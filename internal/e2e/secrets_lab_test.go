@@ -14,18 +14,16 @@ import (
 	"time"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
-	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
 
 // TestLabSecretsNeverLogged runs examples/migrate-tenant with TF_LOG=TRACE through apply, a refreshing
-// plan and destroy, and checks that neither the new tenant's password nor the lab's admin password
+// plan (saved, and shown as JSON), output, show and destroy, and checks that neither the new tenant's password nor the lab's admin password
 // appears in Terraform's log (which carries the provider's own log lines) or in anything the commands
 // print. It first checks that the log does hold the provider's progress lines, so that an empty or
 // misdirected log cannot pass.
 func TestLabSecretsNeverLogged(t *testing.T) {
 	testlab.Require(t)
-	terraform := terraformCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 
@@ -35,70 +33,24 @@ func TestLabSecretsNeverLogged(t *testing.T) {
 	}
 	name := "e2e-secrets-" + testlab.Suffix()
 	tenant, err := testlab.SeedThreeTier(ctx, src, name)
-	t.Cleanup(func() {
-		cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer ccancel()
-		for _, id := range []string{tenant.ProjectID, tenant.ForeignProject} {
-			if id != "" {
-				if err := replication.Teardown(cctx, src, id, 4); err != nil {
-					t.Logf("deleting source project %s: %v", id, err)
-				}
-			}
-		}
-	})
+	t.Cleanup(func() { teardownSource(t, src, tenant) })
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	dir := t.TempDir()
-	providerDir := buildProvider(t, dir)
-	work := filepath.Join(dir, "work")
-	copyFile(t, filepath.Join(repoRoot(t), "examples", "migrate-tenant", "main.tf"), filepath.Join(work, "main.tf"))
-	rc := filepath.Join(dir, "terraformrc")
-	writeFile(t, rc, `disable_checkpoint = true
-provider_installation {
-  dev_overrides {
-    "waldur/waldur" = "`+providerDir+`"
-  }
-  direct {}
-}
-`)
-	logFile := filepath.Join(dir, "terraform.log")
-	vars := []string{"-var", "source_tenant=" + name, "-var", "destination_name=" + name + "-copy", "-var", "sync_instance_ports=true"}
-	var printed bytes.Buffer
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.CommandContext(ctx, terraform, args...)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile,
-			"TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1", "OS_CLIENT_CONFIG_FILE="+testlab.CloudsFile())
-		out, err := cmd.CombinedOutput()
-		printed.Write(out)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	w := newWorkdir(t, map[string]string{"source_tenant": name, "destination_name": name + "-copy", "sync_instance_ports": "true"},
+		"TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
 	destroyed := false
-	t.Cleanup(func() {
-		if !destroyed {
-			cmd := exec.Command(terraform, append([]string{"destroy", "-auto-approve", "-no-color"}, vars...)...)
-			cmd.Dir = work
-			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "OS_CLIENT_CONFIG_FILE="+testlab.CloudsFile())
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Logf("terraform destroy: %v\n%s", err, out)
-			}
-		}
-	})
-	run(append([]string{"apply", "-auto-approve", "-no-color"}, vars...)...)
-	run(append([]string{"plan", "-no-color"}, vars...)...)
-	run("output", "-no-color")
-	run("show", "-no-color")
+	w.destroyAtEnd(&destroyed)
+	w.run(ctx, "apply", "-auto-approve", "-no-color")
+	w.run(ctx, "plan", "-no-color", "-out=saved.tfplan")
+	checkPlanJSONMarksSensitive(t, w, ctx, "saved.tfplan")
+	w.run(ctx, "output", "-no-color")
+	w.run(ctx, "show", "-no-color")
 
 	// The secrets to look for: the new user's password, from the state, and the lab's admin password.
-	cmd := exec.CommandContext(ctx, terraform, "output", "-json", "credentials")
-	cmd.Dir = work
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc)
-	raw, err := cmd.Output()
+	raw, err := w.command(ctx, "output", "-json", "credentials").Output()
 	if err != nil {
 		t.Fatalf("terraform output -json credentials: %v", err)
 	}
@@ -110,7 +62,7 @@ provider_installation {
 	}
 	secrets := map[string]string{"the new tenant's password": creds.Password, "the lab's admin password": adminPassword(t)}
 
-	run(append([]string{"destroy", "-auto-approve", "-no-color"}, vars...)...)
+	w.run(ctx, "destroy", "-auto-approve", "-no-color")
 	destroyed = true
 	// destroy_destination = true (the example's default): the copy passed the teardown's checks and is gone.
 	if left, err := openstack.FindProjects(ctx, dst.Identity, url.Values{"name": {name + "-copy"}}); err != nil || len(left) > 0 {
@@ -128,7 +80,7 @@ provider_installation {
 		}
 	}
 	for what, secret := range secrets {
-		for where, text := range map[string][]byte{"Terraform's TRACE log": log, "what the commands printed": printed.Bytes()} {
+		for where, text := range map[string][]byte{"Terraform's TRACE log": log, "what the commands printed": w.printed.Bytes()} {
 			if i := bytes.Index(text, []byte(secret)); i >= 0 {
 				start := max(0, i-200)
 				t.Errorf("%s appears in %s, near: %q", what, where, bytes.ReplaceAll(text[start:i], []byte(secret), []byte("***")))
@@ -211,4 +163,37 @@ func adminPassword(t *testing.T) string {
 		t.Fatal("no password in the lab's clouds.yaml")
 	}
 	return string(m[1])
+}
+
+// checkPlanJSONMarksSensitive reads `terraform show -json` of a saved plan and checks that the
+// migration's credentials are marked sensitive in it. Terraform's JSON plan carries the values it took
+// from the state, sensitive ones included (marked, not hidden: state is excepted), so its text is not
+// searched for the password; what the provider controls is the marking.
+func checkPlanJSONMarksSensitive(t *testing.T, w *workdir, ctx context.Context, plan string) {
+	t.Helper()
+	raw, err := w.command(ctx, "show", "-json", plan).Output()
+	if err != nil {
+		t.Fatalf("terraform show -json %s: %v", plan, err)
+	}
+	var doc struct {
+		ResourceChanges []struct {
+			Type   string `json:"type"`
+			Change struct {
+				AfterSensitive map[string]any `json:"after_sensitive"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range doc.ResourceChanges {
+		if rc.Type != "waldur_openstack_migration" {
+			continue
+		}
+		if marked, _ := json.Marshal(rc.Change.AfterSensitive["credentials"]); !strings.Contains(string(marked), `"password":true`) && string(marked) != "true" {
+			t.Errorf("the plan's JSON does not mark credentials.password sensitive: after_sensitive.credentials = %s", marked)
+		}
+		return
+	}
+	t.Fatalf("the plan's JSON has no waldur_openstack_migration change")
 }

@@ -1,0 +1,106 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
+)
+
+// workdir is a Terraform working directory holding examples/migrate-tenant, run with the provider
+// built from this repository (a dev_overrides CLI configuration) against the lab.
+type workdir struct {
+	t         *testing.T
+	terraform string
+	dir       string
+	rc        string
+	vars      []string
+	env       []string
+	printed   bytes.Buffer
+}
+
+// newWorkdir builds the provider and prepares examples/migrate-tenant with vars (-var name=value).
+func newWorkdir(t *testing.T, vars map[string]string, env ...string) *workdir {
+	t.Helper()
+	dir := t.TempDir()
+	w := &workdir{t: t, terraform: terraformCLI(t), dir: filepath.Join(dir, "work"), rc: filepath.Join(dir, "terraformrc"), env: env}
+	providerDir := buildProvider(t, dir)
+	copyFile(t, filepath.Join(repoRoot(t), "examples", "migrate-tenant", "main.tf"), filepath.Join(w.dir, "main.tf"))
+	writeFile(t, w.rc, `disable_checkpoint = true
+provider_installation {
+  dev_overrides {
+    "waldur/waldur" = "`+providerDir+`"
+  }
+  direct {}
+}
+`)
+	for k, v := range vars {
+		w.vars = append(w.vars, "-var", k+"="+v)
+	}
+	return w
+}
+
+func (w *workdir) command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, w.terraform, args...)
+	cmd.Dir = w.dir
+	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
+		"OS_CLIENT_CONFIG_FILE="+testlab.CloudsFile()), w.env...)
+	return cmd
+}
+
+// run runs terraform with args (and the vars, for plan, apply and destroy), fails the test on an error
+// and returns what it printed.
+func (w *workdir) run(ctx context.Context, args ...string) string {
+	w.t.Helper()
+	out, err := w.try(ctx, args...)
+	if err != nil {
+		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// try is run returning the error.
+func (w *workdir) try(ctx context.Context, args ...string) (string, error) {
+	if len(args) > 0 && (args[0] == "plan" || args[0] == "apply" || args[0] == "destroy") {
+		args = append(args, w.vars...)
+	}
+	out, err := w.command(ctx, args...).CombinedOutput()
+	w.printed.Write(out)
+	return string(out), err
+}
+
+// start starts terraform with args (and the vars) in a process group of its own, which kill ends with
+// SIGKILL (Terraform and the provider it started alike).
+func (w *workdir) start(ctx context.Context, args ...string) *exec.Cmd {
+	w.t.Helper()
+	cmd := w.command(ctx, append(args, w.vars...)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Stdout, cmd.Stderr = &w.printed, &w.printed
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	return cmd
+}
+
+func kill(cmd *exec.Cmd) {
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	_ = cmd.Wait()
+}
+
+// destroyAtEnd runs terraform destroy when the test ends, unless done says it was destroyed already.
+func (w *workdir) destroyAtEnd(done *bool) {
+	w.t.Cleanup(func() {
+		if *done {
+			return
+		}
+		if out, err := w.try(context.Background(), "destroy", "-auto-approve", "-no-color"); err != nil {
+			w.t.Logf("terraform destroy: %v\n%s", err, out)
+		}
+	})
+}
