@@ -41,6 +41,15 @@ variable "source_tenant" {
   default     = "demo-src"
 }
 
+variable "volume_type_map" {
+  description = "Source volume type name => recovery-site volume type name: each cloud names its own (the lab's RegionOne offers hdd and ssd, its second cloud standard and performance). A source type with per-type quotas must be mapped onto a type the recovery site has."
+  type        = map(string)
+  default = {
+    hdd = "standard"
+    ssd = "performance"
+  }
+}
+
 provider "waldur" {
   openstack = {
     offerings = {
@@ -55,6 +64,18 @@ data "waldur_openstack_tenant" "source" {
   offering = "production"
 }
 
+data "waldur_openstack_volume_type" "source" {
+  for_each = var.volume_type_map
+  name     = each.key
+  tenant   = data.waldur_openstack_tenant.source.id
+}
+
+data "waldur_openstack_volume_type" "recovery" {
+  for_each = var.volume_type_map
+  name     = each.value
+  offering = "recovery"
+}
+
 resource "waldur_openstack_migration" "replica" {
   src_resource = data.waldur_openstack_tenant.source.id
   dst_offering = "recovery"
@@ -67,6 +88,10 @@ resource "waldur_openstack_migration" "replica" {
   mappings = {
     # The recovery site's routers stay off its external network until a failover.
     skip_connection_extnet = true
+    volume_types = [for src, dst in var.volume_type_map : {
+      src_type_uuid = data.waldur_openstack_volume_type.source[src].uuid
+      dst_type_uuid = data.waldur_openstack_volume_type.recovery[src].uuid
+    }]
   }
 
   # `terraform destroy` tears the replica down.

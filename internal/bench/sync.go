@@ -209,8 +209,8 @@ func (s *session) addNetworkWithPorts(ctx context.Context, projectID string, n i
 	}
 	a.network = net.ID
 	prefix := netip.MustParsePrefix("10.250.7.0/24")
-	sub, err := openstack.Create[openstack.Subnet](ctx, s.src.Network, openstack.Subnets, openstack.Subnet{
-		ProjectID: projectID, NetworkID: net.ID, Name: net.Name, IPVersion: 4, CIDR: prefix.String(), EnableDHCP: false})
+	sub, err := openstack.Create[openstack.Subnet](ctx, s.src.Network, openstack.Subnets, map[string]any{
+		"project_id": projectID, "network_id": net.ID, "name": net.Name, "ip_version": 4, "cidr": prefix.String(), "enable_dhcp": false})
 	if err != nil {
 		return a, err
 	}

@@ -32,7 +32,7 @@ func TestLabKilledApplyConverges(t *testing.T) {
 		t.Fatal(err)
 	}
 	copyName := name + "-copy"
-	w := newWorkdir(t, map[string]string{"source_tenant": name, "destination_name": copyName, "sync_instance_ports": "true"})
+	w := newWorkdir(t, "migrate-tenant", map[string]string{"source_tenant": name, "destination_name": copyName, "sync_instance_ports": "true"})
 	destroyed := false
 	w.destroyAtEnd(&destroyed)
 	t.Cleanup(func() {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +41,7 @@ func TestLabSecretsNeverLogged(t *testing.T) {
 	}
 
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
-	w := newWorkdir(t, map[string]string{"source_tenant": name, "destination_name": name + "-copy", "sync_instance_ports": "true"},
+	w := newWorkdir(t, "migrate-tenant", map[string]string{"source_tenant": name, "destination_name": name + "-copy", "sync_instance_ports": "true"},
 		"TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
 	destroyed := false
 	w.destroyAtEnd(&destroyed)
@@ -60,7 +62,10 @@ func TestLabSecretsNeverLogged(t *testing.T) {
 	if err := json.Unmarshal(raw, &creds); err != nil || len(creds.Password) < 16 {
 		t.Fatalf("the credentials output holds no usable password (%v)", err)
 	}
-	secrets := map[string]string{"the new tenant's password": creds.Password, "the lab's admin password": adminPassword(t)}
+	secrets := map[string]string{"the new tenant's password": creds.Password}
+	for i, p := range adminPasswords(t) {
+		secrets[fmt.Sprintf("the lab's admin password %d", i+1)] = p
+	}
 
 	w.run(ctx, "destroy", "-auto-approve", "-no-color")
 	destroyed = true
@@ -151,18 +156,23 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// adminPassword reads the password of the lab's clouds.yaml entries (one admin for the lab).
-func adminPassword(t *testing.T) string {
+// adminPasswords reads the passwords of the lab's clouds.yaml entries (one admin per cloud).
+func adminPasswords(t *testing.T) []string {
 	t.Helper()
 	b, err := os.ReadFile(testlab.CloudsFile())
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?m)^\s*password:\s*['"]?([^'"\s]+)`).FindSubmatch(b)
-	if m == nil {
+	var out []string
+	for _, m := range regexp.MustCompile(`(?m)^\s*password:\s*['"]?([^'"\s]+)`).FindAllSubmatch(b, -1) {
+		if p := string(m[1]); !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
 		t.Fatal("no password in the lab's clouds.yaml")
 	}
-	return string(m[1])
+	return out
 }
 
 // checkPlanJSONMarksSensitive reads `terraform show -json` of a saved plan and checks that the

@@ -13,8 +13,8 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
 
-// workdir is a Terraform working directory holding examples/migrate-tenant, run with the provider
-// built from this repository (a dev_overrides CLI configuration) against the lab.
+// workdir is a Terraform working directory holding one of examples/, run with the provider built from
+// this repository (a dev_overrides CLI configuration) against the lab.
 type workdir struct {
 	t         *testing.T
 	terraform string
@@ -25,13 +25,13 @@ type workdir struct {
 	printed   bytes.Buffer
 }
 
-// newWorkdir builds the provider and prepares examples/migrate-tenant with vars (-var name=value).
-func newWorkdir(t *testing.T, vars map[string]string, env ...string) *workdir {
+// newWorkdir builds the provider and prepares examples/<example> with vars (-var name=value).
+func newWorkdir(t *testing.T, example string, vars map[string]string, env ...string) *workdir {
 	t.Helper()
 	dir := t.TempDir()
 	w := &workdir{t: t, terraform: terraformCLI(t), dir: filepath.Join(dir, "work"), rc: filepath.Join(dir, "terraformrc"), env: env}
 	providerDir := buildProvider(t, dir)
-	copyFile(t, filepath.Join(repoRoot(t), "examples", "migrate-tenant", "main.tf"), filepath.Join(w.dir, "main.tf"))
+	copyFile(t, filepath.Join(repoRoot(t), "examples", example, "main.tf"), filepath.Join(w.dir, "main.tf"))
 	writeFile(t, w.rc, `disable_checkpoint = true
 provider_installation {
   dev_overrides {
