@@ -68,10 +68,11 @@ func subnetChanges(p SubnetPlan, have openstack.Subnet) map[string]any {
 	return nilIfEmpty(body)
 }
 
-// subnetReplaced reports whether a subnet's copy has another CIDR than planned: Neutron cannot change a
+// subnetReplaced reports whether a subnet's copy has another CIDR than planned, or was marked to be
+// created again (rebuild_subnets.go): Neutron cannot change a
 // subnet's CIDR, so the copy is deleted and made again.
 func subnetReplaced(p SubnetPlan, have openstack.Subnet) bool {
-	return subnetKey("", have.CIDR) != subnetKey("", p.CIDR)
+	return subnetKey("", have.CIDR) != subnetKey("", p.CIDR) || markedForRebuild(have)
 }
 
 // routerChanges: name, description, admin_state_up and the external gateway (present or not, its

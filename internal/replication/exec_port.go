@@ -37,7 +37,7 @@ func (e *execution) createPorts(ctx context.Context) error {
 			created, err := createAll(gctx, e, openstack.Ports, sent)
 			b.recordCreated(c[0], created)
 			if err != nil {
-				return err
+				return e.leakedAddress(gctx, err)
 			}
 			return e.fixBulkPorts(gctx, sent, created)
 		})

@@ -85,7 +85,7 @@ type execution struct {
 	removed map[string]bool
 }
 
-// Execute builds plan on the destination cloud, as a dependency graph:
+// execute builds plan on the destination cloud, as a dependency graph:
 //
 //	project → user and role; project → quotas (compute, network, volume)
 //	network quotas → networks → subnets → interfaces of each router → that router's static routes
@@ -103,7 +103,7 @@ type execution struct {
 // longer planned, and creates only what is missing. On error or cancellation it returns the partial
 // Result with the error, which keeps the prior entries not yet dealt with: run again with it as Prior,
 // it resumes and converges without duplicates.
-func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options) (*Result, error) {
+func execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options) (*Result, error) {
 	e := &execution{dst: dst, plan: plan, opts: opts.withDefaults(dst), res: newResult(plan),
 		groupRules: map[string][]openstack.SecurityGroupRule{}, removed: map[string]bool{}}
 	if err := e.ensureProject(ctx); err != nil {
