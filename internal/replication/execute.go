@@ -211,15 +211,21 @@ func (e *execution) countRemoved(kind string, n int, ids ...string) {
 // createAll creates items with one bulk call, or one call each with opts.OneCallPerObject.
 func createAll[T any](ctx context.Context, e *execution, r openstack.Resource, items []T) ([]T, error) {
 	if !e.opts.OneCallPerObject {
-		return openstack.BulkCreate(ctx, e.dst.Network, r, items)
+		return createWaitingOutReservations(ctx, e, r, len(items), func() ([]T, error) { return openstack.BulkCreate(ctx, e.dst.Network, r, items) })
 	}
 	created := make([]T, 0, len(items))
 	for _, it := range items {
-		c, err := openstack.Create[T](ctx, e.dst.Network, r, it)
+		c, err := createWaitingOutReservations(ctx, e, r, 1, func() ([]T, error) {
+			c, err := openstack.Create[T](ctx, e.dst.Network, r, it)
+			if err != nil {
+				return nil, err
+			}
+			return []T{c}, nil
+		})
+		created = append(created, c...)
 		if err != nil {
 			return created, err
 		}
-		created = append(created, c)
 	}
 	return created, nil
 }

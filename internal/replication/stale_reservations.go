@@ -1,0 +1,47 @@
+package replication
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/httpretry"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+)
+
+// Stale reservations. Neutron reserves quota for the objects a create asks for and releases the
+// reservation when the request ends, or, when neutron-server died during it, when the reservation
+// expires (about two minutes later). A run resumed right after such a crash, which is when users apply
+// again, meets 409 OverQuota although the project holds fewer objects than its limit. A create refused
+// so is tried again once the project's quota details show that the objects exist plus those asked for
+// fit the limit (only reservations stand in the way), every staleReservationPoll, for up to
+// staleReservationWait. An OverQuota that usage explains fails at once.
+
+var (
+	staleReservationWait = 3 * time.Minute
+	staleReservationPoll = 10 * time.Second
+)
+
+// createWaitingOutReservations runs create (of n objects of r) and, while it is refused for quota that
+// only reservations hold, waits and runs it again.
+func createWaitingOutReservations[T any](ctx context.Context, e *execution, r openstack.Resource, n int, create func() ([]T, error)) ([]T, error) {
+	deadline := time.Now().Add(staleReservationWait)
+	for {
+		created, err := create()
+		var apiErr *openstack.APIError
+		if err == nil || len(created) > 0 || !errors.As(err, &apiErr) || apiErr.Type != "OverQuota" || time.Now().After(deadline) {
+			return created, err
+		}
+		details, derr := openstack.NetworkQuotaDetails(ctx, e.dst.Network, e.res.ProjectID)
+		d, ok := details[r.Singular]
+		if derr != nil || !ok || d.Limit < 0 || d.Reserved == 0 || d.Used+n > d.Limit {
+			return created, err // usage explains it, or it cannot be told: a real shortage
+		}
+		e.progress(fmt.Sprintf("waiting for Neutron to release %s quota reserved by an interrupted request (%d used + %d asked ≤ limit %d; %d reserved)",
+			r.Singular, d.Used, n, d.Limit, d.Reserved), r.Singular, 0, 0, n)
+		if err := httpretry.Sleep(ctx, staleReservationPoll); err != nil {
+			return created, err
+		}
+	}
+}
