@@ -21,16 +21,7 @@ func TestLabKilledApplyConverges(t *testing.T) {
 	testlab.Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	src, dst := testlab.Connect(t, testlab.RegionOne), testlab.Connect(t, testlab.RegionTwo)
-	if _, err := testlab.EnsureVolumeTypes(ctx, dst, "standard", "performance"); err != nil {
-		t.Fatal(err)
-	}
-	name := "e2e-killed-" + testlab.Suffix()
-	tenant, err := testlab.SeedThreeTier(ctx, src, name)
-	t.Cleanup(func() { teardownSource(t, src, tenant) })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, dst, name, _ := seededSource(t, ctx, "e2e-killed")
 	copyName := name + "-copy"
 	w := newWorkdir(t, "migrate-tenant", map[string]string{"source_tenant": name, "destination_name": copyName, "sync_instance_ports": "true"})
 	destroyed := false
@@ -137,20 +128,4 @@ func TestLabKilledApplyConverges(t *testing.T) {
 	}
 	w.run(ctx, "destroy", "-auto-approve", "-no-color")
 	destroyed = true
-}
-
-// teardownSource deletes a seeded source tenant and its foreign project.
-func teardownSource(t *testing.T, src *openstack.Cloud, tenant *testlab.Tenant) {
-	if tenant == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	for _, id := range []string{tenant.ProjectID, tenant.ForeignProject} {
-		if id != "" {
-			if err := replication.Teardown(ctx, src, id, 4); err != nil {
-				t.Logf("deleting source project %s: %v", id, err)
-			}
-		}
-	}
 }

@@ -19,13 +19,7 @@ func TestLabReplicaExample(t *testing.T) {
 	testlab.Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	src := testlab.Connect(t, testlab.RegionOne)
-	name := "e2e-replica-" + testlab.Suffix()
-	tenant, err := testlab.SeedThreeTier(ctx, src, name)
-	t.Cleanup(func() { teardownSource(t, src, tenant) })
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, _, name, tenant := seededSource(t, ctx, "e2e-replica")
 	w := newWorkdir(t, "replica-dr", map[string]string{"source_tenant": name})
 	destroyed := false
 	w.destroyAtEnd(&destroyed)

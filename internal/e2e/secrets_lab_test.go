@@ -29,16 +29,7 @@ func TestLabSecretsNeverLogged(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 
-	src, dst := testlab.Connect(t, testlab.RegionOne), testlab.Connect(t, testlab.RegionTwo)
-	if _, err := testlab.EnsureVolumeTypes(ctx, dst, "standard", "performance"); err != nil {
-		t.Fatal(err)
-	}
-	name := "e2e-secrets-" + testlab.Suffix()
-	tenant, err := testlab.SeedThreeTier(ctx, src, name)
-	t.Cleanup(func() { teardownSource(t, src, tenant) })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, dst, name, _ := seededSource(t, ctx, "e2e-secrets")
 
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
 	w := newWorkdir(t, "migrate-tenant", map[string]string{"source_tenant": name, "destination_name": name + "-copy", "sync_instance_ports": "true"},
@@ -101,7 +92,7 @@ func terraformCLI(t *testing.T) string {
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		return p
 	}
-	cmd := exec.Command("bash", filepath.Join(repoRoot(t), "scripts", "tf-clis.sh"))
+	cmd := exec.Command("bash", filepath.Join(testlab.RepoRoot(t), "scripts", "tf-clis.sh"))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -121,20 +112,11 @@ func buildProvider(t *testing.T, dir string) string {
 	t.Helper()
 	out := filepath.Join(dir, "provider")
 	cmd := exec.Command("go", "build", "-o", filepath.Join(out, "terraform-provider-waldur"), ".")
-	cmd.Dir = repoRoot(t)
+	cmd.Dir = testlab.RepoRoot(t)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, b)
 	}
 	return out
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
 
@@ -31,7 +34,7 @@ func newWorkdir(t *testing.T, example string, vars map[string]string, env ...str
 	dir := t.TempDir()
 	w := &workdir{t: t, terraform: terraformCLI(t), dir: filepath.Join(dir, "work"), rc: filepath.Join(dir, "terraformrc"), env: env}
 	providerDir := buildProvider(t, dir)
-	copyFile(t, filepath.Join(repoRoot(t), "examples", example, "main.tf"), filepath.Join(w.dir, "main.tf"))
+	copyFile(t, filepath.Join(testlab.RepoRoot(t), "examples", example, "main.tf"), filepath.Join(w.dir, "main.tf"))
 	writeFile(t, w.rc, `disable_checkpoint = true
 provider_installation {
   dev_overrides {
@@ -103,4 +106,38 @@ func (w *workdir) destroyAtEnd(done *bool) {
 			w.t.Logf("terraform destroy: %v\n%s", err, out)
 		}
 	})
+}
+
+// seededSource connects to RegionOne and RegionTwo (making sure RegionTwo offers the volume types the
+// examples map onto) and seeds a three-tier source tenant named <prefix>-<suffix> in RegionOne, deleted
+// when the test ends.
+func seededSource(t *testing.T, ctx context.Context, prefix string) (src, dst *openstack.Cloud, name string, tenant *testlab.Tenant) {
+	t.Helper()
+	src, dst = testlab.Connect(t, testlab.RegionOne), testlab.Connect(t, testlab.RegionTwo)
+	if _, err := testlab.EnsureVolumeTypes(ctx, dst, "standard", "performance"); err != nil {
+		t.Fatal(err)
+	}
+	name = prefix + "-" + testlab.Suffix()
+	tenant, err := testlab.SeedThreeTier(ctx, src, name)
+	t.Cleanup(func() { teardownSource(t, src, tenant) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, dst, name, tenant
+}
+
+// teardownSource deletes a seeded source tenant and its foreign project.
+func teardownSource(t *testing.T, src *openstack.Cloud, tenant *testlab.Tenant) {
+	if tenant == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	for _, id := range []string{tenant.ProjectID, tenant.ForeignProject} {
+		if id != "" {
+			if err := replication.Teardown(ctx, src, id, 4); err != nil {
+				t.Logf("deleting source project %s: %v", id, err)
+			}
+		}
+	}
 }

@@ -93,7 +93,7 @@ func neutronKilled(t *testing.T, killAt string, tight bool) {
 		go func() {
 			defer restarted.Done()
 			time.Sleep(2 * time.Second) // the operator notices
-			cmd := exec.Command("bash", filepath.Join(repoRoot(t), "lab", "up.sh"))
+			cmd := exec.Command("bash", filepath.Join(testlab.RepoRoot(t), "lab", "up.sh"))
 			cmd.Env = append(os.Environ(), "LAB_DIR="+labDir)
 			if out, err := cmd.CombinedOutput(); err != nil {
 				fail(fmt.Errorf("lab/up.sh: %w\n%s", err, out))
@@ -156,13 +156,4 @@ func neutronKilled(t *testing.T, killAt string, tight bool) {
 	compareTenants(t, ctx, src, tenant, dst, plan, res, expectation{ports: true,
 		volumeMap: map[string]string{"gigabytes_ssd": "300", "gigabytes_hdd": "500"}})
 	checkNoOrphans(t, ctx, dst, res)
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
 }

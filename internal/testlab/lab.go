@@ -50,3 +50,17 @@ func Connect(t testing.TB, cloud string) *openstack.Cloud {
 	}
 	return c
 }
+
+// RepoRoot is the repository's root directory, for the tests of packages at internal/<name> (a test
+// runs in its package's directory).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("%s is not the repository's root: %v", root, err)
+	}
+	return root
+}
