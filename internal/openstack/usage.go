@@ -16,12 +16,19 @@ type Owned struct {
 	Name string `json:"name"`
 }
 
-// FloatingIP is a Neutron floating IP.
+// FloatingIP is a Neutron floating IP. As a create body it carries only the fields set (an admin may
+// name the address, floating_ip_address, and the project).
 type FloatingIP struct {
-	ID                string `json:"id"`
-	FloatingIPAddress string `json:"floating_ip_address"`
-	PortID            string `json:"port_id"`
-	ProjectID         string `json:"project_id"`
+	ID                string   `json:"id,omitempty"`
+	FloatingIPAddress string   `json:"floating_ip_address,omitempty"`
+	FloatingNetworkID string   `json:"floating_network_id,omitempty"`
+	PortID            string   `json:"port_id,omitempty"`
+	FixedIPAddress    string   `json:"fixed_ip_address,omitempty"`
+	ProjectID         string   `json:"project_id,omitempty"`
+	Description       string   `json:"description,omitempty"`
+	RouterID          string   `json:"router_id,omitempty"`
+	Status            string   `json:"status,omitempty"`
+	Tags              []string `json:"tags,omitempty"`
 }
 
 // FloatingIPs is the Neutron floating IP resource.

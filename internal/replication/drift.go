@@ -253,6 +253,7 @@ func Compare(p *Plan, prior IDMaps, dest ProjectObjects, quotas *Quotas) Drift {
 	for _, o := range pr.stale.ports {
 		k.Remove = append(k.Remove, named(o.Name, o.ID))
 	}
+	driftFloating(&d, p, pr, ids, named)
 
 	if quotas != nil {
 		k = d.kind("quotas")

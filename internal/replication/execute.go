@@ -92,7 +92,8 @@ type execution struct {
 //	network quotas → routers ────────────────┘
 //	network quotas → security groups → rules (of a few groups at a time)
 //	address groups ────────────────────┘
-//	subnets + security groups → ports
+//	subnets + security groups → ports → floating IPs (after every router's interfaces too)
+//	user + compute quotas → server groups (created with the user's token: Nova's are per caller)
 //
 // Networks, routers and groups also wait for the scan of what the project holds, except networks and
 // routers in a project the run created (nothing to adopt there).
@@ -110,8 +111,8 @@ func execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 		return e.res, err
 	}
 	g := &graph{limit: e.opts.Concurrency}
-	g.add("user", e.ensureUser)
-	g.add("compute quotas", e.setComputeQuotas)
+	user := g.add("user", e.ensureUser)
+	computeQuotas := g.add("compute quotas", e.setComputeQuotas)
 	g.add("volume quotas", e.setVolumeQuotas)
 	netQuotas := g.add("network quotas", e.setNetworkQuotas)
 	scan := g.add("read destination", e.scanDestination)
@@ -126,7 +127,8 @@ func execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 	}
 	routersAfter, subnetsAfter := netsAfter, []*task{}
 	if !e.fresh {
-		clear := g.add("clear stale objects", e.clearStale, scan)
+		pruneFIPs := g.add("remove stale floating IPs", e.pruneFloatingIPs, scan)
+		clear := g.add("clear stale objects", e.clearStale, scan, pruneFIPs)
 		routersAfter = append(slices.Clone(netsAfter), clear)
 		subnetsAfter = append(subnetsAfter, clear)
 	}
@@ -135,18 +137,24 @@ func execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 	groups := g.add("security groups", e.createSecurityGroups, netQuotas, scan)
 	addressGroups := g.add("address groups", e.ensureAddressGroups, scan)
 	rules := g.add("security group rules", e.syncAllRules, groups, addressGroups)
+	var allIfaces []*task
 	for _, r := range plan.Routers {
 		dest := &openstack.Router{}
 		router := g.add("router "+r.Name, func(ctx context.Context) error { return e.ensureRouter(ctx, r, dest) }, routersAfter...)
 		ifaces := g.add("interfaces of router "+r.Name, func(ctx context.Context) error { return e.ensureInterfaces(ctx, r, dest) }, router, subnets)
 		g.add("routes of router "+r.Name, func(ctx context.Context) error { return e.ensureRoutes(ctx, r, dest) }, ifaces)
+		allIfaces = append(allIfaces, ifaces)
 	}
 	ports := g.add("ports", e.createPorts, subnets, groups)
+	// Floating IPs reach their ports through the routers' gateways and interfaces.
+	g.add("floating IPs", e.ensureFloatingIPs, append(allIfaces, ports, scan)...)
+	g.add("server groups", e.ensureServerGroups, user, computeQuotas, scan)
 	if !e.fresh && e.opts.Prune {
 		g.add("remove stale groups", e.pruneGroups, ports, rules)
 	}
 	err := g.wait(ctx)
 	e.keepStale(err != nil)
+	e.keepStaleFloating(err != nil)
 	return e.res, err
 }
 

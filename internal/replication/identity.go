@@ -14,11 +14,15 @@ import (
 //   - port: its network and MAC address (Neutron refuses a MAC twice on one network);
 //   - router interface port: its network, subnet and address (an address is taken once per subnet);
 //   - network, router, security group: name and description, when no other source object of the same
-//     kind has both the same.
+//     kind has both the same;
+//   - floating IP: associated, the copy of its port and its fixed IP (Neutron allows one floating IP per
+//     fixed IP); free, its description, when no other free one copied has the same;
+//   - server group: name, policy and rules (Nova can neither tag nor update a server group: twins are
+//     paired in id order, like address groups, and a copy whose source changed is replaced).
 //
 // A marker tag (see marker.go) only where content does not tell: networks, routers and groups sharing
-// name and description with another of their kind in the source tenant, and remapped subnets that cannot
-// be paired with their source by CIDR and name. The planner decides which (Marker on the planned object);
+// name and description with another of their kind in the source tenant, remapped subnets that cannot
+// be paired with their source by CIDR and name, and free floating IPs sharing their description. The planner decides which (Marker on the planned object);
 // adoption on a re-run and ReadBack use the same keys. Neutron before 2023.1 (no tag-creation extension)
 // needs one call per tag, which on a large tenant would be more calls than the whole migration otherwise
 // makes, all on its critical path.

@@ -95,5 +95,8 @@ func usesExtensions(snap *Snapshot) (dns, opts, tags bool) {
 	for _, g := range snap.SecurityGroups {
 		tags = tags || len(userTags(g.Tags)) > 0
 	}
+	for _, f := range snap.FloatingIPs {
+		tags = tags || len(userTags(f.Tags)) > 0
+	}
 	return dns, opts, tags
 }

@@ -12,6 +12,8 @@ type Snapshot struct {
 	SecurityGroups []openstack.SecurityGroup
 	Rules          []openstack.SecurityGroupRule
 	AddressGroups  []openstack.AddressGroup
+	FloatingIPs    []openstack.FloatingIP
+	ServerGroups   []openstack.ServerGroup
 	Quotas         Quotas
 	VolumeTypes    []openstack.VolumeType // the volume types of the source region
 }
@@ -38,7 +40,20 @@ type Mappings struct {
 	SyncInstancePorts bool
 	// SkipConnectionExtnet leaves the destination routers without an external gateway.
 	SkipConnectionExtnet bool
+	// FloatingIPs says which source floating IPs get one on the destination's external network:
+	// FloatingIPsAll ("" too), FloatingIPsAssociated or FloatingIPsNone.
+	FloatingIPs string
 }
+
+// The values of Mappings.FloatingIPs (the resource's mappings.floating_ips).
+const (
+	// FloatingIPsAll copies every floating IP: associated ones with the copy of their port, free ones free.
+	FloatingIPsAll = "all"
+	// FloatingIPsAssociated copies only the floating IPs associated with a port in the source.
+	FloatingIPsAssociated = "associated"
+	// FloatingIPsNone copies none: each is reported in Skipped.
+	FloatingIPsNone = "none"
+)
 
 // SubnetRemap moves a source subnet to another CIDR.
 type SubnetRemap struct {

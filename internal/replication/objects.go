@@ -9,8 +9,8 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
-// listProject reads a project's Neutron objects with one list call per type, in parallel (address groups
-// read as none where Neutron lacks them). With onlyGroups it reads the security groups alone (what a
+// listProject reads a project's Neutron objects (floating IPs included) and Nova server groups with one
+// list call per type, in parallel (address groups read as none where Neutron lacks them). With onlyGroups it reads the security groups alone (what a
 // project created a moment ago can hold). Listing a project's security groups makes Neutron create its
 // default group if it has none yet.
 func listProject(ctx context.Context, c *openstack.Cloud, projectID string, onlyGroups bool) (ProjectObjects, error) {
@@ -45,6 +45,14 @@ func listProject(ctx context.Context, c *openstack.Cloud, projectID string, only
 			}
 			return err
 		})
+		g.Go(func() (err error) {
+			d.FloatingIPs, err = openstack.List[openstack.FloatingIP](ctx, c.Network, openstack.FloatingIPs, byProject)
+			return err
+		})
+		g.Go(func() (err error) {
+			d.ServerGroups, err = openstack.ListServerGroups(ctx, c.Compute, projectID)
+			return err
+		})
 	}
 	return d, g.Wait()
 }
@@ -77,6 +85,12 @@ func (d ProjectObjects) IDs() map[string]bool {
 	}
 	for _, a := range d.AddressGroups {
 		ids[a.ID] = true
+	}
+	for _, f := range d.FloatingIPs {
+		ids[f.ID] = true
+	}
+	for _, sg := range d.ServerGroups {
+		ids[sg.ID] = true
 	}
 	return ids
 }

@@ -17,6 +17,10 @@ type pairing struct {
 	// addressGroupsByPrior are the address groups paired by the prior id maps (the others by content).
 	addressGroupsByPrior map[string]bool
 	ports                map[string]openstack.Port
+	floatingIPs          map[string]openstack.FloatingIP
+	serverGroups         map[string]openstack.ServerGroup
+	// serverGroupsByPrior are the server groups paired by the prior id maps (the others by content).
+	serverGroupsByPrior map[string]bool
 	// interfacePorts are the routers' interface ports in the project.
 	interfacePorts []openstack.Port
 	// loose are unattached ports an earlier run made for router interfaces away from the gateway (it
@@ -37,6 +41,8 @@ type staleCopies struct {
 	addressGroups map[string]openstack.AddressGroup
 	ports         map[string]openstack.Port
 	rules         map[string]string // source id -> destination rule id, rules of stale groups
+	floatingIPs   map[string]openstack.FloatingIP
+	serverGroups  map[string]openstack.ServerGroup
 }
 
 // ids are the pairs as id maps (source id -> destination id).
@@ -60,6 +66,12 @@ func (pr *pairing) ids() IDMaps {
 	for s, o := range pr.ports {
 		m.Ports[s] = o.ID
 	}
+	for s, o := range pr.floatingIPs {
+		m.FloatingIPs[s] = o.ID
+	}
+	for s, o := range pr.serverGroups {
+		m.ServerGroups[s] = o.ID
+	}
 	return m
 }
 
@@ -69,9 +81,10 @@ func emptyPairing() *pairing {
 		networks: map[string]openstack.Network{}, subnets: map[string]openstack.Subnet{}, routers: map[string]openstack.Router{},
 		groups: map[string]openstack.SecurityGroup{}, addressGroups: map[string]openstack.AddressGroup{}, ports: map[string]openstack.Port{},
 		loose: map[string]openstack.Port{}, addressGroupsByPrior: map[string]bool{},
+		floatingIPs: map[string]openstack.FloatingIP{}, serverGroups: map[string]openstack.ServerGroup{}, serverGroupsByPrior: map[string]bool{},
 		stale: staleCopies{networks: map[string]openstack.Network{}, subnets: map[string]openstack.Subnet{}, routers: map[string]openstack.Router{},
 			groups: map[string]openstack.SecurityGroup{}, addressGroups: map[string]openstack.AddressGroup{}, ports: map[string]openstack.Port{},
-			rules: map[string]string{}},
+			rules: map[string]string{}, floatingIPs: map[string]openstack.FloatingIP{}, serverGroups: map[string]openstack.ServerGroup{}},
 	}
 }
 
@@ -82,8 +95,9 @@ func emptyPairing() *pairing {
 //  2. by marker (identity.go);
 //  3. by content key, with an unmarked object not yet paired, in plan order.
 //
-// Address groups, which carry no markers, are paired by prior then by content in id order
-// (pairInIDOrder). The prior copies left unpaired are stale.
+// Address groups and server groups, which carry no markers, are paired by prior then by content in id
+// order (pairInIDOrder). Floating IPs come after ports: an associated one is found by its port's copy.
+// The prior copies left unpaired are stale.
 func pairDestination(p *Plan, prior *IDMaps, d ProjectObjects) *pairing {
 	if prior == nil {
 		empty := NewIDMaps()
@@ -178,6 +192,8 @@ func pairDestination(p *Plan, prior *IDMaps, d ProjectObjects) *pairing {
 		}
 		pr.loose[addressKey(port.NetworkID, port.FixedIPs[0].SubnetID, port.FixedIPs[0].IPAddress)] = port
 	}
+	pairFloatingIPs(p, prior, d, pr)
+	pairServerGroups(p, prior, d, pr)
 
 	// Rules of stale groups go with their group; the result keeps them without Options.Prune.
 	staleGroup := map[string]bool{}

@@ -21,6 +21,8 @@ type Plan struct {
 	AddressGroups     []AddressGroupPlan  `json:"address_groups"`
 	Rules             []RulePlan          `json:"security_group_rules"`
 	Ports             []PortPlan          `json:"ports"`
+	FloatingIPs       []FloatingIPPlan    `json:"floating_ips"`
+	ServerGroups      []ServerGroupPlan   `json:"server_groups"`
 	Skipped           []Skipped           `json:"skipped"`
 }
 
@@ -185,7 +187,8 @@ func (p *Plan) hasMarkers() bool {
 		slices.ContainsFunc(p.Subnets, func(s SubnetPlan) bool { return s.Marker }) ||
 		slices.ContainsFunc(p.Routers, func(r RouterPlan) bool { return r.Marker }) ||
 		slices.ContainsFunc(p.SecurityGroups, func(g SecurityGroupPlan) bool { return g.Marker }) ||
-		slices.ContainsFunc(p.Ports, func(port PortPlan) bool { return port.Marker })
+		slices.ContainsFunc(p.Ports, func(port PortPlan) bool { return port.Marker }) ||
+		slices.ContainsFunc(p.FloatingIPs, func(f FloatingIPPlan) bool { return f.Marker })
 }
 
 // Counts returns the number of objects of each kind the plan builds.
@@ -199,5 +202,6 @@ func (p *Plan) Counts() map[string]int {
 		"networks": len(p.Networks), "subnets": len(p.Subnets), "routers": len(p.Routers),
 		"router_interfaces": interfaces, "routes": routes, "security_groups": len(p.SecurityGroups),
 		"security_group_rules": len(p.Rules), "address_groups": len(p.AddressGroups), "ports": len(p.Ports),
+		"floating_ips": len(p.FloatingIPs), "server_groups": len(p.ServerGroups),
 	}
 }

@@ -31,7 +31,10 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 	if m.SyncInstancePorts {
 		planPorts(snap, selected, facts, p)
 	}
+	planFloatingIPs(snap, m, facts, p, &errs)
+	planServerGroups(snap, p)
 	markAmbiguous(snap, p)
+	markFloatingIPs(p)
 	if facts.NoTags {
 		dropUserTags(p)
 	}
@@ -167,5 +170,8 @@ func dropUserTags(p *Plan) {
 	}
 	for i := range p.Ports {
 		drop("port", p.Ports[i].SourceID, &p.Ports[i].Tags)
+	}
+	for i := range p.FloatingIPs {
+		drop("floating_ip", p.FloatingIPs[i].SourceID, &p.FloatingIPs[i].Tags)
 	}
 }

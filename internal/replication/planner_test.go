@@ -64,7 +64,7 @@ func TestBuildPlanFixtureWithoutMappings(t *testing.T) {
 	assertEqual(t, "skipped", p.Skipped, []Skipped{{Kind: "security_group_rule", SourceID: "r-db-monitor", Reason: ruleForeign}})
 	assertEqual(t, "counts", p.Counts(), map[string]int{
 		"networks": 3, "subnets": 3, "routers": 1, "router_interfaces": 3, "routes": 2,
-		"security_groups": 4, "security_group_rules": 17, "address_groups": 0, "ports": 0,
+		"security_groups": 4, "security_group_rules": 17, "address_groups": 0, "ports": 0, "floating_ips": 0, "server_groups": 0,
 	})
 	assertEqual(t, "quotas", p.Quotas, Quotas{
 		Compute: map[string]int{"cores": 64, "ram": 131072, "instances": 20, "key_pairs": 10, "server_groups": 10, "server_group_members": 10},
@@ -340,7 +340,7 @@ func TestBigTenantPlan(t *testing.T) {
 	p := mustPlan(t, bigTenant(), Mappings{SyncInstancePorts: true}, baseFacts())
 	assertEqual(t, "counts", p.Counts(), map[string]int{
 		"networks": 100, "subnets": 100, "routers": 20, "router_interfaces": 100, "routes": 80,
-		"security_groups": 300, "security_group_rules": 6000, "address_groups": 0, "ports": 3000,
+		"security_groups": 300, "security_group_rules": 6000, "address_groups": 0, "ports": 3000, "floating_ips": 0, "server_groups": 0,
 	})
 	if len(p.Skipped) != 0 {
 		t.Errorf("skipped: %+v", p.Skipped[:min(len(p.Skipped), 5)])

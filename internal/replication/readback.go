@@ -33,6 +33,9 @@ type ProjectObjects struct {
 	Ports          []openstack.Port
 	SecurityGroups []openstack.SecurityGroup // with their rules
 	AddressGroups  []openstack.AddressGroup
+	FloatingIPs    []openstack.FloatingIP
+	// ServerGroups are Nova's (listed with all_projects, kept for the project).
+	ServerGroups []openstack.ServerGroup
 }
 
 // ReadBack reads a destination project and rebuilds the maps of the migration that built it, pairing

@@ -8,9 +8,12 @@ type Result struct {
 	ProjectID   string
 	Credentials Credentials
 	IDMaps
-	Skipped []Skipped
-	Created map[string]int
-	Adopted map[string]int
+	// FloatingIPAddresses maps each copied floating IP's source address to its destination address
+	// (addresses cannot move between external networks: DNS and firewalls follow this map).
+	FloatingIPAddresses map[string]string
+	Skipped             []Skipped
+	Created             map[string]int
+	Adopted             map[string]int
 	// Updated counts adopted objects changed in place (attributes, tags; quotas per service).
 	Updated map[string]int
 	// Removed counts destination objects deleted to match the source: Neutron's automatic rules, rules
@@ -35,6 +38,8 @@ type IDMaps struct {
 	SecurityGroupRules map[string]string
 	AddressGroups      map[string]string
 	Ports              map[string]string
+	FloatingIPs        map[string]string
+	ServerGroups       map[string]string
 }
 
 // NewIDMaps returns IDMaps with every map empty, ready to fill.
@@ -42,6 +47,7 @@ func NewIDMaps() IDMaps {
 	return IDMaps{
 		Networks: map[string]string{}, Subnets: map[string]string{}, Routers: map[string]string{},
 		SecurityGroups: map[string]string{}, SecurityGroupRules: map[string]string{}, AddressGroups: map[string]string{}, Ports: map[string]string{},
+		FloatingIPs: map[string]string{}, ServerGroups: map[string]string{},
 	}
 }
 
@@ -50,7 +56,8 @@ func (m *IDMaps) Kinds() []IDMapKind {
 	return []IDMapKind{
 		{"network", &m.Networks}, {"subnet", &m.Subnets}, {"router", &m.Routers},
 		{"security group", &m.SecurityGroups}, {"security group rule", &m.SecurityGroupRules},
-		{"address group", &m.AddressGroups}, {"port", &m.Ports},
+		{"address group", &m.AddressGroups}, {"port", &m.Ports}, {"floating IP", &m.FloatingIPs},
+		{"server group", &m.ServerGroups},
 	}
 }
 
@@ -62,7 +69,7 @@ type IDMapKind struct {
 
 func newResult(p *Plan) *Result {
 	return &Result{
-		IDMaps:  NewIDMaps(),
+		IDMaps: NewIDMaps(), FloatingIPAddresses: map[string]string{},
 		Skipped: append([]Skipped(nil), p.Skipped...), Created: map[string]int{}, Adopted: map[string]int{}, Updated: map[string]int{}, Removed: map[string]int{},
 	}
 }

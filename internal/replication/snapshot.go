@@ -11,8 +11,9 @@ import (
 )
 
 // ReadSnapshot reads the source tenant with one call per object type, all in parallel: the project,
-// networks, subnets, routers, ports, security groups (whose list carries their rules), address groups, the three quota
-// sets and the region's volume types. Eleven calls, whatever the tenant's size.
+// networks, subnets, routers, ports, security groups (whose list carries their rules), address groups,
+// floating IPs, server groups, the three quota sets and the region's volume types. Thirteen calls,
+// whatever the tenant's size.
 func ReadSnapshot(ctx context.Context, src *openstack.Cloud, projectID string) (*Snapshot, error) {
 	s := &Snapshot{}
 	g, ctx := errgroup.WithContext(ctx)
@@ -26,7 +27,7 @@ func ReadSnapshot(ctx context.Context, src *openstack.Cloud, projectID string) (
 	g.Go(func() error {
 		objects, err := listProject(ctx, src, projectID, false)
 		s.Networks, s.Subnets, s.Routers, s.Ports, s.SecurityGroups = objects.Networks, objects.Subnets, objects.Routers, objects.Ports, objects.SecurityGroups
-		s.AddressGroups = objects.AddressGroups
+		s.AddressGroups, s.FloatingIPs, s.ServerGroups = objects.AddressGroups, objects.FloatingIPs, objects.ServerGroups
 		return err
 	})
 	g.Go(func() (err error) {

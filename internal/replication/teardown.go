@@ -12,10 +12,11 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
-// Teardown removes a destination tenant built by Execute, in reverse dependency order: static routes
-// before interfaces (Neutron refuses to remove an interface a route still uses), interfaces and gateways
+// Teardown removes a destination tenant built by Execute, in reverse dependency order: static routes,
+// then floating IPs, then interfaces (Neutron refuses to remove an interface a route or a floating IP
+// still uses), interfaces and gateways
 // before routers, ports before networks and security groups, security groups before address groups, then
-// quotas, the migration's user and the project. Then it verifies through the API that nothing is left.
+// server groups, quotas, the migration's user and the project. Then it verifies through the API that nothing is left.
 // It is safe to run again after a failure. It checks nothing first and deletes every user whose default
 // project it is: for projects a test or a benchmark made; a migration's destination goes through
 // TeardownCopy.
@@ -37,7 +38,19 @@ func teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concu
 	if err != nil {
 		return err
 	}
+	// Routes first, then floating IPs, then interfaces and routers.
 	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(concurrency)
+	for _, r := range routers {
+		g.Go(func() error { return clearRoutes(gctx, dst, r) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := releaseFloatingIPs(ctx, dst, byProject, concurrency); err != nil {
+		return err
+	}
+	g, gctx = errgroup.WithContext(ctx)
 	g.SetLimit(concurrency)
 	for _, r := range routers {
 		g.Go(func() error { return teardownRouter(gctx, dst, r, ports) })
@@ -63,6 +76,7 @@ func teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concu
 		return err
 	}
 	err = errors.Join(
+		deleteServerGroups(ctx, dst, projectID),
 		openstack.DeleteNetworkQuotas(ctx, dst.Network, projectID),
 		openstack.DeleteQuotaSet(ctx, dst.Compute, projectID),
 		openstack.DeleteQuotaSet(ctx, dst.BlockStorage, projectID),
@@ -77,12 +91,16 @@ func teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concu
 	return openstack.DeleteProject(ctx, dst.Identity, projectID)
 }
 
-func teardownRouter(ctx context.Context, dst *openstack.Cloud, r openstack.Router, ports []openstack.Port) error {
+func clearRoutes(ctx context.Context, dst *openstack.Cloud, r openstack.Router) error {
 	if len(r.Routes) > 0 {
 		if _, err := openstack.Update[openstack.Router](ctx, dst.Network, openstack.Routers, r.ID, map[string]any{"routes": []openstack.Route{}}); err != nil {
 			return fmt.Errorf("clearing the routes of router %s: %w", r.ID, err)
 		}
 	}
+	return nil
+}
+
+func teardownRouter(ctx context.Context, dst *openstack.Cloud, r openstack.Router, ports []openstack.Port) error {
 	for _, p := range ports {
 		if p.DeviceID == r.ID && routerInterfaceOwners[p.DeviceOwner] {
 			if err := openstack.RemoveRouterInterface(ctx, dst.Network, r.ID, p.ID); err != nil {
@@ -165,6 +183,7 @@ func verifyEmpty(ctx context.Context, dst *openstack.Cloud, byProject url.Values
 	ports, err4 := openstack.List[openstack.Port](ctx, dst.Network, openstack.Ports, byProject)
 	all, err5 := openstack.List[openstack.SecurityGroup](ctx, dst.Network, openstack.SecurityGroups, url.Values{"fields": {"id", "project_id"}})
 	ags, err6 := openstack.List[openstack.AddressGroup](ctx, dst.Network, openstack.AddressGroups, byProject)
+	fips, err7 := openstack.List[openstack.FloatingIP](ctx, dst.Network, openstack.FloatingIPs, byProject)
 	if openstack.IsNotFound(err6) {
 		err6 = nil
 	}
@@ -175,7 +194,8 @@ func verifyEmpty(ctx context.Context, dst *openstack.Cloud, byProject url.Values
 		}
 	}
 	if err := errors.Join(count("networks", len(nets), err1), count("subnets", len(subs), err2), count("routers", len(rtrs), err3),
-		count("ports", len(ports), err4), count("security groups", len(sgs), err5), count("address groups", len(ags), err6)); err != nil {
+		count("ports", len(ports), err4), count("security groups", len(sgs), err5), count("address groups", len(ags), err6),
+		count("floating IPs", len(fips), err7)); err != nil {
 		return err
 	}
 	if len(left) > 0 {

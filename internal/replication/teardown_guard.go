@@ -23,6 +23,8 @@ type TeardownGuard struct {
 	// UserID is the migration's user, deleted with the project. Other users whose default project is the
 	// destination are left alone. "": the user MigrationUser recognises by name, if any.
 	UserID string
+	// FloatingIPIDs are the floating IPs the migration made (its id map's values): released, not refused.
+	FloatingIPIDs []string
 }
 
 // ErrTeardownRefused is wrapped by CheckTeardown's refusals: running the teardown again does not help,
@@ -81,6 +83,7 @@ func CheckTeardown(ctx context.Context, dst *openstack.Cloud, project openstack.
 	})
 	g.Go(func() (err error) {
 		fips, err = openstack.List[openstack.FloatingIP](gctx, dst.Network, openstack.FloatingIPs, url.Values{"project_id": {project.ID}})
+		fips = guard.foreignFloatingIPs(fips)
 		return err
 	})
 	if err := g.Wait(); err != nil {

@@ -35,6 +35,8 @@ import (
 func matchWaldurObjects(p *replication.Plan, dst waldurObjects) (*replication.Result, []replication.Skipped) {
 	res := &replication.Result{IDMaps: replication.NewIDMaps()}
 	res.AddressGroups = nil // Waldur shows no address groups
+	// Waldur's migration copies neither floating IPs nor server groups (planFromWaldur reports them).
+	res.FloatingIPs, res.ServerGroups = nil, nil
 	var missing []replication.Skipped
 	miss := func(kind, id, how string) {
 		missing = append(missing, replication.Skipped{Kind: kind, SourceID: id,

@@ -83,6 +83,13 @@ func planFromWaldur(src waldurSource, dst waldurDestination, m replication.Mappi
 	if err != nil {
 		return nil, err
 	}
+	// Waldur's migration API copies neither floating IPs nor server groups: said in the preview, never
+	// left out silently (Waldur's own plugin lists floating IPs among its limits).
+	p.Skipped = append(p.Skipped,
+		replication.Skipped{Kind: "floating_ip", SourceID: src.Resource.UUID,
+			Reason: "the source tenant's floating IPs: Waldur's migration API does not copy floating IPs (the standalone backend does)"},
+		replication.Skipped{Kind: "server_group", SourceID: src.Resource.UUID,
+			Reason: "the source tenant's server groups: Waldur's migration API does not copy server groups (the standalone backend does)"})
 	for _, key := range dropped {
 		p.Skipped = append(p.Skipped, replication.Skipped{Kind: "volume_type_quota", SourceID: strings.TrimPrefix(key, "gigabytes_"),
 			Reason: fmt.Sprintf("Waldur copies per-type limits only through mappings.volume_types: without a map it drops %s=%d", key, src.Resource.Limits[key])})
