@@ -8,12 +8,9 @@ type Result struct {
 	ProjectID   string
 	Credentials Credentials
 	IDMaps
-	// FloatingIPAddresses maps each copied floating IP's source address to its destination address
-	// (addresses cannot move between external networks: DNS and firewalls follow this map).
-	FloatingIPAddresses map[string]string
-	Skipped             []Skipped
-	Created             map[string]int
-	Adopted             map[string]int
+	Skipped []Skipped
+	Created map[string]int
+	Adopted map[string]int
 	// Updated counts adopted objects changed in place (attributes, tags; quotas per service).
 	Updated map[string]int
 	// Removed counts destination objects deleted to match the source: Neutron's automatic rules, rules
@@ -40,6 +37,10 @@ type IDMaps struct {
 	Ports              map[string]string
 	FloatingIPs        map[string]string
 	ServerGroups       map[string]string
+	// FloatingIPAddresses maps each copied floating IP's source address to its copy's address (an
+	// address cannot move between external networks: DNS and firewalls follow this map). Not an id
+	// map: Kinds leaves it out.
+	FloatingIPAddresses map[string]string
 }
 
 // NewIDMaps returns IDMaps with every map empty, ready to fill.
@@ -47,7 +48,7 @@ func NewIDMaps() IDMaps {
 	return IDMaps{
 		Networks: map[string]string{}, Subnets: map[string]string{}, Routers: map[string]string{},
 		SecurityGroups: map[string]string{}, SecurityGroupRules: map[string]string{}, AddressGroups: map[string]string{}, Ports: map[string]string{},
-		FloatingIPs: map[string]string{}, ServerGroups: map[string]string{},
+		FloatingIPs: map[string]string{}, ServerGroups: map[string]string{}, FloatingIPAddresses: map[string]string{},
 	}
 }
 
@@ -69,7 +70,7 @@ type IDMapKind struct {
 
 func newResult(p *Plan) *Result {
 	return &Result{
-		IDMaps: NewIDMaps(), FloatingIPAddresses: map[string]string{},
+		IDMaps:  NewIDMaps(),
 		Skipped: append([]Skipped(nil), p.Skipped...), Created: map[string]int{}, Adopted: map[string]int{}, Updated: map[string]int{}, Removed: map[string]int{},
 	}
 }

@@ -36,7 +36,7 @@ func matchWaldurObjects(p *replication.Plan, dst waldurObjects) (*replication.Re
 	res := &replication.Result{IDMaps: replication.NewIDMaps()}
 	res.AddressGroups = nil // Waldur shows no address groups
 	// Waldur's migration copies neither floating IPs nor server groups (planFromWaldur reports them).
-	res.FloatingIPs, res.ServerGroups = nil, nil
+	res.FloatingIPs, res.ServerGroups, res.FloatingIPAddresses = nil, nil, nil
 	var missing []replication.Skipped
 	miss := func(kind, id, how string) {
 		missing = append(missing, replication.Skipped{Kind: kind, SourceID: id,
