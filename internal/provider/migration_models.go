@@ -39,16 +39,20 @@ type migrationModel struct {
 	SecurityGroupRuleIDs types.Map      `tfsdk:"security_group_rule_ids"`
 	AddressGroupIDs      types.Map      `tfsdk:"address_group_ids"`
 	PortIDs              types.Map      `tfsdk:"port_ids"`
+	FloatingIPIDs        types.Map      `tfsdk:"floating_ip_ids"`
+	FloatingIPAddresses  types.Map      `tfsdk:"floating_ip_addresses"`
+	ServerGroupIDs       types.Map      `tfsdk:"server_group_ids"`
 	Skipped              types.List     `tfsdk:"skipped"`
 	Preview              types.Object   `tfsdk:"preview"`
 }
 
 type mappingsModel struct {
-	Networks             types.List `tfsdk:"networks"`
-	Subnets              types.List `tfsdk:"subnets"`
-	VolumeTypes          types.List `tfsdk:"volume_types"`
-	SyncInstancePorts    types.Bool `tfsdk:"sync_instance_ports"`
-	SkipConnectionExtnet types.Bool `tfsdk:"skip_connection_extnet"`
+	Networks             types.List   `tfsdk:"networks"`
+	Subnets              types.List   `tfsdk:"subnets"`
+	VolumeTypes          types.List   `tfsdk:"volume_types"`
+	SyncInstancePorts    types.Bool   `tfsdk:"sync_instance_ports"`
+	SkipConnectionExtnet types.Bool   `tfsdk:"skip_connection_extnet"`
+	FloatingIPs          types.String `tfsdk:"floating_ips"`
 }
 
 type subnetRemapModel struct {
@@ -104,6 +108,7 @@ func mappingsFromModel(ctx context.Context, obj types.Object) (replication.Mappi
 	}
 	out.SyncInstancePorts = m.SyncInstancePorts.ValueBool()
 	out.SkipConnectionExtnet = m.SkipConnectionExtnet.ValueBool()
+	out.FloatingIPs = m.FloatingIPs.ValueString()
 	return out, diags
 }
 
@@ -193,7 +198,8 @@ func idMapFields(m *migrationModel, ids *backend.IDMaps) []idMapField {
 	return []idMapField{
 		{&m.NetworkIDs, &ids.Networks}, {&m.SubnetIDs, &ids.Subnets}, {&m.RouterIDs, &ids.Routers},
 		{&m.SecurityGroupIDs, &ids.SecurityGroups}, {&m.SecurityGroupRuleIDs, &ids.SecurityGroupRules},
-		{&m.AddressGroupIDs, &ids.AddressGroups}, {&m.PortIDs, &ids.Ports},
+		{&m.AddressGroupIDs, &ids.AddressGroups}, {&m.PortIDs, &ids.Ports}, {&m.FloatingIPIDs, &ids.FloatingIPs},
+		{&m.FloatingIPAddresses, &ids.FloatingIPAddresses}, {&m.ServerGroupIDs, &ids.ServerGroups},
 	}
 }
 

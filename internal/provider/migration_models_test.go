@@ -127,13 +127,14 @@ func TestMappingsFromModel(t *testing.T) {
 		})}),
 		"sync_instance_ports":    types.BoolValue(false),
 		"skip_connection_extnet": types.BoolValue(true),
+		"floating_ips":           types.StringValue("associated"),
 	})
 	got, diags = mappingsFromModel(ctx, obj)
 	requireNoErrors(t, diags)
 	if len(got.Networks) != 1 || got.Networks[0] != "net-web" ||
 		len(got.Subnets) != 1 || got.Subnets[0] != (replication.SubnetRemap{SrcCIDR: "10.0.1.0/24", DstCIDR: "192.168.1.0/24"}) ||
 		len(got.VolumeTypes) != 1 || got.VolumeTypes[0] != (replication.VolumeTypeMap{SrcTypeID: "vt-ssd", DstTypeID: "dvt-fast"}) ||
-		got.SyncInstancePorts || !got.SkipConnectionExtnet {
+		got.SyncInstancePorts || !got.SkipConnectionExtnet || got.FloatingIPs != replication.FloatingIPsAssociated {
 		t.Errorf("mappings = %+v", got)
 	}
 }

@@ -346,7 +346,8 @@ func setImported(ctx context.Context, resp *resource.ImportStateResponse, m migr
 		"dst_resource_uuid": m.DstResourceUUID, "dst_project_id": m.DstProjectID, "credentials": m.Credentials,
 		"network_ids": m.NetworkIDs, "subnet_ids": m.SubnetIDs, "router_ids": m.RouterIDs,
 		"security_group_ids": m.SecurityGroupIDs, "security_group_rule_ids": m.SecurityGroupRuleIDs,
-		"address_group_ids": m.AddressGroupIDs, "port_ids": m.PortIDs, "skipped": m.Skipped, "preview": m.Preview,
+		"address_group_ids": m.AddressGroupIDs, "port_ids": m.PortIDs, "floating_ip_ids": m.FloatingIPIDs,
+		"floating_ip_addresses": m.FloatingIPAddresses, "server_group_ids": m.ServerGroupIDs, "skipped": m.Skipped, "preview": m.Preview,
 	} {
 		diags.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}

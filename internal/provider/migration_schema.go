@@ -15,9 +15,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
 
 // migrationSchema is the schema of waldur_openstack_migration. It fits both backends: in the Waldur
@@ -165,6 +168,20 @@ func migrationSchema(ctx context.Context) schema.Schema {
 						Computed:            true,
 						Default:             booldefault.StaticBool(false),
 					},
+					"floating_ips": schema.StringAttribute{
+						MarkdownDescription: "Which source floating IPs get one on the destination's external network (standalone " +
+							"backend; Waldur's migration copies none, and the preview says so): `all` (the default: a replica " +
+							"that is to take over needs its public addresses, free ones included, which are often reserved " +
+							"for a failover), `associated` (only those associated with a port in the source) or `none`. A " +
+							"floating IP is associated with the copy of its port at the same fixed IP when the port is copied " +
+							"(`sync_instance_ports`) and a copied router connects its subnet to the external network; " +
+							"otherwise it is allocated free and the lost association listed in `skipped`. Addresses cannot " +
+							"move between external networks: `floating_ip_addresses` maps the old ones to the new.",
+						Optional:   true,
+						Computed:   true,
+						Default:    stringdefault.StaticString(replication.FloatingIPsAll),
+						Validators: []validator.String{stringvalidator.OneOf(replication.FloatingIPsAll, replication.FloatingIPsAssociated, replication.FloatingIPsNone)},
+					},
 				},
 			},
 			"follow_source": schema.BoolAttribute{
@@ -253,6 +270,15 @@ func migrationSchema(ctx context.Context) schema.Schema {
 			"security_group_rule_ids": idMapAttribute("security group rules"),
 			"address_group_ids":       idMapAttribute("address groups (always empty with a Waldur offering: Waldur does not show them)"),
 			"port_ids":                idMapAttribute("ports (with `mappings.sync_instance_ports`)"),
+			"floating_ip_ids":         idMapAttribute("floating IPs (see `mappings.floating_ips`; always empty with a Waldur offering)"),
+			"floating_ip_addresses": schema.MapAttribute{
+				MarkdownDescription: "Source floating IP address → the address of its copy (each external network has its own range), " +
+					"for updating DNS records and firewall rules from outputs. Always empty with a Waldur offering.",
+				Computed:      true,
+				ElementType:   types.StringType,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
+			},
+			"server_group_ids": idMapAttribute("Nova server groups (name, policy and rules copied; always empty with a Waldur offering)"),
 			"skipped": schema.ListNestedAttribute{
 				MarkdownDescription: "Source objects, or parts of them, that were not copied, and why. Nothing is dropped silently.",
 				Computed:            true,
@@ -308,7 +334,7 @@ func previewAttributes() map[string]schema.Attribute {
 		"description": computedString("Description of the new project."),
 		"counts": schema.MapAttribute{
 			MarkdownDescription: "Number of objects built, by kind: `networks`, `subnets`, `routers`, `router_interfaces`, " +
-				"`routes`, `security_groups`, `security_group_rules`, `address_groups`, `ports`.",
+				"`routes`, `security_groups`, `security_group_rules`, `address_groups`, `ports`, `floating_ips`, `server_groups`.",
 			Computed:    true,
 			ElementType: types.Int64Type,
 		},
@@ -376,6 +402,19 @@ func previewAttributes() map[string]schema.Attribute {
 			"network":   computedString("Name of its network."),
 			"ips":       computedStringList("Fixed IP addresses, kept."),
 			"mac":       computedString("MAC address, kept where the destination allows it."),
+		}),
+		"floating_ips": computedList("Floating IPs to allocate on the destination's external network (see `mappings.floating_ips`).", map[string]schema.Attribute{
+			"source_id":      computedString("Id of the source floating IP."),
+			"source_address": computedString("Its address in the source; the copy gets one of the destination's (`floating_ip_addresses`)."),
+			"description":    computedString("Description."),
+			"port":           computedString("Name of the copied port it is associated with; null when free."),
+			"fixed_ip":       computedString("Fixed IP of that port it points at; null when free."),
+		}),
+		"server_groups": computedList("Nova server groups to create.", map[string]schema.Attribute{
+			"source_id": computedString("Id of the source server group."),
+			"name":      computedString("Name."),
+			"policy":    computedString("`affinity`, `anti-affinity`, `soft-affinity` or `soft-anti-affinity`."),
+			"rules":     computedNumberMap("Rules (`max_server_per_host`; Nova 2.64 and later)."),
 		}),
 		"skipped": computedList("What will not be copied, and why.", skippedAttributes()),
 	}

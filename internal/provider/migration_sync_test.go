@@ -94,6 +94,7 @@ func withRemap(t *testing.T, m migrationModel, dst string) migrationModel {
 		"volume_types":           types.ListNull(vtType),
 		"sync_instance_ports":    types.BoolValue(false),
 		"skip_connection_extnet": types.BoolValue(false),
+		"floating_ips":           types.StringValue("all"),
 	})
 	return m
 }

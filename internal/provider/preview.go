@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -25,7 +26,24 @@ type previewModel struct {
 	SecurityGroups []previewSecGroupModel  `tfsdk:"security_groups"`
 	AddressGroups  []previewAddrGroupModel `tfsdk:"address_groups"`
 	Ports          []previewPortModel      `tfsdk:"ports"`
+	FloatingIPs    []previewFloatingModel  `tfsdk:"floating_ips"`
+	ServerGroups   []previewSrvGroupModel  `tfsdk:"server_groups"`
 	Skipped        []skippedModel          `tfsdk:"skipped"`
+}
+
+type previewFloatingModel struct {
+	SourceID      string  `tfsdk:"source_id"`
+	SourceAddress string  `tfsdk:"source_address"`
+	Description   string  `tfsdk:"description"`
+	Port          *string `tfsdk:"port"`
+	FixedIP       *string `tfsdk:"fixed_ip"`
+}
+
+type previewSrvGroupModel struct {
+	SourceID string           `tfsdk:"source_id"`
+	Name     string           `tfsdk:"name"`
+	Policy   string           `tfsdk:"policy"`
+	Rules    map[string]int64 `tfsdk:"rules"`
 }
 
 type previewQuotasModel struct {
@@ -143,6 +161,8 @@ func renderPreview(p *replication.Plan) previewModel {
 		SecurityGroups: make([]previewSecGroupModel, 0, len(p.SecurityGroups)),
 		AddressGroups:  make([]previewAddrGroupModel, 0, len(p.AddressGroups)),
 		Ports:          make([]previewPortModel, 0, len(p.Ports)),
+		FloatingIPs:    make([]previewFloatingModel, 0, len(p.FloatingIPs)),
+		ServerGroups:   make([]previewSrvGroupModel, 0, len(p.ServerGroups)),
 		Skipped:        make([]skippedModel, 0, len(p.Skipped)),
 	}
 	for k, v := range p.Counts() {
@@ -203,6 +223,21 @@ func renderPreview(p *replication.Plan) previewModel {
 			pp.IPs = append(pp.IPs, ip.IPAddress)
 		}
 		out.Ports = append(out.Ports, pp)
+	}
+	portNames := map[string]string{}
+	for _, port := range p.Ports {
+		portNames[port.SourceID] = cmp.Or(port.Name, port.SourceID)
+	}
+	for _, f := range p.FloatingIPs {
+		pf := previewFloatingModel{SourceID: f.SourceID, SourceAddress: f.SourceAddress, Description: f.Description}
+		if f.PortSourceID != "" {
+			name, fixed := portNames[f.PortSourceID], f.FixedIPAddress
+			pf.Port, pf.FixedIP = &name, &fixed
+		}
+		out.FloatingIPs = append(out.FloatingIPs, pf)
+	}
+	for _, g := range p.ServerGroups {
+		out.ServerGroups = append(out.ServerGroups, previewSrvGroupModel{SourceID: g.SourceID, Name: g.Name, Policy: g.Policy, Rules: quotaMap(g.Rules)})
 	}
 	for _, s := range p.Skipped {
 		out.Skipped = append(out.Skipped, skippedModel{Kind: s.Kind, SourceID: s.SourceID, Reason: s.Reason})

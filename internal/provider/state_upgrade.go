@@ -3,12 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
 
 // migrationSchemaVersion is the version of the resource's schema that states are written with.
@@ -17,16 +20,22 @@ import (
 // preview.address_groups without a version change, so a version-0 state may or may not hold them.
 // Version 1 is the same schema, with every collection of a state filled in. Version 2 added
 // follow_source and source_drift (keeping a replica in sync); a state of an earlier version is a one-off
-// copy, in sync as far as anyone looked.
-const migrationSchemaVersion = 2
+// copy, in sync as far as anyone looked. Version 3 added floating IPs and server groups: the id maps
+// floating_ip_ids, floating_ip_addresses and server_group_ids, preview.floating_ips and
+// preview.server_groups (empty in an earlier state: nothing of the kind was copied) and
+// mappings.floating_ips, recorded as `all`, its default, so that a configuration without it plans no
+// change (a replica, follow_source = true, then shows the source's floating IPs in source_drift and
+// its next apply adds them, as it would for any object the source gained).
+const migrationSchemaVersion = 3
 
 // UpgradeState upgrades a state written with an earlier schema version to the current one. The framework
 // does not chain upgraders: each takes its version straight to the current one.
 func (r *MigrationResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
-	v0, v1 := priorSchema(ctx, 0), priorSchema(ctx, 1)
+	v0, v1, v2 := priorSchema(ctx, 0), priorSchema(ctx, 1), priorSchema(ctx, 2)
 	return map[int64]resource.StateUpgrader{
 		0: {PriorSchema: &v0, StateUpgrader: upgradeStateFrom(0)},
 		1: {PriorSchema: &v1, StateUpgrader: upgradeStateFrom(1)},
+		2: {PriorSchema: &v2, StateUpgrader: upgradeStateFrom(2)},
 	}
 }
 
@@ -68,6 +77,7 @@ func upgradeStateFrom(version int64) func(context.Context, resource.UpgradeState
 		if m.SourceDrift.IsNull() {
 			m.SourceDrift = driftMap(nil)
 		}
+		resp.Diagnostics.Append(defaultFloatingIPsMapping(&m)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
 }
@@ -111,4 +121,22 @@ func emptyIfNullCollection(ctx context.Context, v attr.Value) attr.Value {
 		return types.SetValueMust(t.ElemType, []attr.Value{})
 	}
 	return v
+}
+
+// defaultFloatingIPsMapping records mappings.floating_ips = "all" (its default) in a state written
+// before it existed.
+func defaultFloatingIPsMapping(m *migrationModel) diag.Diagnostics {
+	if m.Mappings.IsNull() || m.Mappings.IsUnknown() {
+		return nil
+	}
+	attrs := maps.Clone(m.Mappings.Attributes())
+	if v, ok := attrs["floating_ips"]; ok && !v.IsNull() {
+		return nil
+	}
+	attrs["floating_ips"] = types.StringValue(replication.FloatingIPsAll)
+	obj, diags := types.ObjectValue(mappingsTypes, attrs)
+	if !diags.HasError() {
+		m.Mappings = obj
+	}
+	return diags
 }

@@ -128,6 +128,22 @@ func TestUpgradeStateFromVersion0BeforeAddressGroups(t *testing.T) {
 func oneOffCopy(s map[string]any) {
 	s["follow_source"] = false
 	s["source_drift"] = map[string]any{}
+	floatingAdded(s)
+}
+
+// floatingAdded adds to a state written before version 3 what the upgrade fills in: no floating IP or
+// server group copied, and mappings.floating_ips at its default.
+func floatingAdded(s map[string]any) {
+	s["floating_ip_ids"] = map[string]any{}
+	s["floating_ip_addresses"] = map[string]any{}
+	s["server_group_ids"] = map[string]any{}
+	if preview, ok := s["preview"].(map[string]any); ok {
+		preview["floating_ips"] = []any{}
+		preview["server_groups"] = []any{}
+	}
+	if mappings, ok := s["mappings"].(map[string]any); ok {
+		mappings["floating_ips"] = "all"
+	}
 }
 
 // A version-0 state written after the schema gained address groups keeps them: the upgrade changes
@@ -160,13 +176,36 @@ func TestUpgradeStateFromVersion1(t *testing.T) {
 	}
 }
 
+// A version-2 state (testdata/state_upgrade/v2_before_floating_ips.json, a replica) gains empty
+// floating IP and server group maps and previews, and mappings.floating_ips = "all" (its default, so a
+// configuration without it plans no change); everything else, follow_source and the drift included,
+// is kept.
+func TestUpgradeStateFromVersion2(t *testing.T) {
+	got := upgradeState(t, 2, stateJSON(t, "v2_before_floating_ips.json", nil))
+	if diffs, err := got.Diff(currentState(t, stateJSON(t, "v2_before_floating_ips.json", floatingAdded))); err != nil || len(diffs) > 0 {
+		t.Fatalf("upgraded state differs from the old one with floating IPs added (err %v):\n%v", err, diffs)
+	}
+	m := stateModel(t, got)
+	if m.FollowSource != types.BoolValue(true) || len(m.SourceDrift.Elements()) != 1 || m.FloatingIPIDs.IsNull() || m.ServerGroupIDs.IsNull() {
+		t.Fatalf("follow_source %v, source_drift %v, floating_ip_ids %v, server_group_ids %v", m.FollowSource, m.SourceDrift, m.FloatingIPIDs, m.ServerGroupIDs)
+	}
+	mappings, diags := mappingsFromModel(context.Background(), m.Mappings)
+	if diags.HasError() || mappings.FloatingIPs != replication.FloatingIPsAll {
+		t.Fatalf("mappings.floating_ips = %q (%v), want all", mappings.FloatingIPs, diags)
+	}
+}
+
 // A state of the current version is read as it is: a replica with its drift keeps both.
 func TestUpgradeStateCurrentVersion(t *testing.T) {
 	raw := stateJSON(t, "v1_before_follow_source.json", func(s map[string]any) {
 		s["follow_source"] = true
 		s["source_drift"] = map[string]any{"networks": "add: db"}
+		floatingAdded(s)
+		s["floating_ip_ids"] = map[string]any{"f1": "f2"}
+		s["server_group_ids"] = map[string]any{"g1": "g2"}
+		s["mappings"].(map[string]any)["floating_ips"] = "associated"
 	})
-	if resourceSchema.Version != migrationSchemaVersion || migrationSchemaVersion != 2 {
+	if resourceSchema.Version != migrationSchemaVersion || migrationSchemaVersion != 3 {
 		t.Fatalf("schema version %d, want %d", resourceSchema.Version, migrationSchemaVersion)
 	}
 	got := upgradeState(t, migrationSchemaVersion, raw)

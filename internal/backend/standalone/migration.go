@@ -231,6 +231,10 @@ func (b *Backend) Delete(ctx context.Context, m backend.Migration) error {
 	if m.Credentials != nil {
 		guard.UserID = m.Credentials.UserID
 	}
+	// The floating IPs the migration made are released with the project; any other is refused.
+	for _, id := range m.IDs.FloatingIPs {
+		guard.FloatingIPIDs = append(guard.FloatingIPIDs, id)
+	}
 	err = replication.TeardownCopy(ctx, dst, projectID, m.Concurrency, guard)
 	switch {
 	case errors.Is(err, replication.ErrTeardownRefused):
