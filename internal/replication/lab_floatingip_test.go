@@ -61,6 +61,16 @@ func TestLabFloatingIPsAndServerGroups(t *testing.T) {
 				t.Fatalf("%v (first run: %v, created %v; the project holds %d floating IPs, quota %d)", err, first.Created, first.Created, len(have), q["floatingip"])
 			}
 			compareFloating(t, ctx, src, dst, tenant, plan, res)
+			// Import reads the same maps back.
+			back, err := replication.ReadBack(ctx, src, dst, res.ProjectID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equalMaps(back.Result.FloatingIPs, res.FloatingIPs) || !equalMaps(back.Result.ServerGroups, res.ServerGroups) ||
+				!equalMaps(back.Result.FloatingIPAddresses, res.FloatingIPAddresses) {
+				t.Errorf("read back: floating IPs %v, want %v; server groups %v, want %v; addresses %v, want %v",
+					back.Result.FloatingIPs, res.FloatingIPs, back.Result.ServerGroups, res.ServerGroups, back.Result.FloatingIPAddresses, res.FloatingIPAddresses)
+			}
 
 			// Again, without the id maps: everything is found by content or marker, nothing written.
 			dst.Counter.Reset()

@@ -138,7 +138,7 @@ func MigrationUser(project openstack.Project, users []openstack.User) *openstack
 
 // RebuildResult is the pure part of ReadBack: the id maps, pairing the destination's objects with the
 // source's by marker or content key (identity.go), plus the default security group (by name), address
-// groups (by content, see pairInIDOrder) and rules (by content, remote groups, address groups and remote
+// groups and server groups (by content, see pairInIDOrder), floating IPs (rebuildFloating) and rules (by content, remote groups, address groups and remote
 // prefixes translated as Execute translated them). d holds the destination project's objects, s the source
 // project's; copies carrying no marker are paired by content, the source's default security group with
 // Neutron's own default group in the destination.
@@ -276,6 +276,7 @@ func RebuildResult(projectID string, d, s ProjectObjects) *Result {
 			}
 		}
 	}
+	rebuildFloating(res, d, s)
 	return res
 }
 
