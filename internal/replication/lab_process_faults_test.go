@@ -121,7 +121,7 @@ func neutronKilled(t *testing.T, killAt string, tight bool) {
 	runs := 0
 	var recovered []string
 	progress := func(p replication.Progress) {
-		if strings.HasPrefix(p.Step, "re-creating subnet") || strings.HasPrefix(p.Step, "waiting for Neutron to release") {
+		if strings.HasPrefix(p.Step, "pass ") || strings.HasPrefix(p.Step, "waiting for Neutron to release") {
 			recovered = append(recovered, p.Step)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/httpretry"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
@@ -73,18 +74,24 @@ func (e *execution) leakedAddress(ctx context.Context, err error) error {
 // markedForRebuild reports whether a subnet copy carries rebuildTag.
 func markedForRebuild(s openstack.Subnet) bool { return slices.Contains(s.Tags, rebuildTag) }
 
-// Execute builds plan on the destination cloud (see execute). A pass that found addresses leaked by an
-// interrupted Neutron request (LeakedAddressError) is followed by another one, given what the first built
-// (as Options.Prior, with its credentials kept), which replaces the subnets marked; at most three passes.
+// Execute builds plan on the destination cloud (see execute), in passes. A pass that failed in a way
+// that leaves the destination to be found out rather than known (see anotherPass: a create whose answer
+// was lost, a server error, addresses leaked by an interrupted Neutron request) is followed by another,
+// as a user would apply again: given what the failed pass built (as Options.Prior, its credentials
+// kept), it reads the destination, adopts what the lost requests made, replaces the subnets marked for
+// it and builds the rest. At most maxPasses passes.
 func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options) (*Result, error) {
 	res, err := execute(ctx, dst, plan, opts)
-	var leak *LeakedAddressError
-	for pass := 2; pass <= 3 && res != nil && res.ProjectID != "" && errors.As(err, &leak); pass++ {
+	for pass := 2; pass <= maxPasses && res != nil && ctx.Err() == nil; pass++ {
+		why := anotherPass(err)
+		if why == "" {
+			break
+		}
 		if opts.Progress != nil {
-			opts.Progress(Progress{Step: fmt.Sprintf("re-creating subnet %s to free leaked address %s (pass %d)", leak.SubnetID, leak.Address, pass)})
+			opts.Progress(Progress{Step: fmt.Sprintf("pass %d: %s", pass, why)})
 		}
 		next := opts
-		next.ProjectID = res.ProjectID
+		next.ProjectID = res.ProjectID // "" when the project's own create was lost: found by name then
 		prior := res.IDMaps
 		next.Prior = &prior
 		if res.Credentials.Password != "" {
@@ -94,4 +101,29 @@ func Execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 		res, err = execute(ctx, dst, plan, next)
 	}
 	return res, err
+}
+
+// maxPasses bounds Execute's passes: a destination that keeps failing is reported, not retried forever.
+const maxPasses = 3
+
+// anotherPass says why a pass that ended with err is to be followed by another ("" when it is not):
+// the outcome of a request is unknown (the connection broke before its answer, which the transport
+// does not repeat for a create) or the server failed (5xx after the transport's retries), or Neutron
+// leaked addresses (LeakedAddressError). Refusals (4xx) and cancellations end the run.
+func anotherPass(err error) string {
+	var leak *LeakedAddressError
+	switch {
+	case err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return ""
+	case errors.As(err, &leak):
+		return fmt.Sprintf("re-creating subnet %s to free leaked address %s", leak.SubnetID, leak.Address)
+	case httpretry.ConnectionError(err):
+		return "a request's answer was lost; reading what it did"
+	}
+	for _, status := range []int{500, 502, 503, 504} {
+		if openstack.StatusIs(err, status) {
+			return fmt.Sprintf("the destination answered %d; reading what it did", status)
+		}
+	}
+	return ""
 }
