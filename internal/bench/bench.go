@@ -495,7 +495,7 @@ func (s *session) serverTime(r *RunResult, start time.Time) {
 // tools makes sure the CLIs the modes need are there and records their versions.
 func (s *session) tools(ctx context.Context) error {
 	needTF := s.c.mode != "compare" || slices.Contains(s.c.run, ModeTPO)
-	needTPO := (s.c.mode == "compare" || s.c.mode == "all") && slices.Contains(s.c.run, ModeTPO)
+	needTPO := ((s.c.mode == "compare" || s.c.mode == "all") && slices.Contains(s.c.run, ModeTPO)) || s.c.mode == "sync" || s.c.mode == "all"
 	if !s.c.buildTools {
 		s.res.Lab.Terraform, s.res.Lab.TPO = moduleVersion(ctx, s.c.terraform), moduleVersion(ctx, filepath.Join(s.c.tpoDir, "terraform-provider-openstack"))
 		return nil
