@@ -2,7 +2,9 @@ package replication
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
@@ -126,7 +128,7 @@ func (e *execution) ensureInterfaces(ctx context.Context, r RouterPlan, router *
 			}
 			portID = port
 		}
-		if _, err := openstack.AddRouterInterface(ctx, e.dst.Network, router.ID, subnetID, portID); err != nil {
+		if _, err := openstack.AddRouterInterface(ctx, e.dst.Network, router.ID, subnetID, portID); err != nil && !alreadyAttached(err, router.ID, subnetID) {
 			return fmt.Errorf("attaching router %q to subnet %s: %w", r.Name, subnetID, err)
 		}
 		created++
@@ -182,4 +184,17 @@ func (e *execution) ensureRoutes(ctx context.Context, r RouterPlan, router *open
 	e.countN("route", len(r.Routes), 0)
 	e.progress("routes of router "+r.Name, "route", len(r.Routes), 0, len(r.Routes))
 	return nil
+}
+
+// alreadyAttached reports whether an add_router_interface was refused because the router is attached
+// to the subnet already: the transport repeats the PUT when its first answer was lost, and the first
+// one did the work. By subnet Neutron says "Router already has a port on subnet <id>" (400); by port,
+// that the port "already has an attached device <router id>" (409 PortInUse).
+func alreadyAttached(err error, routerID, subnetID string) bool {
+	var apiErr *openstack.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return strings.Contains(apiErr.Message, "already has a port on subnet "+subnetID) ||
+		(apiErr.Type == "PortInUse" && strings.Contains(apiErr.Message, "already has an attached device "+routerID))
 }
