@@ -640,7 +640,7 @@ func checkIDMapsMatchPreview() resource.TestCheckFunc {
 		for attr, count := range map[string]string{
 			"network_ids": "networks", "subnet_ids": "subnets", "router_ids": "routers",
 			"security_group_ids": "security_groups", "security_group_rule_ids": "security_group_rules", "port_ids": "ports",
-			"address_group_ids": "address_groups",
+			"address_group_ids": "address_groups", "floating_ip_ids": "floating_ips", "server_group_ids": "server_groups",
 		} {
 			n, _ := strconv.Atoi(attrs[attr+".%"])
 			p, _ := strconv.Atoi(attrs["preview.counts."+count])

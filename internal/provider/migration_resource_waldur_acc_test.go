@@ -199,7 +199,7 @@ func waccMapsMatchPreview(addr string) resource.TestCheckFunc {
 		for attr, count := range map[string]string{
 			"network_ids": "networks", "subnet_ids": "subnets", "router_ids": "routers",
 			"security_group_ids": "security_groups", "security_group_rule_ids": "security_group_rules", "port_ids": "ports",
-			"address_group_ids": "address_groups",
+			"address_group_ids": "address_groups", "floating_ip_ids": "floating_ips", "server_group_ids": "server_groups",
 		} {
 			if n, p := len(waccFlatMap(attrs, attr)), attrs["preview.counts."+count]; fmt.Sprint(n) != p {
 				return fmt.Errorf("%s has %d entries, preview.counts.%s is %s", attr, n, count, p)
@@ -347,6 +347,7 @@ func TestAccWaldurMigration_mappings(t *testing.T) {
 					plancheck.ExpectKnownValue(waccMigration, wpath("preview", "counts"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"networks": num(2), "subnets": num(2), "routers": num(1), "router_interfaces": num(2), "routes": num(1),
 						"security_groups": num(2), "security_group_rules": num(4), "address_groups": num(0), "ports": num(0),
+						"floating_ips": num(0), "server_groups": num(0),
 					})),
 					plancheck.ExpectKnownValue(waccMigration, wpath("preview", "subnets"), knownvalue.SetPartial([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
