@@ -203,7 +203,9 @@ func TestUpgradeStateCurrentVersion(t *testing.T) {
 		floatingAdded(s)
 		s["floating_ip_ids"] = map[string]any{"f1": "f2"}
 		s["server_group_ids"] = map[string]any{"g1": "g2"}
-		s["mappings"].(map[string]any)["floating_ips"] = "associated"
+		if mappings, ok := s["mappings"].(map[string]any); ok {
+			mappings["floating_ips"] = "associated"
+		}
 	})
 	if resourceSchema.Version != migrationSchemaVersion || migrationSchemaVersion != 3 {
 		t.Fatalf("schema version %d, want %d", resourceSchema.Version, migrationSchemaVersion)

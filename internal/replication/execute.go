@@ -128,9 +128,9 @@ func execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 	routersAfter, subnetsAfter := netsAfter, []*task{}
 	if !e.fresh {
 		pruneFIPs := g.add("remove stale floating IPs", e.pruneFloatingIPs, scan)
-		clear := g.add("clear stale objects", e.clearStale, scan, pruneFIPs)
-		routersAfter = append(slices.Clone(netsAfter), clear)
-		subnetsAfter = append(subnetsAfter, clear)
+		cleared := g.add("clear stale objects", e.clearStale, scan, pruneFIPs)
+		routersAfter = append(slices.Clone(netsAfter), cleared)
+		subnetsAfter = append(subnetsAfter, cleared)
 	}
 	networks := g.add("networks", e.createNetworks, netsAfter...)
 	subnets := g.add("subnets", e.createSubnets, append(subnetsAfter, networks)...)
