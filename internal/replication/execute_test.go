@@ -103,9 +103,10 @@ func smallPlan() *Plan {
 	}
 }
 
+// One pass (execute): a 500 would make Execute run another pass (anotherPass), which the lab tests cover.
 func TestExecuteFailedStepKeepsPartialResultAndSkipsDependents(t *testing.T) {
 	dst, calls := fakeCloud(t, func(method, path string) bool { return method == "POST" && path == "/v2.0/subnets" })
-	res, err := Execute(context.Background(), dst, smallPlan(), Options{})
+	res, err := execute(context.Background(), dst, smallPlan(), Options{})
 	if err == nil || !strings.Contains(err.Error(), "subnets: ") || !strings.Contains(err.Error(), "injected failure") {
 		t.Fatalf("err = %v, want the subnets step's error with Neutron's message", err)
 	}
