@@ -243,7 +243,7 @@ func fixedIPsDiffer(p PortPlan, ids *IDMaps, have []openstack.FixedIP) bool {
 		return true
 	}
 	for i := range want {
-		if got[i] != want[i] && !(strings.HasSuffix(want[i], "=") && strings.HasPrefix(got[i], want[i])) {
+		if got[i] != want[i] && (!strings.HasSuffix(want[i], "=") || !strings.HasPrefix(got[i], want[i])) {
 			return true
 		}
 	}

@@ -117,7 +117,8 @@ func TestPortChanges(t *testing.T) {
 	if got := portChanges(derived, &ids, have6); got != nil {
 		t.Errorf("derived address in sync: %v", got)
 	}
-	if got := portChanges(derived, &ids, have); !slices.Equal(got["fixed_ips"].([]openstack.FixedIP), []openstack.FixedIP{{SubnetID: "d1"}}) {
+	got = portChanges(derived, &ids, have)
+	if sent, ok := got["fixed_ips"].([]openstack.FixedIP); !ok || !slices.Equal(sent, []openstack.FixedIP{{SubnetID: "d1"}}) {
 		t.Errorf("derived address sent as %v", got["fixed_ips"])
 	}
 }

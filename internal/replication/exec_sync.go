@@ -358,7 +358,7 @@ func (e *execution) keepStale(failed bool) {
 	}
 	if failed && e.opts.Prior != nil {
 		prior := *e.opts.Prior
-		for i, k := range e.res.IDMaps.Kinds() {
+		for i, k := range e.res.Kinds() {
 			for s, id := range *prior.Kinds()[i].IDs {
 				add(*k.IDs, s, id)
 			}

@@ -147,7 +147,10 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 		errs = append(errs, err.Error())
 	}
 	proxy.SetFaults(nil)
-	injected := injector.(interface{ Injected() []string }).Injected()
+	var injected []string
+	if recorder, ok := injector.(interface{ Injected() []string }); ok {
+		injected = recorder.Injected()
+	}
 	if err != nil {
 		t.Fatalf("no convergence after %d runs; faults injected: %v; errors: %v", runs, injected, errs)
 	}

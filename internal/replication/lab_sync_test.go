@@ -376,7 +376,8 @@ func syncEveryKind(t *testing.T, src *openstack.Cloud) {
 		body["project_id"] = tn.ProjectID
 		o, err := openstack.Create[map[string]any](ctx, c, r, body)
 		step("creating "+r.Singular, err)
-		return o["id"].(string)
+		id, _ := o["id"].(string)
+		return id
 	}
 
 	// Round 1. Networks: a renamed, b down and tagged, d added (with subnet d1, on r1), c removed.
@@ -461,7 +462,7 @@ func syncEveryKind(t *testing.T, src *openstack.Cloud) {
 	kept(t, "address group", before.AddressGroups, res.AddressGroups, A[0])
 	kept(t, "port", before.Ports, res.Ports, P[0], P[1], P[2])
 	for _, gone := range []string{N[2], S[2][0], R[1], G[2], A[1], P[3]} {
-		for _, k := range res.IDMaps.Kinds() {
+		for _, k := range res.Kinds() {
 			if _, ok := (*k.IDs)[gone]; ok {
 				t.Errorf("the removed source %s %s is still in the id maps", k.Kind, gone)
 			}
