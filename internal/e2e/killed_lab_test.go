@@ -71,17 +71,13 @@ func TestLabKilledApplyConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	held := map[string]bool{}
-	counts := map[string]int{}
-	for _, o := range []string{"network_ids", "subnet_ids", "router_ids", "security_group_ids", "port_ids"} {
-		var ids map[string]string
+	var ids replication.IDMaps
+	outputs := map[string]*map[string]string{"network_ids": &ids.Networks, "subnet_ids": &ids.Subnets, "router_ids": &ids.Routers,
+		"security_group_ids": &ids.SecurityGroups, "address_group_ids": &ids.AddressGroups, "port_ids": &ids.Ports}
+	for o, into := range outputs {
 		raw, err := w.command(ctx, "output", "-json", o).Output()
-		if err != nil || json.Unmarshal(raw, &ids) != nil {
+		if err != nil || json.Unmarshal(raw, into) != nil {
 			t.Fatalf("terraform output %s: %v", o, err)
-		}
-		counts[o] = len(ids)
-		for _, id := range ids {
-			held[id] = true
 		}
 	}
 	var built map[string]int
@@ -90,39 +86,12 @@ func TestLabKilledApplyConverges(t *testing.T) {
 		t.Fatalf("terraform output built: %v", err)
 	}
 	for output, kind := range map[string]string{"network_ids": "networks", "subnet_ids": "subnets", "router_ids": "routers",
-		"security_group_ids": "security_groups", "port_ids": "ports"} {
-		if counts[output] != built[kind] {
-			t.Errorf("%s holds %d, the plan built %d %s", output, counts[output], built[kind], kind)
+		"security_group_ids": "security_groups", "address_group_ids": "address_groups", "port_ids": "ports"} {
+		if n := len(*outputs[output]); n != built[kind] {
+			t.Errorf("%s holds %d, the plan built %d %s", output, n, built[kind], kind)
 		}
 	}
-	var orphans []string
-	for _, n := range objects.Networks {
-		if !held[n.ID] {
-			orphans = append(orphans, "network "+n.Name)
-		}
-	}
-	for _, s := range objects.Subnets {
-		if !held[s.ID] {
-			orphans = append(orphans, "subnet "+s.CIDR)
-		}
-	}
-	for _, r := range objects.Routers {
-		if !held[r.ID] {
-			orphans = append(orphans, "router "+r.Name)
-		}
-	}
-	for _, g := range objects.SecurityGroups {
-		if !held[g.ID] {
-			orphans = append(orphans, "security group "+g.Name)
-		}
-	}
-	for _, p := range objects.Ports {
-		if p.DeviceOwner == "" || p.DeviceOwner == "compute:nova" {
-			if !held[p.ID] {
-				orphans = append(orphans, "port "+p.ID)
-			}
-		}
-	}
+	orphans := testlab.Orphans(objects, ids)
 	if len(orphans) > 0 {
 		t.Errorf("objects of the destination that no id map holds (duplicates or orphans of the killed apply): %v", orphans)
 	}

@@ -167,49 +167,15 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 	return runs
 }
 
-// checkNoOrphans fails t for any object of the destination project that no id map holds, Neutron's
-// own aside (DHCP and router ports, the default group's automatic rules are in the rule map or not
-// listed).
+// checkNoOrphans fails t for any object of the destination project that no id map holds
+// (testlab.Orphans).
 func checkNoOrphans(t *testing.T, ctx context.Context, dst *openstack.Cloud, res *replication.Result) {
 	t.Helper()
 	objects, err := replication.ListDestination(ctx, dst, res.ProjectID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	held := map[string]bool{}
-	for _, f := range res.Kinds() {
-		for _, id := range *f.IDs {
-			held[id] = true
-		}
-	}
-	var orphans []string
-	check := func(kind, id, name string) {
-		if !held[id] {
-			orphans = append(orphans, fmt.Sprintf("%s %s (%q)", kind, id, name))
-		}
-	}
-	for _, n := range objects.Networks {
-		check("network", n.ID, n.Name)
-	}
-	for _, s := range objects.Subnets {
-		check("subnet", s.ID, s.CIDR)
-	}
-	for _, r := range objects.Routers {
-		check("router", r.ID, r.Name)
-	}
-	for _, g := range objects.SecurityGroups {
-		check("security group", g.ID, g.Name)
-	}
-	for _, g := range objects.AddressGroups {
-		check("address group", g.ID, g.Name)
-	}
-	for _, p := range objects.Ports {
-		if strings.HasPrefix(p.DeviceOwner, "network:") {
-			continue // DHCP, router interfaces and gateways: Neutron's, or attached by the run
-		}
-		check("port", p.ID, p.Name)
-	}
-	if len(orphans) > 0 {
+	if orphans := testlab.Orphans(objects, res.IDMaps); len(orphans) > 0 {
 		t.Errorf("%d orphans in destination project %s: %s", len(orphans), res.ProjectID, strings.Join(orphans, "; "))
 	}
 }
