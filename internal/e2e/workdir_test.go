@@ -108,14 +108,22 @@ func (w *workdir) destroyAtEnd(done *bool) {
 	})
 }
 
-// seededSource connects to RegionOne and RegionTwo (making sure RegionTwo offers the volume types the
-// examples map onto) and seeds a three-tier source tenant named <prefix>-<suffix> in RegionOne, deleted
-// when the test ends.
+// seededSource connects to RegionOne and RegionTwo and seeds a three-tier source tenant named
+// <prefix>-<suffix> in RegionOne, deleted when the test ends.
+//
+// First it makes sure every lab cloud offers every volume type the lab's tests use (the examples'
+// standard and performance, and testlab.VolumeTypeNames). Other packages' tests, running at the same
+// time, create those they miss; Cinder lists a quota for every type of its region, so a type created
+// between this test's plan and its apply would change the planned preview's quotas, and Terraform
+// refuses a plan that changes while it is applied.
 func seededSource(t *testing.T, ctx context.Context, prefix string) (src, dst *openstack.Cloud, name string, tenant *testlab.Tenant) {
 	t.Helper()
 	src, dst = testlab.Connect(t, testlab.RegionOne), testlab.Connect(t, testlab.RegionTwo)
-	if _, err := testlab.EnsureVolumeTypes(ctx, dst, "standard", "performance"); err != nil {
-		t.Fatal(err)
+	types := append([]string{"standard", "performance"}, testlab.VolumeTypeNames...)
+	for _, c := range []*openstack.Cloud{src, dst, testlab.Connect(t, testlab.OtherCloudOne)} {
+		if _, err := testlab.EnsureVolumeTypes(ctx, c, types...); err != nil {
+			t.Fatal(err)
+		}
 	}
 	name = prefix + "-" + testlab.Suffix()
 	tenant, err := testlab.SeedThreeTier(ctx, src, name)
