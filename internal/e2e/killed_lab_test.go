@@ -39,21 +39,21 @@ func TestLabKilledApplyConverges(t *testing.T) {
 
 	apply := w.start(ctx, "apply", "-auto-approve", "-no-color")
 	killed := false
-	for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline) && !apply.exited(); time.Sleep(200 * time.Millisecond) {
 		found, err := openstack.FindProjects(ctx, dst.Identity, url.Values{"name": {copyName}})
 		if err != nil || len(found) == 0 {
 			continue
 		}
 		nets, err := openstack.List[openstack.Network](ctx, dst.Network, openstack.Networks, url.Values{"project_id": {found[0].ID}})
 		if err == nil && len(nets) > 0 {
-			kill(apply)
+			apply.kill()
 			killed = true
 			break
 		}
 	}
 	if !killed {
-		kill(apply)
-		t.Fatalf("the destination never held a network to kill the apply at:\n%s", w.printed.String())
+		apply.kill()
+		t.Fatalf("the apply ended, or the destination never held a network, before it could be killed:\n%s", w.printed.String())
 	}
 	if out, err := w.command(ctx, "state", "list").CombinedOutput(); err == nil && len(out) > 0 {
 		t.Logf("state after the kill (the provider had not returned): %s", out)

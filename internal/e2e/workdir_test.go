@@ -78,9 +78,15 @@ func (w *workdir) try(ctx context.Context, args ...string) (string, error) {
 	return string(out), err
 }
 
+// started is a terraform command running in a process group of its own.
+type started struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when it has exited
+}
+
 // start starts terraform with args (and the vars) in a process group of its own, which kill ends with
 // SIGKILL (Terraform and the provider it started alike).
-func (w *workdir) start(ctx context.Context, args ...string) *exec.Cmd {
+func (w *workdir) start(ctx context.Context, args ...string) *started {
 	w.t.Helper()
 	cmd := w.command(ctx, append(args, w.vars...)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -88,12 +94,27 @@ func (w *workdir) start(ctx context.Context, args ...string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)
 	}
-	return cmd
+	s := &started{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		close(s.done)
+	}()
+	return s
 }
 
-func kill(cmd *exec.Cmd) {
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	_ = cmd.Wait()
+// exited reports whether the command has ended by itself.
+func (s *started) exited() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *started) kill() {
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	<-s.done
 }
 
 // destroyAtEnd runs terraform destroy when the test ends, unless done says it was destroyed already.
