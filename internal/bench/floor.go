@@ -123,6 +123,18 @@ func floorPlan(ctx context.Context, c *floorClients, a childArgs) (*replication.
 			return
 		},
 		func() (err error) {
+			snap.AddressGroups, err = openstack.List[openstack.AddressGroup](ctx, c.srcNet, openstack.AddressGroups, byProject)
+			return
+		},
+		func() (err error) {
+			snap.FloatingIPs, err = openstack.List[openstack.FloatingIP](ctx, c.srcNet, openstack.FloatingIPs, byProject)
+			return
+		},
+		func() (err error) {
+			snap.ServerGroups, err = openstack.ListServerGroups(ctx, c.srcCompute, a.Source)
+			return
+		},
+		func() (err error) {
 			snap.Quotas.Compute, err = openstack.ComputeQuotas(ctx, c.srcCompute, a.Source)
 			return
 		},
@@ -164,6 +176,7 @@ type floor struct {
 	projectID  string
 	networks   map[string]string
 	subnets    map[string]string
+	portCopies map[string]string // source port id -> its copy
 	groups     map[string]string
 	rulesOf    map[string][]openstack.SecurityGroupRule // destination group id -> its rules as created
 	byGroup    map[string][]replication.RulePlan
@@ -179,12 +192,16 @@ func (f *floor) created(kind string, n int) {
 }
 
 func (f *floor) build(ctx context.Context) error {
+	// The floor builds what the benchmark's tenants hold; a plan with more is not measured wrongly.
+	if n := len(f.plan.AddressGroups) + len(f.plan.ServerGroups); n > 0 {
+		return fmt.Errorf("floor: the plan has %d address or server groups, which the floor does not build", n)
+	}
 	for _, s := range []struct {
 		name string
 		run  func(context.Context) error
 	}{
 		{"project", f.project}, {"user", f.user}, {"quotas", f.quotas}, {"networks", f.networksAndSubnets},
-		{"routers", f.routers}, {"security groups", f.securityGroups}, {"ports", f.ports},
+		{"routers", f.routers}, {"security groups", f.securityGroups}, {"ports", f.ports}, {"floating IPs", f.floatingIPs},
 	} {
 		if err := s.run(ctx); err != nil {
 			return fmt.Errorf("floor, %s: %w", s.name, err)
@@ -455,6 +472,14 @@ func (f *floor) createPorts(ctx context.Context, ports []openstack.Port) error {
 		return err
 	}
 	f.created("port", len(created))
+	f.mu.Lock()
+	if f.portCopies == nil {
+		f.portCopies = map[string]string{}
+	}
+	for i, p := range created {
+		f.portCopies[f.plan.Ports[i].SourceID] = p.ID
+	}
+	f.mu.Unlock()
 	// Neutron's bulk create drops allowed address pairs (seen on Zed): one update per affected port.
 	for i, p := range created {
 		if len(ports[i].AllowedAddressPairs) > 0 && len(p.AllowedAddressPairs) == 0 {
@@ -462,6 +487,22 @@ func (f *floor) createPorts(ctx context.Context, ports []openstack.Port) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// floatingIPs allocates each planned floating IP with one call (Neutron has no bulk create for them),
+// associated with its port's copy at the translated fixed IP in the same call.
+func (f *floor) floatingIPs(ctx context.Context) error {
+	for _, fp := range f.plan.FloatingIPs {
+		body := openstack.FloatingIP{FloatingNetworkID: f.plan.ExternalNetworkID, ProjectID: f.projectID, Description: fp.Description, Tags: fp.Tags}
+		if fp.PortSourceID != "" {
+			body.PortID, body.FixedIPAddress = f.portCopies[fp.PortSourceID], fp.FixedIPAddress
+		}
+		if _, err := openstack.Create[openstack.FloatingIP](ctx, f.c.dstNet, openstack.FloatingIPs, body); err != nil {
+			return err
+		}
+		f.created("floating_ip", 1)
 	}
 	return nil
 }

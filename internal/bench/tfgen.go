@@ -228,8 +228,10 @@ func TPOConfig(p *replication.Plan, cloud, password string) (string, map[string]
 			n++
 		}
 	}
+	ports := map[string]string{} // source id -> resource address
 	for i, port := range p.Ports {
 		name := fmt.Sprintf("p%04d", i)
+		ports[port.SourceID] = "openstack_networking_port_v2." + name
 		g.block("resource", "openstack_networking_port_v2", name, func() {
 			g.attr("name", port.Name)
 			g.attr("description", port.Description)
@@ -269,6 +271,7 @@ func TPOConfig(p *replication.Plan, cloud, password string) (string, map[string]
 		})
 		g.count("port")
 	}
+	g.floatingIPs(p, ports)
 	if usesDefault {
 		g.block("data", "openstack_networking_secgroup_v2", "default", func() {
 			g.attr("name", "default")
@@ -277,6 +280,35 @@ func TPOConfig(p *replication.Plan, cloud, password string) (string, map[string]
 	}
 	g.line(`output "project_id" {` + "\n" + `  value = openstack_identity_project_v3.project.id` + "\n}")
 	return g.b.String(), g.counts
+}
+
+// floatingIPs renders one openstack_networking_floatingip_v2 per planned floating IP, associated in the
+// same resource with its port's copy at the fixed IP: the provider's pool is the external network's name.
+func (g *tfgen) floatingIPs(p *replication.Plan, ports map[string]string) {
+	if len(p.FloatingIPs) == 0 {
+		return
+	}
+	g.block("data", "openstack_networking_network_v2", "external", func() {
+		g.attr("network_id", p.ExternalNetworkID)
+	})
+	for i, f := range p.FloatingIPs {
+		g.block("resource", "openstack_networking_floatingip_v2", fmt.Sprintf("f%03d", i), func() {
+			g.raw("pool", "data.openstack_networking_network_v2.external.name")
+			g.raw("tenant_id", "openstack_identity_project_v3.project.id")
+			if f.Description != "" {
+				g.attr("description", f.Description)
+			}
+			if len(f.Tags) > 0 {
+				g.raw("tags", hclList(f.Tags))
+			}
+			if f.PortSourceID != "" {
+				g.raw("port_id", ports[f.PortSourceID]+".id")
+				g.attr("fixed_ip", f.FixedIPAddress)
+			}
+			g.raw("depends_on", "[openstack_networking_quota_v2.quota]")
+		})
+		g.count("floating_ip")
+	}
 }
 
 // quotas renders the three quota sets; keys the provider's resources do not have are left out.

@@ -55,13 +55,17 @@ func smallPlan() *replication.Plan {
 		},
 		Ports: []replication.PortPlan{{SourceID: "p1", Kind: "instance", NetworkSourceID: "n-web", Name: "vm", AdminStateUp: true, MACAddress: "fa:16:3e:00:00:01",
 			FixedIPs: []replication.PlannedFixedIP{{SubnetSourceID: "s-web", IPAddress: "10.0.1.20"}}, SecurityGroupSourceIDs: []string{"g-web"}}},
+		FloatingIPs: []replication.FloatingIPPlan{
+			{SourceID: "f1", SourceAddress: "172.24.4.10", Description: "www", PortSourceID: "p1", FixedIPAddress: "10.0.1.20"},
+			{SourceID: "f2", SourceAddress: "172.24.4.11", Tags: []string{"spare"}},
+		},
 	}
 }
 
 func TestTPOConfigDeclaresWhatThePlanBuilds(t *testing.T) {
 	config, counts := TPOConfig(smallPlan(), "lab-RegionTwo", "pw")
 	want := map[string]int{"project": 1, "user": 1, "network": 1, "subnet": 1, "router": 1, "router_interface": 1, "route": 1,
-		"security_group": 2, "security_group_rule": 3, "port": 1}
+		"security_group": 2, "security_group_rule": 3, "port": 1, "floating_ip": 2}
 	for k, v := range want {
 		if counts[k] != v {
 			t.Errorf("%s: %d declared, want %d", k, counts[k], v)
@@ -79,10 +83,17 @@ func TestTPOConfigDeclaresWhatThePlanBuilds(t *testing.T) {
 		`"gigabytes_ssd" = 100`,
 		`security_group_rule = 700`,
 		`mac_address = "fa:16:3e:00:00:01"`,
+		`pool = data.openstack_networking_network_v2.external.name`,
+		`port_id = openstack_networking_port_v2.p0000.id`,
+		`fixed_ip = "10.0.1.20"`,
+		`tags = ["spare"]`,
 	} {
 		if !strings.Contains(config, s) {
 			t.Errorf("config lacks %s", s)
 		}
+	}
+	if got := strings.Count(config, "port_id = "); got != 1 {
+		t.Errorf("%d floating IPs associated, want 1 (the other is free)", got)
 	}
 	if strings.Contains(config, "unknown_key") {
 		t.Error("a quota key the provider does not have was declared")

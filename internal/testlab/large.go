@@ -21,6 +21,9 @@ const (
 	LargeRulesPerGroup    = 10 // one of them a remote-group reference: a tenth of all rules
 	LargePorts            = 200
 	LargeVIPEvery         = 10 // every tenth port is a free VIP port, the others instance ports
+	LargeFloatingIPs      = 40 // the first LargeAssociatedFIPs associated with instance ports, the others free
+	LargeAssociatedFIPs   = 30
+	largeFIPParallel      = 4
 	largeRuleBulkParallel = 4
 	largePortBulkCalls    = 4
 )
@@ -40,6 +43,9 @@ func LargeNetworkCIDR(i int) string { return fmt.Sprintf("10.100.%d.0/24", i) }
 //     egress rules per group;
 //   - LargePorts ports spread over the networks, with fixed IPs, MAC addresses and one or two security
 //     groups: instance ports (compute:nova with a device_id) and, every LargeVIPEvery-th, a free VIP port;
+//   - LargeFloatingIPs floating IPs on the external network, with descriptions: the first
+//     LargeAssociatedFIPs associated with instance ports (every fifth port, at its fixed IP), the others
+//     free (one call each: Neutron has no bulk create for them);
 //   - quotas in compute, network and block storage, with per-type quotas for the ssd and hdd types.
 //
 // On error it returns the tenant seeded so far (ProjectID set once the project exists) for cleanup.
@@ -99,7 +105,7 @@ func (s *largeSeeder) run() error {
 	})
 	g.Go(func() error {
 		return openstack.SetNetworkQuotas(gctx, s.c.Network, p.ID, map[string]int{
-			"network": 30, "subnet": 30, "port": 300, "router": 8, "security_group": 60, "security_group_rule": 700, "floatingip": 10,
+			"network": 30, "subnet": 30, "port": 300, "router": 8, "security_group": 60, "security_group_rule": 700, "floatingip": LargeFloatingIPs + 10,
 		})
 	})
 	g.Go(func() error {
@@ -138,6 +144,48 @@ func (s *largeSeeder) run() error {
 	})
 	for k := range LargeRouters {
 		g.Go(func() error { return s.router(gctx, k) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// Phase 3: floating IPs, once the ports are on subnets the routers connect to the external network.
+	return s.floatingIPs(ctx)
+}
+
+// LargeFloatingIPPort is the port large floating IP i is associated with, or -1 for a free one.
+func LargeFloatingIPPort(i int) int {
+	if i >= LargeAssociatedFIPs {
+		return -1
+	}
+	return i * 5 // never a VIP port (those are the ports p with p%LargeVIPEvery == LargeVIPEvery-1)
+}
+
+// floatingIPs allocates the tenant's floating IPs, a few at a time.
+func (s *largeSeeder) floatingIPs(ctx context.Context) error {
+	ids := make([]string, LargePorts)
+	addrs := make([]string, LargePorts)
+	for p := range LargePorts {
+		name := fmt.Sprintf("port-%03d", p)
+		if p%LargeVIPEvery == LargeVIPEvery-1 {
+			name = fmt.Sprintf("vip-%03d", p)
+		}
+		ids[p] = s.t.Ports[name]
+		addrs[p] = fmt.Sprintf("10.100.%d.%d", p%LargeNetworks, 20+p/LargeNetworks)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(largeFIPParallel)
+	for i := range LargeFloatingIPs {
+		body := openstack.FloatingIP{FloatingNetworkID: s.external, ProjectID: s.t.ProjectID, Description: fmt.Sprintf("public address %d", i)}
+		if p := LargeFloatingIPPort(i); p >= 0 {
+			if ids[p] == "" {
+				return fmt.Errorf("floating IP %d: port %d was not created", i, p)
+			}
+			body.PortID, body.FixedIPAddress = ids[p], addrs[p]
+		}
+		g.Go(func() error {
+			_, err := openstack.Create[openstack.FloatingIP](gctx, s.c.Network, openstack.FloatingIPs, body)
+			return err
+		})
 	}
 	return g.Wait()
 }
