@@ -27,6 +27,17 @@ const (
 	Status
 	// Slow waits Delay, then forwards the request.
 	Slow
+	// Refuse takes the endpoint down for Delay, as a service that dies and is started again: the request
+	// that meets the fault is dropped unanswered (the server never sees it), the endpoint's other client
+	// connections are closed once idle, and new connections are refused (ECONNREFUSED) until Delay has
+	// passed, when the proxy listens again on the same address. A request meeting the fault while the
+	// endpoint is already down is dropped too.
+	Refuse
+	// Hang neither answers nor closes: the request waits until the client gives up (its timeout or its
+	// context closes the connection), or until Delay, when set, has passed and the proxy drops the
+	// connection. With Commit the server gets the request first and commits it, and its answer is held
+	// back: a create that timed out on the client's side but happened.
+	Hang
 )
 
 func (k FaultKind) String() string {
@@ -39,6 +50,10 @@ func (k FaultKind) String() string {
 		return "status"
 	case Slow:
 		return "slow"
+	case Refuse:
+		return "refuse"
+	case Hang:
+		return "hang"
 	}
 	return "none"
 }
@@ -49,8 +64,11 @@ type Fault struct {
 	// Status is the answer of a Status fault; RetryAfter, in seconds, is sent with it when > 0.
 	Status     int
 	RetryAfter int
-	// Delay is how long a Slow fault waits before forwarding.
+	// Delay is how long a Slow fault waits before forwarding, how long a Refuse fault keeps the endpoint
+	// down, and the longest a Hang fault holds the request (0: until the client gives up).
 	Delay time.Duration
+	// Commit makes a Hang fault forward the request to the server before it hangs.
+	Commit bool
 }
 
 func (f Fault) String() string {
@@ -62,6 +80,13 @@ func (f Fault) String() string {
 		return strconv.Itoa(f.Status)
 	case Slow:
 		return "slow " + f.Delay.String()
+	case Refuse:
+		return "refuse " + f.Delay.String()
+	case Hang:
+		if f.Commit {
+			return "hang (committed)"
+		}
+		return "hang"
 	}
 	return f.Kind.String()
 }
@@ -177,10 +202,31 @@ func (r *Random) Injected() []string {
 }
 
 // inject applies f to the request: it reports true when it answered (or dropped) the request itself,
-// false when the request is to be forwarded as usual.
-func inject(f Fault, w http.ResponseWriter, r *http.Request, forward http.Handler) bool {
+// false when the request is to be forwarded as usual. down takes the request's endpoint down for a
+// while (a Refuse fault).
+func inject(f Fault, w http.ResponseWriter, r *http.Request, forward http.Handler, down func(time.Duration)) bool {
 	switch f.Kind {
 	case Reset:
+		drop(w)
+		return true
+	case Refuse:
+		down(f.Delay)
+		drop(w)
+		return true
+	case Hang:
+		if f.Commit {
+			forward.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		var limit <-chan time.Time
+		if f.Delay > 0 {
+			timer := time.NewTimer(f.Delay)
+			defer timer.Stop()
+			limit = timer.C
+		}
+		select {
+		case <-r.Context().Done():
+		case <-limit:
+		}
 		drop(w)
 		return true
 	case LoseAnswer:

@@ -1,6 +1,8 @@
 package apiproxy
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -8,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -20,8 +23,9 @@ func proxyTo(t *testing.T, p *Proxy, upstream *httptest.Server) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := serve(ln, p.handler(endpoint{base: upstream.URL, service: "network", region: "R"}, target))
-	t.Cleanup(func() { _ = srv.Close() })
+	es := &endpointServer{}
+	es.serve(ln, p.handler(endpoint{base: upstream.URL, service: "network", region: "R"}, target, es.down))
+	t.Cleanup(func() { _ = es.close() })
 	return "http://" + ln.Addr().String()
 }
 
@@ -110,5 +114,134 @@ func TestRandomFaultsReplayFromTheSeed(t *testing.T) {
 		if strings.HasPrefix(f, "identity") {
 			t.Fatalf("a fault outside the service filter: %s", f)
 		}
+	}
+}
+
+// upstreamCounting is an upstream that answers every request with a small JSON body and counts them.
+func upstreamCounting(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var received atomic.Int32
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		received.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"networks":[]}`)
+	}))
+	t.Cleanup(upstream.Close)
+	return upstream, &received
+}
+
+func get(client *http.Client, url string) error {
+	resp, err := client.Get(url)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+func TestRefuseTakesTheEndpointDownAndBack(t *testing.T) {
+	upstream, received := upstreamCounting(t)
+	p := &Proxy{upstream: map[string]string{}, counts: Calls{}, replacer: strings.NewReplacer()}
+	base := proxyTo(t, p, upstream)
+	const window = 700 * time.Millisecond
+	s := NewSchedule(Rule{Method: "GET", Path: "/v2.0/networks", Nth: 2, Times: 1, Fault: Fault{Kind: Refuse, Delay: window}})
+	p.SetFaults(s)
+	// A client that keeps its connection: the outage must close it too, so that its next request meets the
+	// refusal instead of an old connection still open.
+	kept := &http.Client{Transport: &http.Transport{}}
+	if err := get(kept, base+"/v2.0/ports"); err != nil {
+		t.Fatal(err)
+	}
+	if err := get(kept, base+"/v2.0/networks"); err != nil {
+		t.Fatal(err)
+	}
+	other := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	start := time.Now()
+	// The request that meets the fault is dropped without reaching the server.
+	if err := get(other, base+"/v2.0/networks"); err == nil || received.Load() != 2 {
+		t.Fatalf("the refusing request: err %v, upstream got %d requests; want an error and 2", err, received.Load())
+	}
+	for _, c := range []*http.Client{other, kept} {
+		err := get(c, base+"/v2.0/ports")
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Fatalf("during the outage: %v, want connection refused", err)
+		}
+	}
+	if received.Load() != 2 {
+		t.Fatalf("the server got %d requests during the outage, want still 2", received.Load())
+	}
+	// The endpoint comes back on the same address after the window.
+	var err error
+	for time.Since(start) < 5*time.Second {
+		if err = get(kept, base+"/v2.0/ports"); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("the endpoint did not come back: %v", err)
+	}
+	if since := time.Since(start); since < window {
+		t.Fatalf("the endpoint came back after %v, before its %v window", since, window)
+	}
+	if received.Load() != 3 {
+		t.Fatalf("upstream got %d requests, want 3", received.Load())
+	}
+	if got := s.Injected(); len(got) != 1 || !strings.HasSuffix(got[0], "refuse "+window.String()) {
+		t.Fatalf("injected %v, want one refusal", got)
+	}
+}
+
+func TestHangUntilTheClientGivesUp(t *testing.T) {
+	upstream, received := upstreamCounting(t)
+	p := &Proxy{upstream: map[string]string{}, counts: Calls{}, replacer: strings.NewReplacer()}
+	base := proxyTo(t, p, upstream)
+	s := NewSchedule(
+		Rule{Method: "POST", Path: "/v2.0/networks", Times: 1, Fault: Fault{Kind: Hang, Commit: true}},
+		Rule{Method: "GET", Path: "/v2.0/networks", Times: 1, Fault: Fault{Kind: Hang}},
+		Rule{Method: "GET", Path: "/v2.0/ports", Times: 1, Fault: Fault{Kind: Hang, Delay: 300 * time.Millisecond}},
+	)
+	p.SetFaults(s)
+	const timeout = 400 * time.Millisecond
+	client := &http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}
+	timedOut := func(what string, err error, elapsed time.Duration) {
+		t.Helper()
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() || elapsed < timeout || elapsed > 5*time.Second {
+			t.Fatalf("%s: %v after %v, want the client's %v timeout", what, err, elapsed, timeout)
+		}
+	}
+	// A committed hang: the server made the network, the client timed out.
+	start := time.Now()
+	resp, err := client.Post(base+"/v2.0/networks", "application/json", strings.NewReader(`{"network":{}}`))
+	if err == nil {
+		resp.Body.Close()
+	}
+	timedOut("committed POST", err, time.Since(start))
+	if received.Load() != 1 {
+		t.Fatalf("upstream got %d requests, want the committed POST", received.Load())
+	}
+	// A plain hang never reaches the server.
+	start = time.Now()
+	timedOut("GET", get(client, base+"/v2.0/networks"), time.Since(start))
+	if received.Load() != 1 {
+		t.Fatalf("upstream got %d requests, want still 1", received.Load())
+	}
+	// A hang with a limit drops the connection at the limit, before the client's timeout.
+	start = time.Now()
+	err = get(client, base+"/v2.0/ports")
+	if elapsed := time.Since(start); err == nil || elapsed < 300*time.Millisecond || elapsed >= timeout {
+		t.Fatalf("bounded hang: %v after %v, want a dropped connection after 300ms", err, elapsed)
+	}
+	// The faults were one each: the endpoint answers again.
+	if err := get(client, base+"/v2.0/networks"); err != nil || received.Load() != 2 {
+		t.Fatalf("after the hangs: %v, upstream %d, want an answer and 2", err, received.Load())
+	}
+	if got := s.Injected(); len(got) != 3 {
+		t.Fatalf("injected %v, want 3 hangs", got)
 	}
 }

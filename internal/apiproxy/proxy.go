@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -44,7 +45,7 @@ type Proxy struct {
 	// CloudsFile is the clouds.yaml to give the measured clients (OS_CLIENT_CONFIG_FILE).
 	CloudsFile string
 
-	servers  []*http.Server
+	servers  []*endpointServer
 	upstream map[string]string // upstream base URL -> proxy base URL
 	replacer *strings.Replacer
 
@@ -126,7 +127,9 @@ func Start(ctx context.Context, cloudsFile, dir string, cloudNames []string) (*P
 		proxyBase := "http://" + ln.Addr().String()
 		p.upstream[base] = proxyBase
 		pairs = append(pairs, base, proxyBase)
-		p.servers = append(p.servers, serve(ln, p.handler(ep, target)))
+		es := &endpointServer{}
+		es.serve(ln, p.handler(ep, target, es.down))
+		p.servers = append(p.servers, es)
 	}
 	p.replacer = strings.NewReplacer(pairs...)
 	p.CloudsFile = filepath.Join(dir, "clouds-proxied.yaml")
@@ -209,10 +212,23 @@ func newUpstreamTransport() *http.Transport {
 	return t
 }
 
-// serve runs an HTTP server on ln whose client connections each get their own upstream transport.
-func serve(ln net.Listener, h http.Handler) *http.Server {
+// endpointServer is the proxy of one upstream endpoint: an HTTP server on loopback whose client
+// connections each get their own upstream transport, and which can be taken down for a while and brought
+// back on the same address (a Refuse fault).
+type endpointServer struct {
+	srv *http.Server
+
+	mu     sync.Mutex
+	ln     net.Listener
+	closed bool
+	// downUntil is when a down endpoint listens again (zero when it is up).
+	downUntil time.Time
+}
+
+// serve starts serving h on ln.
+func (e *endpointServer) serve(ln net.Listener, h http.Handler) {
 	var conns sync.Map // net.Conn -> *http.Transport
-	srv := &http.Server{
+	e.srv = &http.Server{
 		Handler: h,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			t := newUpstreamTransport()
@@ -229,11 +245,62 @@ func serve(ln net.Listener, h http.Handler) *http.Server {
 			}
 		},
 	}
-	go func() { _ = srv.Serve(ln) }()
-	return srv
+	e.ln = ln
+	go func() { _ = e.srv.Serve(ln) }()
 }
 
-func (p *Proxy) handler(ep endpoint, target *url.URL) http.Handler {
+// down stops accepting connections for d, closes the idle client connections (and the others once their
+// current request is done), then listens again on the same address. While it is down, a second call
+// changes nothing.
+func (e *endpointServer) down(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || !e.downUntil.IsZero() {
+		return
+	}
+	addr := e.ln.Addr().String()
+	_ = e.ln.Close()
+	e.srv.SetKeepAlivesEnabled(false) // closes the idle connections, and the busy ones after their answer
+	e.downUntil = time.Now().Add(d)
+	time.AfterFunc(d, func() { e.up(addr) })
+}
+
+// up listens on addr again, retrying until it can (or the proxy is closed) should the address not be
+// free at once.
+func (e *endpointServer) up(addr string) {
+	for attempt := 0; ; attempt++ {
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return
+		}
+		ln, err := net.Listen("tcp", addr)
+		if err == nil {
+			e.ln = ln
+			e.downUntil = time.Time{}
+			e.srv.SetKeepAlivesEnabled(true)
+			e.mu.Unlock()
+			go func() { _ = e.srv.Serve(ln) }()
+			return
+		}
+		e.mu.Unlock()
+		if attempt == 50 {
+			log.Printf("api proxy: cannot listen on %s again after 5 s (still trying): %v", addr, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// close stops the endpoint for good.
+func (e *endpointServer) close() error {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	return e.srv.Close()
+}
+
+// handler proxies ep; down takes ep's proxy down for a while (a Refuse fault).
+func (p *Proxy) handler(ep endpoint, target *url.URL, down func(time.Duration)) http.Handler {
 	label := ep.service
 	if ep.region != "" {
 		label += "[" + ep.region + "]"
@@ -259,7 +326,7 @@ func (p *Proxy) handler(ep endpoint, target *url.URL) http.Handler {
 			}
 		}
 		if in := p.faults.Load(); in != nil {
-			if f := (*in).Fault(label, r.Method, r.URL.Path); f.Kind != NoFault && inject(f, w, r, rp) {
+			if f := (*in).Fault(label, r.Method, r.URL.Path); f.Kind != NoFault && inject(f, w, r, rp, down) {
 				return
 			}
 		}
@@ -320,7 +387,7 @@ func (p *Proxy) Take() Calls {
 func (p *Proxy) Close() {
 	var errs []error
 	for _, s := range p.servers {
-		errs = append(errs, s.Close())
+		errs = append(errs, s.close())
 	}
 	_ = errors.Join(errs...)
 }
