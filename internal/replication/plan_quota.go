@@ -17,8 +17,11 @@ const Unlimited = -1
 
 // planQuotas copies compute and network quotas as they are and carries block-storage quotas through the
 // volume-type map: per-type keys are renamed to the destination type; several source types mapped onto
-// one are summed (unlimited stays unlimited); unmapped types pass through under their own name. A
-// mapping naming a type that does not exist on its side is a validation error. A destination that
+// one are summed (unlimited stays unlimited); unmapped types pass through under their own name, except
+// their unlimited keys, which are left out (the destination has them unlimited by default, and keeping
+// them would tie the plan to the list of types of both regions). A mapping naming a type that does not
+// exist on its side is a validation error, and so is an unmapped type with limits and no destination
+// type of its name. A destination that
 // decides the quotas itself (Facts.Quotas) has its quotas taken as they are.
 func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *ValidationErrors) Quotas {
 	srcNames := typeNames(snap.VolumeTypes)
@@ -56,38 +59,31 @@ func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Validati
 		srcByName[n] = true
 	}
 
-	targets := map[string]bool{} // destination type names that mapped source types go to
-	for _, dst := range rename {
-		targets[dst] = true
-	}
 	volume := map[string]int{}
 	unmatched := map[string][]string{} // source type name -> its per-type keys with a limit
-	unlimitedOnly := map[string]bool{}
-	shadowed := map[string]bool{}
 	for _, key := range slices.Sorted(maps.Keys(snap.Quotas.Volume)) {
 		value := snap.Quotas.Volume[key]
 		prefix, typeName := splitPerTypeKey(key, srcByName)
 		if prefix == "" {
+			if value == Unlimited && isPerTypeKey(key) {
+				// A per-type key of a type the source's type list did not show yet (created between
+				// the two reads): unmapped by construction, and unlimited, so left out like the others.
+				continue
+			}
 			volume[key] = value
 			continue
 		}
 		dstName, mapped := rename[typeName]
-		if !mapped && targets[typeName] && value == Unlimited {
-			// An unmapped source type named like a mapping target passes through onto the mapped
-			// types' total; its default "unlimited" would wipe out the limits the user mapped there.
-			shadowed[typeName] = true
+		if !mapped && value == Unlimited {
+			// Cinder lists an unlimited per-type quota for every type of its region: carrying those
+			// of unmapped types would make the plan change whenever a type is created in either
+			// region, and the destination gives them that value anyway (see doc.go).
 			continue
 		}
 		if !mapped {
 			dstName = typeName
 			if !dstByName[typeName] {
-				if _, ok := unlimitedOnly[typeName]; !ok {
-					unlimitedOnly[typeName] = true
-				}
-				if value != Unlimited {
-					unlimitedOnly[typeName] = false
-					unmatched[typeName] = append(unmatched[typeName], fmt.Sprintf("%s=%d", key, value))
-				}
+				unmatched[typeName] = append(unmatched[typeName], fmt.Sprintf("%s=%d", key, value))
 				continue
 			}
 		}
@@ -98,20 +94,16 @@ func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Validati
 			volume[newKey] = value
 		}
 	}
-	for _, typeName := range slices.Sorted(maps.Keys(shadowed)) {
-		p.Skipped = append(p.Skipped, Skipped{Kind: "volume_type_quota", SourceID: typeName,
-			Reason: "unmapped source type with unlimited per-type quotas, not added to the limits mapped onto the destination type of the same name"})
-	}
-	for _, typeName := range slices.Sorted(maps.Keys(unlimitedOnly)) {
-		if unlimitedOnly[typeName] {
-			p.Skipped = append(p.Skipped, Skipped{Kind: "volume_type_quota", SourceID: typeName,
-				Reason: "no destination volume type of that name; its per-type quotas are unlimited, so nothing is lost"})
-			continue
-		}
+	for _, typeName := range slices.Sorted(maps.Keys(unmatched)) {
 		errs.add(volumeTypesAttr, typeName, "the source volume type has per-type quotas (%s) but the destination has no volume type named %q: map it with %s",
 			strings.Join(unmatched[typeName], ", "), typeName, volumeTypesAttr)
 	}
 	return Quotas{Compute: maps.Clone(snap.Quotas.Compute), Network: maps.Clone(snap.Quotas.Network), Volume: volume}
+}
+
+// isPerTypeKey tells a per-type key by its prefix alone: Cinder has no other keys starting so.
+func isPerTypeKey(key string) bool {
+	return slices.ContainsFunc(perTypeQuotaPrefixes, func(pre string) bool { return strings.HasPrefix(key, pre) && len(key) > len(pre) })
 }
 
 // splitPerTypeKey splits "gigabytes_ssd" into ("gigabytes_", "ssd") when ssd is a known source type.

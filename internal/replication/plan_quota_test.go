@@ -47,18 +47,16 @@ func TestVolumeTypeQuotas(t *testing.T) {
 			wantVolume: with(map[string]int{"gigabytes_fast": 100, "volumes_fast": 10, "snapshots_fast": -1, "gigabytes_ssd": 50, "volumes_ssd": 20, "snapshots_ssd": 5}),
 		},
 		{
-			name:       "an unmapped type passes through unchanged",
+			name:       "an unmapped type's limits pass through unchanged",
 			types:      []VolumeTypeMap{{fxVTSSD, fxDVTFst}},
 			wantVolume: with(map[string]int{"gigabytes_fast": 100, "volumes_fast": 10, "snapshots_fast": -1, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5}),
 		},
 		{
-			// limits of an unmapped type add to those mapped onto its name; its unlimited values do not
-			// wipe out the mapped limits, and are reported
+			// limits of an unmapped type add to those mapped onto its name; its unlimited values are
+			// left out, so they do not wipe out the mapped limits
 			name:       "an unmapped type landing on a mapped one",
 			types:      []VolumeTypeMap{{fxVTHDD, fxDVTSSD}},
 			wantVolume: with(map[string]int{"gigabytes_ssd": 150, "volumes_ssd": 30, "snapshots_ssd": 5}),
-			wantSkipped: []Skipped{{Kind: "volume_type_quota", SourceID: "ssd",
-				Reason: "unmapped source type with unlimited per-type quotas, not added to the limits mapped onto the destination type of the same name"}},
 		},
 		{
 			name:  "an unmapped type with limits and no destination type of its name",
@@ -68,21 +66,44 @@ func TestVolumeTypeQuotas(t *testing.T) {
 				Message: `the source volume type has per-type quotas (gigabytes_hdd=50, snapshots_hdd=5, volumes_hdd=20) but the destination has no volume type named "hdd": map it with mappings.volume_types`}},
 		},
 		{
-			name: "an unmapped type with only unlimited values is skipped, not an error",
+			// Cinder lists unlimited per-type quotas for every type of the region: they are left out
+			// (neither planned nor reported), whether or not the destination has a type of that name
+			name: "an unmapped type with only unlimited values is left out, not an error",
 			mutate: func(s *Snapshot) {
 				s.VolumeTypes = append(s.VolumeTypes, openstack.VolumeType{ID: "vt-archive", Name: "archive"})
 				s.Quotas.Volume["gigabytes_archive"], s.Quotas.Volume["volumes_archive"], s.Quotas.Volume["snapshots_archive"] = -1, -1, -1
 			},
-			wantVolume: with(map[string]int{"gigabytes_ssd": 100, "volumes_ssd": 10, "snapshots_ssd": -1, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5}),
-			wantSkipped: []Skipped{{Kind: "volume_type_quota", SourceID: "archive",
-				Reason: "no destination volume type of that name; its per-type quotas are unlimited, so nothing is lost"}},
+			wantVolume: with(map[string]int{"gigabytes_ssd": 100, "volumes_ssd": 10, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5}),
+		},
+		{
+			name: "a mapped type keeps its unlimited values",
+			mutate: func(s *Snapshot) {
+				s.Quotas.Volume["volumes_hdd"] = -1
+			},
+			types:      []VolumeTypeMap{{fxVTHDD, fxDVTSSD}},
+			wantVolume: with(map[string]int{"gigabytes_ssd": 150, "volumes_ssd": -1, "snapshots_ssd": 5}),
+		},
+		{
+			name: "an unmapped type with a limit and an unlimited value keeps the limit only",
+			mutate: func(s *Snapshot) {
+				s.Quotas.Volume["volumes_hdd"] = -1
+			},
+			wantVolume: with(map[string]int{"gigabytes_ssd": 100, "volumes_ssd": 10, "gigabytes_hdd": 50, "snapshots_hdd": 5}),
+		},
+		{
+			// a type created between the reads of the type list and of the quotas
+			name: "an unlimited per-type key of a type the source does not list is left out",
+			mutate: func(s *Snapshot) {
+				s.Quotas.Volume["gigabytes_brand-new"], s.Quotas.Volume["volumes_brand-new"] = -1, -1
+			},
+			wantVolume: with(map[string]int{"gigabytes_ssd": 100, "volumes_ssd": 10, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5}),
 		},
 		{
 			name: "a per-type key of a type the source does not know is an ordinary key",
 			mutate: func(s *Snapshot) {
 				s.Quotas.Volume["gigabytes_lvmdriver-1"] = 7
 			},
-			wantVolume: with(map[string]int{"gigabytes_ssd": 100, "volumes_ssd": 10, "snapshots_ssd": -1, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5, "gigabytes_lvmdriver-1": 7}),
+			wantVolume: with(map[string]int{"gigabytes_ssd": 100, "volumes_ssd": 10, "gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5, "gigabytes_lvmdriver-1": 7}),
 		},
 		{
 			name:  "unknown source type uuid",
@@ -156,4 +177,37 @@ func TestQuotasDecidedByTheDestination(t *testing.T) {
 	errs := mustFail(t, snap, Mappings{VolumeTypes: []VolumeTypeMap{{"vt-gone", fxDVTFst}}}, facts)
 	assertEqual(t, "errors", errTexts(errs), []errText{{Attribute: "mappings.volume_types[0].src_type_uuid", Value: "vt-gone",
 		Message: "is not a volume type available in the source tenant"}})
+}
+
+// A volume type created in either region between two plans of the same inputs must not change the plan:
+// Terraform refuses an apply whose final plan differs from the one it showed ("Provider produced
+// inconsistent final plan"). Cinder lists an unlimited quota of each kind for every type of its region.
+func TestNewVolumeTypeDoesNotChangeThePlan(t *testing.T) {
+	newType := func(s *Snapshot, f *Facts, inSource, inDestination bool) {
+		if inSource {
+			s.VolumeTypes = append(s.VolumeTypes, openstack.VolumeType{ID: "vt-new", Name: "new"})
+			for _, pre := range perTypeQuotaPrefixes {
+				s.Quotas.Volume[pre+"new"] = Unlimited
+			}
+		}
+		if inDestination {
+			f.VolumeTypes = append(f.VolumeTypes, openstack.VolumeType{ID: "dvt-new", Name: "new"})
+		}
+	}
+	for _, m := range []Mappings{{}, {VolumeTypes: []VolumeTypeMap{{fxVTSSD, fxDVTFst}}}, {VolumeTypes: []VolumeTypeMap{{fxVTSSD, fxDVTFst}, {fxVTHDD, fxDVTFst}}}} {
+		snap, facts := threeTier(), baseFacts()
+		before := mustPlan(t, snap, m, facts)
+		for _, where := range []struct {
+			name             string
+			source, destSide bool
+		}{{"source", true, false}, {"destination", false, true}, {"both (one region)", true, true}} {
+			t.Run(where.name, func(t *testing.T) {
+				snap, facts := threeTier(), baseFacts()
+				newType(snap, &facts, where.source, where.destSide)
+				after := mustPlan(t, snap, m, facts)
+				assertEqual(t, "volume quotas", after.Quotas, before.Quotas)
+				assertEqual(t, "skipped", after.Skipped, before.Skipped)
+			})
+		}
+	}
 }

@@ -71,7 +71,7 @@ func TestBuildPlanFixtureWithoutMappings(t *testing.T) {
 		Network: map[string]int{"network": 10, "subnet": 20, "port": 200, "router": 4, "security_group": 20, "security_group_rule": 200, "floatingip": 10},
 		Volume: map[string]int{
 			"volumes": 50, "snapshots": 50, "gigabytes": 2000, "backups": 10, "backup_gigabytes": 1000, "per_volume_gigabytes": -1,
-			"gigabytes_ssd": 100, "volumes_ssd": 10, "snapshots_ssd": -1,
+			"gigabytes_ssd": 100, "volumes_ssd": 10, // snapshots_ssd: unlimited and unmapped, left out
 			"gigabytes_hdd": 50, "volumes_hdd": 20, "snapshots_hdd": 5,
 		},
 	})
