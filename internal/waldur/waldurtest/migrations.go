@@ -625,7 +625,7 @@ func (s *Server) runMigration(id string) {
 		err = fmt.Errorf("the runner reported no backend id for the new tenant")
 	}
 	if err == nil {
-		if _, rerr := s.st.register(dstTenant.UUID, res.Objects); rerr != nil {
+		if _, rerr := s.st.register(dstTenant.UUID, res.Objects, nil); rerr != nil {
 			err = fmt.Errorf("registering the new tenant's objects: %w", rerr)
 		}
 	}

@@ -386,7 +386,7 @@ func (st *store) project(id, name string) *project {
 func (s *Server) AddObjects(tenantUUID string, o Objects) Objects {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out, err := s.st.register(tenantUUID, o)
+	out, err := s.st.register(tenantUUID, o, nil)
 	must(err)
 	return out
 }
@@ -465,8 +465,10 @@ func (st *store) objectsOf(tenant string) Objects {
 	return o
 }
 
-// register validates and stores objects of a tenant; nothing is stored when something is wrong.
-func (st *store) register(tenantUUID string, o Objects) (Objects, error) {
+// register validates and stores objects of a tenant; nothing is stored when something is wrong. An
+// object that keep knows (SetObjects: the same kind and backend id) keeps its uuid, its creation time
+// and, for a rule that stays, its id; keep may be nil.
+func (st *store) register(tenantUUID string, o Objects, keep *kept) (Objects, error) {
 	t := st.tenants.get(tenantUUID)
 	if t == nil {
 		return o, fmt.Errorf("no tenant %s", tenantUUID)
@@ -485,10 +487,10 @@ func (st *store) register(tenantUUID string, o Objects) (Objects, error) {
 	}
 	out := Objects{}
 	for _, n := range o.Networks {
-		n.UUID, n.TenantUUID = newUUID(), tid
 		if n.BackendID == "" {
 			n.BackendID = backendUUID()
 		}
+		n.UUID, n.TenantUUID = keep.uuid("network", n.BackendID), tid
 		if n.Type == "" {
 			n.Type = "vxlan"
 		}
@@ -499,10 +501,10 @@ func (st *store) register(tenantUUID string, o Objects) (Objects, error) {
 		out.Networks = append(out.Networks, n)
 	}
 	for _, n := range o.Subnets {
-		n.UUID, n.TenantUUID = newUUID(), tid
 		if n.BackendID == "" {
 			n.BackendID = backendUUID()
 		}
+		n.UUID, n.TenantUUID = keep.uuid("subnet", n.BackendID), tid
 		if !nets[n.NetworkBackendID] {
 			return o, fmt.Errorf("subnet %q: no network %q in tenant %s", n.Name, n.NetworkBackendID, tid)
 		}
@@ -530,10 +532,10 @@ func (st *store) register(tenantUUID string, o Objects) (Objects, error) {
 		groups[groupsIn[i].BackendID] = true
 	}
 	for _, r := range o.Routers {
-		r.UUID, r.TenantUUID = newUUID(), tid
 		if r.BackendID == "" {
 			r.BackendID = backendUUID()
 		}
+		r.UUID, r.TenantUUID = keep.uuid("router", r.BackendID), tid
 		for _, f := range r.Interfaces {
 			if !subs[f.SubnetBackendID] {
 				return o, fmt.Errorf("router %q: no subnet %q in tenant %s", r.Name, f.SubnetBackendID, tid)
@@ -544,7 +546,7 @@ func (st *store) register(tenantUUID string, o Objects) (Objects, error) {
 		out.Routers = append(out.Routers, r)
 	}
 	for _, g := range groupsIn {
-		g.UUID, g.TenantUUID = newUUID(), tid
+		g.UUID, g.TenantUUID = keep.uuid("security_group", g.BackendID), tid
 		g.Rules = slices.Clone(g.Rules)
 		for j := range g.Rules {
 			r := &g.Rules[j]
@@ -561,10 +563,10 @@ func (st *store) register(tenantUUID string, o Objects) (Objects, error) {
 		out.SecurityGroups = append(out.SecurityGroups, g)
 	}
 	for _, p := range o.Ports {
-		p.UUID, p.TenantUUID = newUUID(), tid
 		if p.BackendID == "" {
 			p.BackendID = backendUUID()
 		}
+		p.UUID, p.TenantUUID = keep.uuid("port", p.BackendID), tid
 		if !nets[p.NetworkBackendID] {
 			return o, fmt.Errorf("port %q: no network %q in tenant %s", p.Name, p.NetworkBackendID, tid)
 		}
@@ -588,24 +590,28 @@ func (st *store) register(tenantUUID string, o Objects) (Objects, error) {
 	}
 	now := st.now()
 	for _, n := range out.Networks {
-		st.networks.add(n.UUID, &netRec{Network: n, objMeta: objMeta{created: now}})
+		st.networks.add(n.UUID, &netRec{Network: n, objMeta: objMeta{created: keep.created(n.UUID, now)}})
 	}
 	for _, n := range out.Subnets {
-		st.subnets.add(n.UUID, &subnetRec{Subnet: n, objMeta: objMeta{created: now}})
+		st.subnets.add(n.UUID, &subnetRec{Subnet: n, objMeta: objMeta{created: keep.created(n.UUID, now)}})
 	}
 	for _, n := range out.Routers {
-		st.routers.add(n.UUID, &routerRec{Router: n, objMeta: objMeta{created: now}})
+		st.routers.add(n.UUID, &routerRec{Router: n, objMeta: objMeta{created: keep.created(n.UUID, now)}})
 	}
 	for _, n := range out.SecurityGroups {
-		rec := &sgRec{SecurityGroup: n, objMeta: objMeta{created: now}}
-		for range n.Rules {
-			st.ruleID++
-			rec.ruleIDs = append(rec.ruleIDs, st.ruleID)
+		rec := &sgRec{SecurityGroup: n, objMeta: objMeta{created: keep.created(n.UUID, now)}}
+		for _, r := range n.Rules {
+			id := keep.ruleID(n.BackendID, r)
+			if id == 0 {
+				st.ruleID++
+				id = st.ruleID
+			}
+			rec.ruleIDs = append(rec.ruleIDs, id)
 		}
 		st.sgs.add(n.UUID, rec)
 	}
 	for _, n := range out.Ports {
-		st.ports.add(n.UUID, &portRec{Port: n, objMeta: objMeta{created: now}})
+		st.ports.add(n.UUID, &portRec{Port: n, objMeta: objMeta{created: keep.created(n.UUID, now)}})
 	}
 	return out, nil
 }
