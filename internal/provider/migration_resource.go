@@ -72,13 +72,6 @@ func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A replica where the backend cannot keep one: an error on follow_source, whatever else is planned.
-	if plan.FollowSource.ValueBool() {
-		if err := r.backend.InPlaceSync(); err != nil {
-			addBackendError(&resp.Diagnostics, "Cannot follow the source", err)
-			return
-		}
-	}
 	if !req.State.Raw.IsNull() {
 		r.planUpdate(ctx, req, plan, resp)
 		return

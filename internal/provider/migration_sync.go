@@ -1,10 +1,15 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -23,6 +28,12 @@ import (
 //   - its mappings changed, with a backend that syncs in place (InPlaceSync nil): the run applies the new
 //     mappings. A backend that cannot (Waldur: its API copies a tenant once) replaces the migration
 //     instead, except on the first plan after an import, which records the configured mappings.
+//
+// A replica with a backend that cannot sync in place (Waldur) is never synced nor replaced for its
+// drift: a plan that succeeds must apply, and Waldur can apply none of it. Refresh still records the
+// drift in source_drift (for a check block or an output), and the plan keeps the state as it is and
+// warns on follow_source with the drift and what the user can do instead (InPlaceSync's error says
+// it): the apply of that plan shows the same warning and changes nothing.
 //
 // ModifyPlan plans such a sync as an in-place update with what the run decides unknown (the id maps,
 // state, skipped, credentials), source_drift empty and the preview planned afresh from the source; the
@@ -71,7 +82,7 @@ func (r *MigrationResource) syncReason(state, plan migrationModel, imported bool
 		}
 		return "mappings changed", false
 	}
-	if !plan.FollowSource.ValueBool() {
+	if !plan.FollowSource.ValueBool() || r.backend.InPlaceSync() != nil {
 		return "", false
 	}
 	switch {
@@ -118,6 +129,11 @@ func (r *MigrationResource) planUpdate(ctx context.Context, req resource.ModifyP
 		tflog.Info(ctx, "Planning an in-place sync of the migration", map[string]any{"reason": reason, "dst_project_id": state.DstProjectID.ValueString()})
 		r.planSync(ctx, req, state, plan, resp)
 		return
+	}
+	if plan.FollowSource.ValueBool() && state.FollowSource.ValueBool() {
+		if err := r.backend.InPlaceSync(); err != nil {
+			warnDriftNotSynced(&resp.Diagnostics, state.SourceDrift, err)
+		}
 	}
 	if !plan.FollowSource.ValueBool() && len(state.SourceDrift.Elements()) > 0 {
 		// follow_source turned off: the drift is no longer looked at.
@@ -185,4 +201,31 @@ func (r *MigrationResource) sync(ctx context.Context, prior, plan migrationModel
 	}
 	// A migration imported and rebuilt before its first apply: the run recorded the configuration.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+}
+
+// warnDriftNotSynced warns, on follow_source, that a replica differs from its source (drift: the
+// state's source_drift; nothing when it is empty) and that the backend cannot sync it in place (why, and
+// what to do instead: the backend's InPlaceSync error).
+func warnDriftNotSynced(diags *diag.Diagnostics, drift types.Map, why error) {
+	lines := stringMapOf(drift)
+	if len(lines) == 0 {
+		return
+	}
+	kinds := make([]string, 0, len(lines))
+	for k := range lines {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	var b strings.Builder
+	b.WriteString("The destination differs from the source as of the last refresh (source_drift):\n")
+	for _, k := range kinds {
+		fmt.Fprintf(&b, "  %s: %s\n", k, lines[k])
+	}
+	summary := "Replica differs from its source"
+	var e *backend.Error
+	if errors.As(why, &e) {
+		summary = cmp.Or(e.Summary, summary)
+	}
+	b.WriteString("\n" + why.Error())
+	diags.AddAttributeWarning(path.Root("follow_source"), summary, b.String())
 }

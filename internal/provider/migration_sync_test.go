@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -249,18 +250,59 @@ func TestModifyPlanReplacementPlansNoSync(t *testing.T) {
 	}
 }
 
-// A replica with a backend that cannot keep one is a plan-time error on follow_source, on create and
-// on update.
-func TestModifyPlanFollowSourceRefused(t *testing.T) {
-	refusal := backend.Errorf(replication.Root("follow_source"), "Waldur cannot keep a replica in sync", "copies a tenant once")
-	b := &syncBackend{inPlace: refusal}
+// A replica with a backend that cannot sync in place (Waldur): allowed on create and when turned on,
+// and a drift found by refresh plans no run and no replacement, only a warning on follow_source that
+// names the drift and says what to do instead (the backend's InPlaceSync). In sync: no warning.
+func TestModifyPlanFollowSourceWithoutInPlaceSync(t *testing.T) {
+	why := backend.Errorf(replication.Root("follow_source"), "Waldur cannot sync the replica in place", "copies a tenant once; run terraform apply -replace")
+
+	// Turned on: recorded in place, no run (the next refresh computes the drift).
+	b := &syncBackend{inPlace: why}
 	state := recordedReplica(t, false, nil)
 	plan := state
 	plan.FollowSource = types.BoolValue(true)
-	resp, _ := modifyPlan(t, b, state, plan)
-	requireAttributeError(t, resp.Diagnostics, "follow_source", "Waldur cannot keep a replica in sync")
+	resp, planned := modifyPlan(t, b, state, plan)
+	requireNoRun(t, b, resp, planned)
+	if len(resp.Diagnostics.Warnings()) != 0 {
+		t.Errorf("warnings %v, want none: no drift is known yet", resp.Diagnostics.Warnings())
+	}
 
+	// A drift: the plan keeps the state, and warns.
+	b = &syncBackend{inPlace: why}
+	drift := map[string]string{"networks": "add: reports", "security_group_rules": "remove: web: ingress IPv4 tcp 22-22 from 10.0.1.0/24"}
+	state = recordedReplica(t, true, drift)
+	resp, planned = modifyPlan(t, b, state, state)
+	requireNoRun(t, b, resp, planned)
+	if !planned.SourceDrift.Equal(state.SourceDrift) {
+		t.Errorf("source_drift = %v, want the state's %v kept", planned.SourceDrift, state.SourceDrift)
+	}
+	warnings := resp.Diagnostics.Warnings()
+	if len(warnings) != 1 {
+		t.Fatalf("warnings %v, want one", warnings)
+	}
+	w := warnings[0]
+	if wp, ok := w.(diag.DiagnosticWithPath); !ok || wp.Path().String() != "follow_source" || w.Summary() != "Waldur cannot sync the replica in place" {
+		t.Errorf("warning %q on %v, want the backend's summary on follow_source", w.Summary(), w)
+	}
+	for _, want := range []string{"networks: add: reports", "security_group_rules: remove: web: ingress IPv4 tcp 22-22 from 10.0.1.0/24",
+		"copies a tenant once", "terraform apply -replace"} {
+		if !strings.Contains(w.Detail(), want) {
+			t.Errorf("warning detail lacks %q:\n%s", want, w.Detail())
+		}
+	}
+
+	// In sync: nothing to say.
+	b = &syncBackend{inPlace: why}
+	state = recordedReplica(t, true, nil)
+	resp, planned = modifyPlan(t, b, state, state)
+	requireNoRun(t, b, resp, planned)
+	if len(resp.Diagnostics.Warnings()) != 0 {
+		t.Errorf("warnings %v, want none for a replica in sync", resp.Diagnostics.Warnings())
+	}
+
+	// A create with follow_source = true is planned as any other (the preview), without a diagnostic.
 	ctx := context.Background()
+	b = &syncBackend{inPlace: why}
 	pl := tfsdk.Plan{Schema: resourceSchema}
 	requireNoErrors(t, pl.Set(ctx, &plan))
 	req := resource.ModifyPlanRequest{
@@ -270,9 +312,9 @@ func TestModifyPlanFollowSourceRefused(t *testing.T) {
 	}
 	resp = &resource.ModifyPlanResponse{Plan: pl}
 	(&MigrationResource{backend: b}).ModifyPlan(ctx, req, resp)
-	requireAttributeError(t, resp.Diagnostics, "follow_source", "Waldur cannot keep a replica in sync")
-	if !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "copies a tenant once") {
-		t.Errorf("detail = %q", resp.Diagnostics.Errors()[0].Detail())
+	requireNoErrors(t, resp.Diagnostics)
+	if len(b.planned) != 1 || !b.planned[0].FollowSource {
+		t.Errorf("the backend planned %+v, want the create's preview once, with follow_source", b.planned)
 	}
 }
 

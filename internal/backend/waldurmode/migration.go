@@ -235,12 +235,9 @@ func checkWaldurPlan(off waldur.Offering, planUUID string) string {
 	return fmt.Sprintf("This plan is not available for selected offering: offering %q (%s) has the plans %s.", off.Name, off.UUID, avail)
 }
 
-// Plan is the preview and every plan-time check; a replica (in.FollowSource) is refused
-// (InPlaceSync).
+// Plan is the preview and every plan-time check. A replica (in.FollowSource) is planned as a one-off
+// copy: Waldur copies the tenant once, and Read reports the source's drift since.
 func (b *Backend) Plan(ctx context.Context, in backend.Inputs) (*replication.Plan, error) {
-	if in.FollowSource {
-		return nil, b.InPlaceSync()
-	}
 	api, err := b.api()
 	if err != nil {
 		return nil, err
@@ -255,9 +252,6 @@ func (b *Backend) Plan(ctx context.Context, in backend.Inputs) (*replication.Pla
 // Create creates the migration and waits for it, within timeout. The migration comes back once Waldur
 // has it, so that it is recorded also when it ends ERRED.
 func (b *Backend) Create(ctx context.Context, in backend.Inputs, timeout time.Duration) (*backend.Migration, error) {
-	if in.FollowSource {
-		return nil, b.InPlaceSync()
-	}
 	api, err := b.api()
 	if err != nil {
 		return nil, err
@@ -421,10 +415,11 @@ func readWaldurDestination(ctx context.Context, api *waldur.Client, resourceUUID
 	return tenant, objects, err
 }
 
-// Read refreshes a recorded migration from Waldur: its state and error message, and, for one recorded
+// Read refreshes a recorded migration from Waldur: its state and error message, for one recorded
 // while running that Waldur has since finished, what it built (the id maps, planned again from what
-// Waldur shows of the source). A migration Waldur no longer has, or whose destination tenant was
-// terminated, is gone, so that the next apply migrates again.
+// Waldur shows of the source), and, for a replica (FollowSource) that is OK, how its destination
+// differs from the source now (SourceDrift, drift.go). A migration Waldur no longer has, or whose
+// destination tenant was terminated, is gone, so that the next apply migrates again.
 func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migration, error) {
 	api, err := b.api()
 	if err != nil {
@@ -443,8 +438,10 @@ func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migra
 		dst = mig.DstResourceUUID
 		m.DstResourceUUID = dst
 	}
+	var dstRes *waldur.Resource
 	if dst != "" {
 		res, err := api.GetResource(ctx, dst)
+		dstRes = res
 		switch {
 		case waldur.IsNotFound(err) || (err == nil && res.State == waldur.ResourceTerminated):
 			b.log.Warn(ctx, "The migration's destination tenant was terminated; removing the migration from state", map[string]any{"migration": m.ID, "dst_resource_uuid": dst})
@@ -475,6 +472,12 @@ func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migra
 	default:
 		m.ErrorMessage = ""
 	}
+	m.SourceDrift = nil
+	if m.FollowSource && mig.State == waldur.StateOK && dstRes != nil {
+		if err := b.compareWithSource(ctx, api, &m, mig, dstRes); err != nil {
+			return &m, err
+		}
+	}
 	return &m, nil
 }
 
@@ -495,16 +498,18 @@ func (b *Backend) replan(ctx context.Context, api *waldur.Client, mig *waldur.Mi
 // followSourceAttr is the resource's argument that asks for a replica.
 var followSourceAttr = replication.Root("follow_source")
 
-// InPlaceSync says why this backend cannot sync a migration in place: Waldur's migration API copies a
-// tenant once. The provider shows the error on follow_source, and a changed mapping replaces the
-// migration instead.
+// InPlaceSync says why this backend cannot sync a migration in place, and what the user can do instead:
+// Waldur's migration API copies a tenant once. The provider shows it, on follow_source, as the warning
+// of a plan whose replica has drifted from its source (the plan changes nothing), and a changed mapping
+// replaces the migration instead.
 func (b *Backend) InPlaceSync() error {
-	return backend.Errorf(followSourceAttr, "Waldur cannot keep a replica in sync",
-		"follow_source = true: Waldur's migration API (POST /api/openstack-migrations/) copies a tenant once; it cannot "+
-			"follow the source's later changes, nor update the copy in place. Set follow_source = false for a one-off copy. "+
-			"To keep a replica in sync, configure the provider's openstack offerings (the standalone backend) instead of "+
-			"endpoint and token; to take a fresh copy of the source's current state with Waldur, run "+
-			"terraform apply -replace=<address of this resource>.")
+	return backend.Errorf(followSourceAttr, "Waldur cannot sync the replica in place",
+		"Waldur's migration API (POST /api/openstack-migrations/) copies a tenant once: it cannot apply the source's later "+
+			"changes to the copy, so this plan changes nothing in the destination, and source_drift keeps showing them. "+
+			"To take them, either run terraform apply -replace=<address of this resource>, which copies the source tenant "+
+			"again, as it is now, into a new destination tenant (the current one is terminated with destroy_destination = true, "+
+			"and kept otherwise); or manage this migration with the standalone backend (the provider's openstack offerings "+
+			"instead of endpoint and token), which syncs a replica in place. Set follow_source = false to stop comparing.")
 }
 
 // Sync of a migration recorded while still running (CREATION_SCHEDULED, CREATING: its create ran out
