@@ -1,0 +1,112 @@
+package replication_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
+)
+
+// Lab tests of the plan-time checks (issue #13: a plan that succeeds must apply).
+
+// TestLabNewVolumeTypeKeepsThePlan: a volume type created in the source or the destination region between
+// two plans of the same inputs leaves the plan as it was. Cinder lists an unlimited quota of each kind
+// for every type of its region, and Terraform refuses an apply whose final plan differs from the one it
+// showed ("Provider produced inconsistent final plan"), which CI met when another test created a type.
+// The copy made from the plan is then in sync with it: the quotas left out are not drift.
+func TestLabNewVolumeTypeKeepsThePlan(t *testing.T) {
+	testlab.Require(t)
+	ctx := context.Background()
+	src := testlab.Connect(t, testlab.RegionOne)
+	dst := testlab.Connect(t, testlab.RegionTwo)
+	for _, c := range []*openstack.Cloud{src, dst} {
+		if _, err := testlab.EnsureVolumeTypes(ctx, c, testlab.VolumeTypeNames...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tenant := seed(t, ctx, src)
+	migrations := map[string]replication.Migration{
+		"other region": {Source: src, SourceProjectID: tenant.ProjectID, Destination: dst, Target: replication.Target{Name: "copy-" + tenant.Name}},
+		"same region":  {Source: src, SourceProjectID: tenant.ProjectID, Destination: src, Target: replication.Target{Name: "copy-" + tenant.Name}},
+	}
+	planJSON := func(m replication.Migration) string {
+		t.Helper()
+		p, err := m.Plan(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	before := map[string]string{}
+	for name, m := range migrations {
+		before[name] = planJSON(m)
+	}
+	// A new type in each region (the source's region is also the same-region copy's destination).
+	for _, c := range []*openstack.Cloud{src, dst} {
+		vt, err := openstack.CreateVolumeType(ctx, c.BlockStorage, "wom-new-"+testlab.Suffix(), "created between two plans")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := openstack.DeleteVolumeType(context.Background(), c.BlockStorage, vt.ID); err != nil {
+				t.Errorf("deleting volume type %s: %v", vt.Name, err)
+			}
+		})
+		// The source project's quota list names the new type (what changed the plan before).
+		if c == src {
+			q, err := openstack.VolumeQuotas(ctx, src.BlockStorage, tenant.ProjectID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, ok := q["volumes_"+vt.Name]; !ok || v != replication.Unlimited {
+				t.Fatalf("the source quotas do not list the new type %s as unlimited (%v): the test tests nothing", vt.Name, q)
+			}
+		}
+	}
+	for name, m := range migrations {
+		if after := planJSON(m); after != before[name] {
+			t.Errorf("%s: the plan changed with a new volume type:\nbefore %s\nafter  %s", name, before[name], after)
+		}
+	}
+
+	// The copy is in sync with its plan, quotas included: what was left out is not drift.
+	m := migrations["other region"]
+	plan, res, err := m.Run(ctx, replication.Options{})
+	if res != nil && res.ProjectID != "" {
+		t.Cleanup(func() { cleanupProject(t, dst, res.ProjectID) })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects, err := replication.ListDestination(ctx, dst, res.ProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quotas, err := replication.ReadQuotas(ctx, dst, res.ProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := replication.Compare(plan, res.IDMaps, objects, &quotas); !d.Empty() {
+		t.Errorf("a fresh copy differs from its plan: %v", d.Summary())
+	}
+	// Left out, the unlimited per-type quotas of unmapped types are unlimited on the destination too.
+	srcQuotas, err := openstack.VolumeQuotas(ctx, src.BlockStorage, tenant.ProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range srcQuotas {
+		if _, planned := plan.Quotas.Volume[k]; planned || v != replication.Unlimited {
+			continue
+		}
+		if got, ok := quotas.Volume[k]; ok && got != v {
+			t.Errorf("volume quota %s left out of the plan is %d on the destination, %d in the source", k, got, v)
+		}
+	}
+}
