@@ -66,3 +66,20 @@ func (l *Lab) AddTenant(ctx context.Context, srv *waldurtest.Server, off Offerin
 	})
 	return Tenant{Tenant: t, Objects: srv.AddObjects(t.UUID, ObjectsOf(snap))}, nil
 }
+
+// Resync lists the tenant's project again and makes the server show what it holds now, as Waldur's
+// periodic pull does: its Neutron objects (SetObjects: what stayed keeps its uuid) and the limits of its
+// quotas. A test changes a source through the lab's API, then resyncs it before reading it through
+// Waldur.
+func (l *Lab) Resync(ctx context.Context, srv *waldurtest.Server, off Offering, t Tenant) (Tenant, error) {
+	c, err := l.Cloud(ctx, off.Offering.Backend)
+	if err != nil {
+		return t, err
+	}
+	snap, err := replication.ReadSnapshot(ctx, c, t.Tenant.BackendID)
+	if err != nil {
+		return t, err
+	}
+	srv.SetLimits(t.Tenant.UUID, LimitsOf(snap.Quotas))
+	return Tenant{Tenant: t.Tenant, Objects: srv.SetObjects(t.Tenant.UUID, ObjectsOf(snap))}, nil
+}
