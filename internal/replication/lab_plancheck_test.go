@@ -3,6 +3,9 @@ package replication_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -108,5 +111,79 @@ func TestLabNewVolumeTypeKeepsThePlan(t *testing.T) {
 		if got, ok := quotas.Volume[k]; ok && got != v {
 			t.Errorf("volume quota %s left out of the plan is %d on the destination, %d in the source", k, got, v)
 		}
+	}
+}
+
+// TestLabQuotaBelowTheCopy: a source tenant whose network quota was lowered below the networks it holds
+// (Neutron lets an administrator do that). The plan raises the destination's quota to the count and says
+// so; built with the source's quota instead, the destination refuses the networks over it.
+func TestLabQuotaBelowTheCopy(t *testing.T) {
+	testlab.Require(t)
+	ctx := context.Background()
+	src := testlab.Connect(t, testlab.RegionOne)
+	dst := testlab.Connect(t, testlab.RegionTwo)
+	if _, err := testlab.EnsureVolumeTypes(ctx, dst, testlab.VolumeTypeNames...); err != nil {
+		t.Fatal(err)
+	}
+	tenant := seed(t, ctx, src)
+	networks := len(tenant.Networks)
+	if networks < 2 {
+		t.Fatalf("the seeded tenant has %d networks, the test needs at least 2", networks)
+	}
+	if err := openstack.SetNetworkQuotas(ctx, src.Network, tenant.ProjectID, map[string]int{"network": 1}); err != nil {
+		t.Fatal(err)
+	}
+	m := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: dst, Target: replication.Target{Name: "copy-" + tenant.Name}}
+	plan, err := m.Plan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plan.Quotas.Network["network"]; got != networks {
+		t.Fatalf("planned network quota = %d, want the %d networks copied", got, networks)
+	}
+	reported := false
+	for _, s := range plan.Skipped {
+		reported = reported || (s.Kind == "quota" && s.SourceID == "network.network")
+	}
+	if !reported {
+		t.Errorf("the raised network quota is not reported: %+v", plan.Skipped)
+	}
+
+	// Without the raise, the destination refuses: built with the source's quota, the apply fails.
+	unraised := *plan
+	unraised.Quotas.Network = maps.Clone(plan.Quotas.Network)
+	unraised.Quotas.Network["network"] = 1
+	unraised.Project.Name += "-unraised"
+	res, err := replication.Execute(ctx, dst, &unraised, replication.Options{})
+	if res != nil && res.ProjectID != "" {
+		t.Cleanup(func() { cleanupProject(t, dst, res.ProjectID) })
+	}
+	if err == nil || !strings.Contains(err.Error(), "Quota") {
+		t.Errorf("built with a network quota of 1 for %d networks, the apply gave %v, want Neutron's quota refusal", networks, err)
+	} else {
+		t.Logf("without the raise: %v", err)
+	}
+
+	// With it, the copy is built and holds every network.
+	res, err = replication.Execute(ctx, dst, plan, replication.Options{})
+	if res != nil && res.ProjectID != "" {
+		t.Cleanup(func() { cleanupProject(t, dst, res.ProjectID) })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := openstack.List[openstack.Network](ctx, dst.Network, openstack.Networks, url.Values{"project_id": {res.ProjectID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != networks {
+		t.Errorf("the copy has %d networks, the source %d", len(got), networks)
+	}
+	q, err := openstack.NetworkQuotas(ctx, dst.Network, res.ProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q["network"] != networks {
+		t.Errorf("destination network quota = %d, want %d", q["network"], networks)
 	}
 }

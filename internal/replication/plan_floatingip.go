@@ -38,8 +38,8 @@ var floatingIPsAttr = mappingsAttr.Attr("floating_ips")
 // the translated fixed IP. One whose port, or fixed IP, is not copied, or whose subnet no copied router
 // connects to the external network (Neutron refuses the association then), is allocated free and the
 // lost association reported (floating_ip_association): a replica keeps as many public addresses as its
-// source, ready to be associated. A destination without an external network, or a floatingip quota too
-// small for them, is an error.
+// source, ready to be associated. A destination without an external network is an error; a floatingip
+// quota too small for them is raised (raiseQuotas).
 func planFloatingIPs(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *ValidationErrors) {
 	mode := cmp.Or(m.FloatingIPs, FloatingIPsAll)
 	switch mode {
@@ -99,10 +99,6 @@ func planFloatingIPs(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *Val
 	if facts.ExternalNetworkID == "" && !facts.GatewaysByDestination {
 		errs.add(dstOfferingAttr, "", "the destination has no external network for the source's %d floating IP(s): name one (external_network), or set %s = %q",
 			len(p.FloatingIPs), floatingIPsAttr, FloatingIPsNone)
-	}
-	if quota, ok := p.Quotas.Network["floatingip"]; ok && quota >= 0 && quota < len(p.FloatingIPs) {
-		errs.add(floatingIPsAttr, cmp.Or(m.FloatingIPs, FloatingIPsAll), "the destination's floatingip quota (%d, copied from the source) is smaller than the %d floating IPs to copy: raise the source's quota, or copy fewer",
-			quota, len(p.FloatingIPs))
 	}
 }
 

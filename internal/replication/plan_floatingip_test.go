@@ -83,12 +83,11 @@ func TestFloatingIPsValidation(t *testing.T) {
 	// opting out plans without error
 	mustPlan(t, withFloatingIPs(), Mappings{SkipConnectionExtnet: true, FloatingIPs: FloatingIPsNone}, facts)
 
+	// a floatingip quota below the floating IPs copied is raised (TestQuotasBelowTheCopy), not an error
 	snap := withFloatingIPs()
 	snap.Quotas.Network["floatingip"] = 3
-	errs = mustFail(t, snap, Mappings{}, baseFacts())
-	assertEqual(t, "quota", errs[0].Attribute.String(), "mappings.floating_ips")
-	snap.Quotas.Network["floatingip"] = -1
-	mustPlan(t, snap, Mappings{}, baseFacts())
+	p := mustPlan(t, snap, Mappings{}, baseFacts())
+	assertEqual(t, "floatingip quota", p.Quotas.Network["floatingip"], 5)
 }
 
 func TestFloatingIPUnreachableSubnet(t *testing.T) {

@@ -131,3 +131,61 @@ func typeNames(types []openstack.VolumeType) map[string]string {
 	}
 	return out
 }
+
+// quotaNeeds counts, per quota key, the objects the copy holds in the new project once built: what the
+// plan creates, plus what Neutron creates there itself and counts against the project: a port per router
+// interface, and the DHCP ports of the copied networks (as many as the source has on them: the
+// destination's DHCP agents are not known before it builds its own). The source default security group
+// and its rules are planned like the others (the destination's own default group holds them), so the
+// plan's counts include them.
+func quotaNeeds(snap *Snapshot, p *Plan) (network, compute map[string]int) {
+	planned := map[string]bool{}
+	for _, n := range p.Networks {
+		planned[n.SourceID] = true
+	}
+	dhcp := 0
+	for _, port := range snap.Ports {
+		if port.DeviceOwner == "network:dhcp" && planned[port.NetworkID] {
+			dhcp++
+		}
+	}
+	interfaces := 0
+	for _, r := range p.Routers {
+		interfaces += len(r.Interfaces)
+	}
+	network = map[string]int{
+		"network": len(p.Networks), "subnet": len(p.Subnets), "router": len(p.Routers),
+		"port":           len(p.Ports) + interfaces + dhcp,
+		"security_group": len(p.SecurityGroups), "security_group_rule": len(p.Rules), "floatingip": len(p.FloatingIPs),
+	}
+	compute = map[string]int{"server_groups": len(p.ServerGroups)}
+	return network, compute
+}
+
+// raiseQuotas raises each planned quota that is below the number of objects the copy holds (a source
+// quota lowered after its objects were made, or one that counts objects Neutron made itself) to that
+// number, each reported (Kind "quota"): the destination would refuse the objects over it, and the
+// source tenant holds them already. Quotas the destination decides itself (Facts.Quotas) are left.
+func raiseQuotas(snap *Snapshot, facts Facts, p *Plan) {
+	if facts.Quotas != nil {
+		return
+	}
+	network, compute := quotaNeeds(snap, p)
+	for _, q := range []struct {
+		service string
+		have    map[string]int
+		need    map[string]int
+	}{{"network", p.Quotas.Network, network}, {"compute", p.Quotas.Compute, compute}} {
+		for _, key := range slices.Sorted(maps.Keys(q.need)) {
+			limit, ok := q.have[key]
+			need := q.need[key]
+			if !ok || limit == Unlimited || limit >= need {
+				continue
+			}
+			q.have[key] = need
+			p.Skipped = append(p.Skipped, Skipped{Kind: "quota", SourceID: q.service + "." + key,
+				Reason: fmt.Sprintf("the source's %s quota %s = %d is below the %d the copy holds: raised to %d on the destination, which would refuse the objects over it",
+					q.service, key, limit, need, need)})
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package replication
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -210,4 +211,52 @@ func TestNewVolumeTypeDoesNotChangeThePlan(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A source quota below what the copy holds (lowered after the objects were made, or counting objects
+// Neutron makes itself) is raised to the count on the destination, which would refuse the objects over
+// it, and reported; quotas at or above the count, and unlimited ones, are kept.
+func TestQuotasBelowTheCopy(t *testing.T) {
+	snap := withFloatingIPs()
+	low := map[string]int{
+		"network": 1, "subnet": 3, "router": 0, "port": 9, "security_group": 2, "security_group_rule": 16,
+		"floatingip": 3,
+	}
+	for k, v := range low {
+		snap.Quotas.Network[k] = v
+	}
+	snap.Quotas.Compute["server_groups"] = 1
+	p := mustPlan(t, snap, Mappings{SyncInstancePorts: true}, baseFacts())
+	// ports: 6 instance and VIP ports, 3 router interfaces, 1 DHCP port on a copied network
+	assertEqual(t, "network quotas", p.Quotas.Network, map[string]int{
+		"network": 3, "subnet": 3, "router": 1, "port": 10, "security_group": 4, "security_group_rule": 17, "floatingip": 5,
+	})
+	assertEqual(t, "server_groups quota", p.Quotas.Compute["server_groups"], 2)
+	reason := func(service, key string, limit, need int) Skipped {
+		return Skipped{Kind: "quota", SourceID: service + "." + key, Reason: fmt.Sprintf(
+			"the source's %s quota %s = %d is below the %d the copy holds: raised to %d on the destination, which would refuse the objects over it",
+			service, key, limit, need, need)}
+	}
+	assertEqual(t, "reported", skippedOf(p, "quota"), []Skipped{
+		reason("network", "floatingip", 3, 5), reason("network", "network", 1, 3), reason("network", "port", 9, 10),
+		reason("network", "router", 0, 1), reason("network", "security_group", 2, 4), reason("network", "security_group_rule", 16, 17),
+		reason("compute", "server_groups", 1, 2),
+	})
+	if snap.Quotas.Network["network"] != 1 {
+		t.Error("raising the plan's quotas changed the snapshot's")
+	}
+
+	// Without ports the instance ports do not count; unlimited quotas stay unlimited.
+	snap = threeTier()
+	snap.Quotas.Network["port"], snap.Quotas.Network["network"] = 4, Unlimited
+	p = mustPlan(t, snap, Mappings{}, baseFacts())
+	assertEqual(t, "port quota", p.Quotas.Network["port"], 4)
+	assertEqual(t, "network quota", p.Quotas.Network["network"], Unlimited)
+	assertEqual(t, "reported", skippedOf(p, "quota"), []Skipped(nil))
+
+	// A destination that decides the quotas itself keeps them.
+	facts := baseFacts()
+	facts.Quotas = &Quotas{Compute: map[string]int{}, Network: map[string]int{"network": 1}, Volume: map[string]int{}}
+	p = mustPlan(t, threeTier(), Mappings{}, facts)
+	assertEqual(t, "decided network quota", p.Quotas.Network["network"], 1)
 }

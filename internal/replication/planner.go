@@ -33,6 +33,7 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 	}
 	planFloatingIPs(snap, m, facts, p, &errs)
 	planServerGroups(snap, p)
+	raiseQuotas(snap, facts, p)
 	markAmbiguous(snap, p)
 	markFloatingIPs(p)
 	if facts.NoTags {
