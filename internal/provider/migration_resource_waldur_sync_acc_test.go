@@ -1,8 +1,17 @@
 package provider
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -95,4 +104,109 @@ func TestAccWaldurMigration_followSource(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// TestAccWaldurReplicaExampleCLI runs examples/waldur-replica with the terraform (or tofu) CLI of
+// TF_ACC_TERRAFORM_PATH and the provider built from this repository, against the Waldur test server, to
+// see what a user sees: once the source changes, the plan changes no resource and shows the warning on
+// follow_source (the drift, what Waldur cannot do, -replace and the standalone backend) and the
+// example's check block; the apply shows them again and changes nothing; the output has the drift.
+func TestAccWaldurReplicaExampleCLI(t *testing.T) {
+	waccPreCheck(t)
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		t.Skip("needs TF_ACC_TERRAFORM_PATH (the CLI to run the example with)")
+	}
+	f := newWaccFixture(t, waldurtest.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	work, providerDir, rc := filepath.Join(dir, "work"), filepath.Join(dir, "provider"), filepath.Join(dir, "cli.tfrc")
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(providerDir, "terraform-provider-waldur"), ".")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	example, err := os.ReadFile(filepath.Join("..", "..", "examples", "waldur-replica", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), example, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rcText := "disable_checkpoint = true\nprovider_installation {\n  dev_overrides {\n    \"waldur/waldur\" = \"" + providerDir + "\"\n  }\n  direct {}\n}\n"
+	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, int) {
+		t.Helper()
+		if args[0] == "plan" || args[0] == "apply" {
+			args = append(args, "-no-color", "-var", "waldur_api_url="+f.srv.APIURL(), "-var", "waldur_token="+f.srv.Token)
+		}
+		cmd := exec.CommandContext(ctx, cli, args...)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case errors.As(err, &exit):
+			return string(out), exit.ExitCode()
+		case err != nil:
+			t.Fatalf("%s %s: %v", cli, strings.Join(args, " "), err)
+		}
+		return string(out), 0
+	}
+
+	if out, code := run("apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply: exit %d\n%s", code, out)
+	}
+	if out, code := run("plan", "-detailed-exitcode"); code != 0 || strings.Contains(out, "Warning: Waldur cannot sync") {
+		t.Fatalf("the plan right after the apply: exit %d, want 0 and no warning\n%s", code, out)
+	}
+
+	o := f.srv.TenantObjects(f.shop.UUID)
+	o.Networks = append(o.Networks, waldurtest.Network{BackendID: "net-reports", Name: "reports"})
+	f.srv.SetObjects(f.shop.UUID, o)
+
+	warned := []string{"Warning: Waldur cannot sync the replica in place", "follow_source", "networks: add: reports",
+		"copies a tenant once", "terraform apply -replace=", "standalone backend", "The replica differs from its source"}
+	plan, code := run("plan")
+	if code != 0 {
+		t.Fatalf("plan after the source changed: exit %d\n%s", code, plan)
+	}
+	// The CLI wraps long lines: compare words.
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, want := range warned {
+		if !strings.Contains(flat(plan), want) {
+			t.Errorf("the plan lacks %q", want)
+		}
+	}
+	for _, never := range []string{"will be updated in-place", "must be replaced", "will be created", "will be destroyed"} {
+		if strings.Contains(plan, never) {
+			t.Errorf("the plan says %q: Waldur can apply no drift", never)
+		}
+	}
+	apply, code := run("apply", "-auto-approve")
+	if code != 0 {
+		t.Fatalf("apply after the source changed: exit %d\n%s", code, apply)
+	}
+	for _, want := range append(warned, "0 added, 0 changed, 0 destroyed") {
+		if !strings.Contains(flat(apply), want) {
+			t.Errorf("the apply lacks %q", want)
+		}
+	}
+	out, code := run("output", "-json", "source_drift")
+	var drift map[string]string
+	if code != 0 || json.Unmarshal([]byte(out), &drift) != nil {
+		t.Fatalf("output source_drift: exit %d\n%s", code, out)
+	}
+	if want := map[string]string{"networks": "add: reports"}; !reflect.DeepEqual(drift, want) {
+		t.Errorf("output source_drift = %v, want %v", drift, want)
+	}
+	if t.Failed() {
+		t.Logf("plan:\n%s\napply:\n%s", plan, apply)
+	}
 }
