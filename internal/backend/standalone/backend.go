@@ -38,6 +38,8 @@ type Backend struct {
 	// previous holds the credentials of migrations forgotten by Delete during this run, by
 	// dst_offering and src_resource; see rememberCredentials.
 	previous map[string]replication.Credentials
+	// plans are the latest plans made, for the run that follows them (planCache).
+	plans planCache
 }
 
 type offeringConn struct {

@@ -70,7 +70,11 @@ func (b *Backend) Plan(ctx context.Context, in backend.Inputs) (*replication.Pla
 	if _, err := openstack.GetProject(ctx, mig.Source.Identity, mig.SourceProjectID); openstack.IsNotFound(err) {
 		return nil, backend.NotFoundf(srcResourceAttr, "Source tenant not found", "%s: the offering has no project %s.", in.SrcResource, mig.SourceProjectID)
 	}
-	return mig.Plan(ctx)
+	p, err := mig.Plan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.plans.remember(in, p), nil
 }
 
 // Create runs the engine. The migration comes back once a destination project exists, with state
@@ -107,7 +111,7 @@ func (b *Backend) run(ctx context.Context, in backend.Inputs, prior *backend.Mig
 	}
 	b.log.Info(ctx, "Starting migration", map[string]any{"src_resource": in.SrcResource, "dst_offering": in.DstOffering,
 		"dst_project_id": opts.ProjectID, "prune": opts.Prune, "timeout": timeout.String(), "previous_credentials": opts.Previous != nil})
-	plan, res, err := mig.Run(runCtx, opts)
+	plan, res, err := b.execute(runCtx, mig, in, opts)
 	err = backend.TimedOut(ctx, runCtx, timeout, err, "")
 	if err != nil && (res == nil || res.ProjectID == "") {
 		// Nothing was built: nothing to record, so the next apply simply starts again.
