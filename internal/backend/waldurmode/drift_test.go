@@ -281,21 +281,45 @@ func TestReadReplicaDrift(t *testing.T) {
 	}
 }
 
-// A source that can no longer be planned (Waldur shows it without limits, which it refuses to migrate):
-// refresh warns, records no drift, keeps the replica as it is.
+// A source that can no longer be read (terminated in Waldur) or planned (Waldur shows it without
+// limits, which it refuses to migrate): refresh warns, records no drift, keeps the replica as it is.
 func TestReadReplicaSourceGone(t *testing.T) {
-	f := newReplicaFixture(t, syncPorts)
-	f.srv.SetLimits(f.shop.UUID, nil) // planning refuses a source without limits
-	out := f.read(t)
-	if len(out.SourceDrift) != 0 {
-		t.Errorf("source_drift = %v, want none", out.SourceDrift)
-	}
-	if len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0], "could not be read from Waldur or planned") ||
-		!strings.Contains(out.Warnings[0], "kept as it is") {
-		t.Fatalf("warnings %q, want one saying the source could not be read", out.Warnings)
-	}
-	if !reflect.DeepEqual(out.IDs, f.m.IDs) || out.State != backend.StateOK {
-		t.Errorf("the refresh changed the migration: state %s, ids %+v", out.State, out.IDs)
+	for name, tc := range map[string]struct {
+		why  string
+		lose func(t *testing.T, f *replicaFixture)
+	}{
+		"source without limits": {"no quota limits", func(_ *testing.T, f *replicaFixture) { f.srv.SetLimits(f.shop.UUID, nil) }},
+		"source terminated": {"is Terminated in Waldur", func(t *testing.T, f *replicaFixture) {
+			ctx := context.Background()
+			api, err := f.b.api()
+			if err != nil {
+				t.Fatal(err)
+			}
+			order, err := api.TerminateResource(ctx, f.shop.ResourceUUID, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := waldur.WaitForOrder(ctx, api, order, waldur.WaitOptions{MinInterval: 2 * time.Millisecond, MaxInterval: 10 * time.Millisecond}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newReplicaFixture(t, syncPorts)
+			f.change(func(o *waldurtest.Objects) { o.Networks = append(o.Networks, waldurtest.Network{Name: "reports"}) }) // a drift, were the source readable
+			tc.lose(t, f)
+			out := f.read(t)
+			if len(out.SourceDrift) != 0 {
+				t.Errorf("source_drift = %v, want none", out.SourceDrift)
+			}
+			if len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0], "could not be read from Waldur or planned") ||
+				!strings.Contains(out.Warnings[0], "kept as it is") || !strings.Contains(out.Warnings[0], tc.why) {
+				t.Fatalf("warnings %q, want one saying the source could not be read (%s)", out.Warnings, tc.why)
+			}
+			if !reflect.DeepEqual(out.IDs, f.m.IDs) || out.State != backend.StateOK {
+				t.Errorf("the refresh changed the migration: state %s, ids %+v", out.State, out.IDs)
+			}
+		})
 	}
 }
 

@@ -137,6 +137,10 @@ func lookupSource(ctx context.Context, api *waldur.Client, uuid string, src *wal
 		}
 		return backend.At(srcResourceAttr, "Error reading the source tenant", err)
 	}
+	if res.State == waldur.ResourceTerminated {
+		return backend.Errorf(srcResourceAttr, "Source tenant terminated",
+			"src_resource = %q: marketplace resource %q is %s in Waldur: its tenant no longer exists.", uuid, res.Name, res.State)
+	}
 	if res.ResourceUUID == "" || (res.OfferingType != "" && res.OfferingType != waldur.OfferingTypeTenant) {
 		return backend.Errorf(srcResourceAttr, "Source is not an OpenStack tenant",
 			"src_resource = %q: marketplace resource %q is of an offering of type %q, not an %s with a tenant.", uuid, res.Name, res.OfferingType, waldur.OfferingTypeTenant)
