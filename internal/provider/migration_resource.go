@@ -151,7 +151,8 @@ func applyRun(ctx context.Context, m *migrationModel, out *backend.Migration) di
 // apply builds it again. Otherwise it records what the backend found changed: copies deleted from the
 // destination since are dropped from the id maps and the migration becomes INCOMPLETE, so that the next
 // apply rebuilds them; with follow_source, how the destination differs from the source now
-// (source_drift), which the next plan syncs. What the backend could not check without failing the
+// (source_drift), which the next plan syncs, or, with a backend that cannot sync in place (Waldur),
+// reports in a warning without planning anything. What the backend could not check without failing the
 // refresh (a source that cannot be read) comes as a warning.
 func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state migrationModel
