@@ -187,3 +187,81 @@ func TestLabQuotaBelowTheCopy(t *testing.T) {
 		t.Errorf("destination network quota = %d, want %d", q["network"], networks)
 	}
 }
+
+// TestLabSubnetFromAPool: a tenant subnet allocated from a subnet pool (subnetpool_id set). The
+// destination does not have the pool, and refuses a subnet naming it; the copy is a plain subnet at the same
+// range, without a pool.
+func TestLabSubnetFromAPool(t *testing.T) {
+	testlab.Require(t)
+	ctx := context.Background()
+	src := testlab.Connect(t, testlab.RegionOne)
+	dst := testlab.Connect(t, testlab.RegionTwo)
+	name := "pool-" + testlab.Suffix()
+	project, err := openstack.CreateProject(ctx, src.Identity, openstack.Project{Name: name, DomainID: "default", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type subnetPool struct {
+		ID string `json:"id"`
+	}
+	pool, err := openstack.Create[subnetPool](ctx, src.Network, subnetPoolsResource, map[string]any{
+		"name": name, "project_id": project.ID, "prefixes": []string{"10.77.0.0/16"}, "default_prefixlen": 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cleanups run last first: the pool goes once the project's subnets are gone.
+	t.Cleanup(func() {
+		if err := openstack.Delete(context.Background(), src.Network, subnetPoolsResource, pool.ID); err != nil {
+			t.Errorf("deleting subnet pool %s: %v", pool.ID, err)
+		}
+	})
+	t.Cleanup(func() { cleanupProject(t, src, project.ID) })
+	if err := openstack.SetNetworkQuotas(ctx, src.Network, project.ID, map[string]int{"network": 5, "subnet": 10, "port": 50}); err != nil {
+		t.Fatal(err)
+	}
+	network, err := openstack.Create[openstack.Network](ctx, src.Network, openstack.Networks, map[string]any{"name": "pooled", "project_id": project.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pooledSubnet struct {
+		openstack.Subnet
+		SubnetPoolID string `json:"subnetpool_id"`
+	}
+	subnet, err := openstack.Create[pooledSubnet](ctx, src.Network, openstack.Subnets, map[string]any{
+		"project_id": project.ID, "network_id": network.ID, "name": "from-pool", "ip_version": 4, "subnetpool_id": pool.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subnet.SubnetPoolID != pool.ID || subnet.CIDR == "" {
+		t.Fatalf("the source subnet is not from the pool: %+v", subnet)
+	}
+
+	m := replication.Migration{Source: src, SourceProjectID: project.ID, Destination: dst, Target: replication.Target{Name: "copy-" + name}}
+	plan, res, err := m.Run(ctx, replication.Options{})
+	if res != nil && res.ProjectID != "" {
+		t.Cleanup(func() { cleanupProject(t, dst, res.ProjectID) })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Subnets) != 1 || plan.Subnets[0].CIDR != subnet.CIDR {
+		t.Errorf("planned subnets %+v, want one at %s", plan.Subnets, subnet.CIDR)
+	}
+	copies, err := openstack.List[pooledSubnet](ctx, dst.Network, openstack.Subnets, url.Values{"project_id": {res.ProjectID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(copies) != 1 || copies[0].CIDR != subnet.CIDR || copies[0].SubnetPoolID != "" || copies[0].GatewayIP == nil || *copies[0].GatewayIP != *subnet.GatewayIP {
+		t.Errorf("the copy is %+v, want a subnet at %s with gateway %v and no pool", copies, subnet.CIDR, *subnet.GatewayIP)
+	}
+	// Naming the source's pool, the destination refuses the subnet.
+	refused, err := openstack.Create[pooledSubnet](ctx, dst.Network, openstack.Subnets, map[string]any{
+		"project_id": res.ProjectID, "network_id": res.Networks[network.ID], "name": "naming-the-pool", "ip_version": 4,
+		"subnetpool_id": pool.ID, "cidr": "10.77.200.0/24"})
+	if err == nil {
+		_ = openstack.Delete(ctx, dst.Network, openstack.Subnets, refused.ID)
+		t.Errorf("the destination took a subnet naming the source region's pool %s", pool.ID)
+	} else {
+		t.Logf("naming the source's pool: %v", err)
+	}
+}

@@ -16,6 +16,9 @@ type Snapshot struct {
 	ServerGroups   []openstack.ServerGroup
 	Quotas         Quotas
 	VolumeTypes    []openstack.VolumeType // the volume types of the source region
+	// SubnetPools names, by source subnet id, the subnet pool a subnet was allocated from (its
+	// subnetpool_id); subnets from none are absent.
+	SubnetPools map[string]string
 }
 
 // Quotas are the limits of a project in the three services.

@@ -54,6 +54,12 @@ func planSubnets(snap *Snapshot, selected map[string]bool, remaps remapTable, p 
 				remapSubnet(&sp, r)
 			}
 		}
+		if pool := snap.SubnetPools[s.ID]; pool != "" {
+			// A subnet can name only a pool of its own region, and a pool is not the tenant's to copy
+			// (it is often shared, an administrator's): the copy is a plain subnet at the same range.
+			p.Skipped = append(p.Skipped, Skipped{Kind: "subnet_pool", SourceID: s.ID, Reason: fmt.Sprintf(
+				"allocated from subnet pool %s in the source: copied at %s without a subnet pool (the destination does not have that pool)", pool, sp.CIDR)})
+		}
 		for _, reason := range translateHostRoutes(&sp, remaps) {
 			p.Skipped = append(p.Skipped, Skipped{Kind: "subnet_host_route", SourceID: s.ID, Reason: reason})
 		}

@@ -449,3 +449,18 @@ func TestSubnetNameserversMoveWithTheirSubnet(t *testing.T) {
 	assertEqual(t, "web dns", subnetPlan(t, p, fxSubWeb).DNSNameservers, []string{"192.168.3.53", "1.1.1.1"})
 	assertEqual(t, "app dns", subnetPlan(t, p, fxSubApp).DNSNameservers, []string{"192.168.3.53"})
 }
+
+// A subnet allocated from a subnet pool is copied as a plain subnet at its (remapped) range, reported:
+// the destination does not have the pool, and a subnet naming another region's pool is refused.
+func TestSubnetFromAPool(t *testing.T) {
+	snap := threeTier()
+	snap.SubnetPools = map[string]string{fxSubWeb: "pool-1", fxSubDB: "pool-1"}
+	p := mustPlan(t, snap, Mappings{Subnets: []SubnetRemap{{SrcCIDR: "10.0.1.0/24", DstCIDR: "192.168.1.0/24"}}}, baseFacts())
+	assertEqual(t, "skipped", skippedOf(p, "subnet_pool"), []Skipped{
+		{Kind: "subnet_pool", SourceID: fxSubDB, Reason: "allocated from subnet pool pool-1 in the source: copied at 10.0.3.0/24 without a subnet pool (the destination does not have that pool)"},
+		{Kind: "subnet_pool", SourceID: fxSubWeb, Reason: "allocated from subnet pool pool-1 in the source: copied at 192.168.1.0/24 without a subnet pool (the destination does not have that pool)"},
+	})
+	if len(p.Subnets) != 3 {
+		t.Errorf("%d subnets planned, want all 3", len(p.Subnets))
+	}
+}
