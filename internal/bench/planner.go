@@ -24,7 +24,43 @@ func (s *session) planner(ctx context.Context) error {
 	}
 	s.res.Planner = pb
 	logf("  %s", pb.Line)
+	return s.plannerScale(ctx)
+}
+
+// plannerScale runs BenchmarkBuildPlanScale (scaled tenants of 10,000 and 100,000 objects) and records
+// each size's result and the growth of the time per object from the smaller to the larger (1.0: the
+// planner is linear).
+func (s *session) plannerScale(ctx context.Context) error {
+	logf("running BenchmarkBuildPlanScale")
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "^BenchmarkBuildPlanScale$", "-benchmem", "-count", "1", "./internal/replication")
+	cmd.Dir = s.c.repo
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("BenchmarkBuildPlanScale: %w\n%s", err, out)
+	}
+	s.res.PlannerScale = nil
+	for _, size := range []string{"10000", "100000"} {
+		pb, err := parseBenchLine(string(out), "BenchmarkBuildPlanScale/objects="+size+"-")
+		if err != nil {
+			return err
+		}
+		logf("  %s", pb.Line)
+		s.res.PlannerScale = append(s.res.PlannerScale, *pb)
+	}
 	return nil
+}
+
+// PlannerSlope is how much the planner's time per object grows from the smallest scaled tenant to the
+// largest (1.0: linear); 0 when not measured.
+func (r *Results) PlannerSlope() float64 {
+	if len(r.PlannerScale) < 2 {
+		return 0
+	}
+	first, last := r.PlannerScale[0], r.PlannerScale[len(r.PlannerScale)-1]
+	if first.Objects == 0 || last.Objects == 0 || first.NsPerOp == 0 {
+		return 0
+	}
+	return (last.NsPerOp / float64(last.Objects)) / (first.NsPerOp / float64(first.Objects))
 }
 
 // parseBenchLine finds the result line of a Go benchmark in `go test -bench` output.

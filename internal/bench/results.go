@@ -67,11 +67,13 @@ type Results struct {
 	// Latency holds -mode compare at proxy delays other than 0, by delay in ms (-delay-ms).
 	Latency map[string]*LatencyResult `json:"latency,omitempty"`
 	// Sync is the replica measurements (-mode sync).
-	Sync    *SyncBench         `json:"sync,omitempty"`
-	Planner *PlannerBench      `json:"planner"`
-	Targets map[string]float64 `json:"targets"`
-	Met     map[string]*bool   `json:"met"`
-	Notes   []string           `json:"notes,omitempty"`
+	Sync    *SyncBench    `json:"sync,omitempty"`
+	Planner *PlannerBench `json:"planner"`
+	// PlannerScale is BenchmarkBuildPlanScale's result per tenant size, smallest first.
+	PlannerScale []PlannerBench     `json:"planner_scale,omitempty"`
+	Targets      map[string]float64 `json:"targets"`
+	Met          map[string]*bool   `json:"met"`
+	Notes        []string           `json:"notes,omitempty"`
 }
 
 // LatencyResult is -mode compare at one proxy delay: the modes and their ratios against
@@ -448,6 +450,13 @@ func (r *Results) Table() string {
 	}
 	if r.Planner != nil {
 		fmt.Fprintf(&b, "\nPlanner (BenchmarkBuildPlan): %.2f ms/op, %.0f allocs/op, %.1f MB/op\n", r.Planner.NsPerOp/1e6, r.Planner.AllocsPerOp, r.Planner.BytesPerOp/1e6)
+	}
+	for _, pb := range r.PlannerScale {
+		fmt.Fprintf(&b, "Planner at %d objects (BenchmarkBuildPlanScale): %.0f ms/op, %.1f µs/object, %.0f MB/op\n", pb.Objects, pb.NsPerOp/1e6,
+			pb.NsPerOp/1e3/float64(max(pb.Objects, 1)), pb.BytesPerOp/1e6)
+	}
+	if slope := r.PlannerSlope(); slope > 0 {
+		fmt.Fprintf(&b, "Planner time per object, largest vs smallest: %.2f× (1.00: linear)\n", slope)
 	}
 	b.WriteString(r.latencyTable())
 	b.WriteString(r.syncTable())

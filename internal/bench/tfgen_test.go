@@ -235,3 +235,22 @@ func TestSummarizeAndRatios(t *testing.T) {
 		t.Errorf("table:\n%s", r.Table())
 	}
 }
+
+func TestPlannerScaleLines(t *testing.T) {
+	out := "BenchmarkBuildPlanScale/objects=10000-2   7  144482080 ns/op  14334 ns/object  10080 objects  15838234 B/op  40461 allocs/op\n" +
+		"BenchmarkBuildPlanScale/objects=100000-2  1  1444820800 ns/op  14334 ns/object  100800 objects  158382340 B/op  404610 allocs/op\n"
+	r := &Results{}
+	for _, size := range []string{"10000", "100000"} {
+		pb, err := parseBenchLine(out, "BenchmarkBuildPlanScale/objects="+size+"-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.PlannerScale = append(r.PlannerScale, *pb)
+	}
+	if r.PlannerScale[0].Objects != 10080 || r.PlannerScale[1].Objects != 100800 {
+		t.Fatalf("objects %d, %d", r.PlannerScale[0].Objects, r.PlannerScale[1].Objects)
+	}
+	if got := r.PlannerSlope(); math.Abs(got-1) > 1e-9 {
+		t.Errorf("slope %v, want 1 (ten times the objects in ten times the time)", got)
+	}
+}
