@@ -92,8 +92,11 @@ type Migration struct {
 	Inputs
 	ID                 string
 	DestroyDestination bool
-	State              string
-	ErrorMessage       string
+	// DestroyForeignObjects lets a teardown (DestroyDestination) delete what the migration did not make
+	// in its destination (servers, volume snapshots, volumes, floating IPs) instead of refusing it.
+	DestroyForeignObjects bool
+	State                 string
+	ErrorMessage          string
 	// DstResourceUUID is the new tenant in the form SrcResource takes; DstProjectID its Keystone
 	// project ("" when not known).
 	DstResourceUUID string

@@ -13,37 +13,39 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 )
 
-// migrationModel is the state of waldur_openstack_migration.
+// migrationModel is the state of waldur_openstack_migration. DestroyForeignObjects is null unless
+// configured (null is false), so a state written before the attribute existed needs no upgrade.
 type migrationModel struct {
-	ID                   types.String   `tfsdk:"id"`
-	SrcResource          types.String   `tfsdk:"src_resource"`
-	DstOffering          types.String   `tfsdk:"dst_offering"`
-	DstPlan              types.String   `tfsdk:"dst_plan"`
-	Name                 types.String   `tfsdk:"name"`
-	Description          types.String   `tfsdk:"description"`
-	Mappings             types.Object   `tfsdk:"mappings"`
-	FollowSource         types.Bool     `tfsdk:"follow_source"`
-	SourceDrift          types.Map      `tfsdk:"source_drift"`
-	DestroyDestination   types.Bool     `tfsdk:"destroy_destination"`
-	Concurrency          types.Int64    `tfsdk:"concurrency"`
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
-	State                types.String   `tfsdk:"state"`
-	ErrorMessage         types.String   `tfsdk:"error_message"`
-	DstResourceUUID      types.String   `tfsdk:"dst_resource_uuid"`
-	DstProjectID         types.String   `tfsdk:"dst_project_id"`
-	Credentials          types.Object   `tfsdk:"credentials"`
-	NetworkIDs           types.Map      `tfsdk:"network_ids"`
-	SubnetIDs            types.Map      `tfsdk:"subnet_ids"`
-	RouterIDs            types.Map      `tfsdk:"router_ids"`
-	SecurityGroupIDs     types.Map      `tfsdk:"security_group_ids"`
-	SecurityGroupRuleIDs types.Map      `tfsdk:"security_group_rule_ids"`
-	AddressGroupIDs      types.Map      `tfsdk:"address_group_ids"`
-	PortIDs              types.Map      `tfsdk:"port_ids"`
-	FloatingIPIDs        types.Map      `tfsdk:"floating_ip_ids"`
-	FloatingIPAddresses  types.Map      `tfsdk:"floating_ip_addresses"`
-	ServerGroupIDs       types.Map      `tfsdk:"server_group_ids"`
-	Skipped              types.List     `tfsdk:"skipped"`
-	Preview              types.Object   `tfsdk:"preview"`
+	ID                    types.String   `tfsdk:"id"`
+	SrcResource           types.String   `tfsdk:"src_resource"`
+	DstOffering           types.String   `tfsdk:"dst_offering"`
+	DstPlan               types.String   `tfsdk:"dst_plan"`
+	Name                  types.String   `tfsdk:"name"`
+	Description           types.String   `tfsdk:"description"`
+	Mappings              types.Object   `tfsdk:"mappings"`
+	FollowSource          types.Bool     `tfsdk:"follow_source"`
+	SourceDrift           types.Map      `tfsdk:"source_drift"`
+	DestroyDestination    types.Bool     `tfsdk:"destroy_destination"`
+	DestroyForeignObjects types.Bool     `tfsdk:"destroy_foreign_objects"`
+	Concurrency           types.Int64    `tfsdk:"concurrency"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+	State                 types.String   `tfsdk:"state"`
+	ErrorMessage          types.String   `tfsdk:"error_message"`
+	DstResourceUUID       types.String   `tfsdk:"dst_resource_uuid"`
+	DstProjectID          types.String   `tfsdk:"dst_project_id"`
+	Credentials           types.Object   `tfsdk:"credentials"`
+	NetworkIDs            types.Map      `tfsdk:"network_ids"`
+	SubnetIDs             types.Map      `tfsdk:"subnet_ids"`
+	RouterIDs             types.Map      `tfsdk:"router_ids"`
+	SecurityGroupIDs      types.Map      `tfsdk:"security_group_ids"`
+	SecurityGroupRuleIDs  types.Map      `tfsdk:"security_group_rule_ids"`
+	AddressGroupIDs       types.Map      `tfsdk:"address_group_ids"`
+	PortIDs               types.Map      `tfsdk:"port_ids"`
+	FloatingIPIDs         types.Map      `tfsdk:"floating_ip_ids"`
+	FloatingIPAddresses   types.Map      `tfsdk:"floating_ip_addresses"`
+	ServerGroupIDs        types.Map      `tfsdk:"server_group_ids"`
+	Skipped               types.List     `tfsdk:"skipped"`
+	Preview               types.Object   `tfsdk:"preview"`
 }
 
 type mappingsModel struct {
@@ -131,16 +133,17 @@ func inputsOf(ctx context.Context, m migrationModel) (backend.Inputs, diag.Diagn
 func migrationOf(ctx context.Context, m migrationModel) (backend.Migration, diag.Diagnostics) {
 	in, diags := inputsOf(ctx, m)
 	out := backend.Migration{
-		Inputs:             in,
-		ID:                 knownString(m.ID),
-		DestroyDestination: m.DestroyDestination.ValueBool(),
-		State:              knownString(m.State),
-		ErrorMessage:       knownString(m.ErrorMessage),
-		DstResourceUUID:    knownString(m.DstResourceUUID),
-		DstProjectID:       knownString(m.DstProjectID),
-		Credentials:        credentialsOf(ctx, m),
-		IDs:                idMapsOf(m),
-		SourceDrift:        stringMapOf(m.SourceDrift),
+		Inputs:                in,
+		ID:                    knownString(m.ID),
+		DestroyDestination:    m.DestroyDestination.ValueBool(),
+		DestroyForeignObjects: m.DestroyForeignObjects.ValueBool(),
+		State:                 knownString(m.State),
+		ErrorMessage:          knownString(m.ErrorMessage),
+		DstResourceUUID:       knownString(m.DstResourceUUID),
+		DstProjectID:          knownString(m.DstProjectID),
+		Credentials:           credentialsOf(ctx, m),
+		IDs:                   idMapsOf(m),
+		SourceDrift:           stringMapOf(m.SourceDrift),
 	}
 	return out, diags
 }

@@ -221,6 +221,20 @@ func migrationSchema(ctx context.Context) schema.Schema {
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
+			"destroy_foreign_objects": schema.BoolAttribute{
+				MarkdownDescription: "Only with `destroy_destination = true`: what the teardown does with objects in the new tenant " +
+					"that the migration did not make. Unset or `false` (the default): it refuses to tear the tenant down while it " +
+					"holds any server, volume, volume snapshot or floating IP the migration did not make, and the error lists them " +
+					"(deleting the project would orphan them). `true`: it deletes them first, for good and with their data: every " +
+					"server of the project (waiting until Nova has deleted them), then every volume snapshot, then every volume " +
+					"(force-deleted when Cinder refuses a plain delete), then every floating IP with the rest of the teardown; " +
+					"then it verifies the project empty in Nova, Cinder and Neutron and deletes it. Other users whose default " +
+					"project is the new tenant are never deleted (they lose their roles on it with the project). In the Waldur " +
+					"backend, Waldur's own termination of the tenant decides what it deletes. Can be changed without a new " +
+					"migration; the change must be applied before `terraform destroy` sees it.",
+				Optional:   true,
+				Validators: []validator.Bool{onlyWithDestroyDestination{}},
+			},
 			"concurrency": schema.Int64Attribute{
 				MarkdownDescription: "How many build steps run at once, between `1` and `64`. Defaults to `8`. Can be changed without a new migration.",
 				Optional:            true,
@@ -472,3 +486,32 @@ var (
 
 // defaultConcurrency matches the engine's own default.
 const defaultConcurrency = 8
+
+// onlyWithDestroyDestination warns that destroy_foreign_objects = true does nothing unless
+// destroy_destination = true: destroy then keeps the tenant and everything in it.
+type onlyWithDestroyDestination struct{}
+
+var _ validator.Bool = onlyWithDestroyDestination{}
+
+func (onlyWithDestroyDestination) Description(context.Context) string {
+	return "has an effect only with destroy_destination = true"
+}
+
+func (v onlyWithDestroyDestination) MarkdownDescription(ctx context.Context) string {
+	return "has an effect only with `destroy_destination = true`"
+}
+
+func (onlyWithDestroyDestination) ValidateBool(ctx context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
+	if !req.ConfigValue.ValueBool() {
+		return
+	}
+	var destroy types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, req.Path.ParentPath().AtName("destroy_destination"), &destroy)...)
+	if resp.Diagnostics.HasError() || destroy.IsUnknown() || destroy.ValueBool() {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(req.Path, "destroy_foreign_objects has no effect",
+		"destroy_foreign_objects = true deletes what the migration did not make when the destination tenant is torn down, "+
+			"which only destroy_destination = true does; with destroy_destination unset or false, destroying the migration keeps "+
+			"the tenant and everything in it.")
+}

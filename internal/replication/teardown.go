@@ -16,11 +16,15 @@ import (
 // then floating IPs, then interfaces (Neutron refuses to remove an interface a route or a floating IP
 // still uses), interfaces and gateways
 // before routers, ports before networks and security groups, security groups before address groups, then
-// server groups, quotas, the migration's user and the project. Then it verifies through the API that nothing is left.
-// It is safe to run again after a failure. It checks nothing first and deletes every user whose default
-// project it is: for projects a test or a benchmark made; a migration's destination goes through
-// TeardownCopy.
+// server groups, quotas, the migration's user and the project. Then it verifies through the API (Neutron,
+// Nova and Cinder) that nothing is left.
+// It is safe to run again after a failure. It checks nothing first, deletes the project's servers,
+// volume snapshots and volumes (deleteForeign) and every user whose default project it is: for projects
+// a test or a benchmark made; a migration's destination goes through TeardownCopy.
 func Teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concurrency int) error {
+	if err := deleteForeign(ctx, dst, projectID, concurrency, nil); err != nil {
+		return err
+	}
 	return teardown(ctx, dst, projectID, concurrency, func(openstack.User) bool { return true })
 }
 
@@ -168,7 +172,8 @@ func deleteMigrationUsers(ctx context.Context, dst *openstack.Cloud, projectID s
 	return nil
 }
 
-// verifyEmpty checks that the project holds no network object any more.
+// verifyEmpty checks that the project holds nothing any more: no network object in Neutron, no
+// server in Nova, no volume or snapshot in Cinder.
 func verifyEmpty(ctx context.Context, dst *openstack.Cloud, byProject url.Values) error {
 	var left []string
 	count := func(name string, n int, err error) error {
@@ -198,6 +203,11 @@ func verifyEmpty(ctx context.Context, dst *openstack.Cloud, byProject url.Values
 		count("floating IPs", len(fips), err7)); err != nil {
 		return err
 	}
+	foreign, err := countForeign(ctx, dst, byProject.Get("project_id"))
+	if err != nil {
+		return err
+	}
+	left = append(left, foreign...)
 	if len(left) > 0 {
 		return fmt.Errorf("the destination project still holds %s after teardown", strings.Join(left, ", "))
 	}

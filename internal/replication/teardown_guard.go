@@ -25,6 +25,15 @@ type TeardownGuard struct {
 	UserID string
 	// FloatingIPIDs are the floating IPs the migration made (its id map's values): released, not refused.
 	FloatingIPIDs []string
+	// DeleteForeign deletes what the migration did not make instead of refusing the teardown for it
+	// (destroy_foreign_objects): the project's servers first (waiting for Nova to delete them, which
+	// frees their ports and volumes), then its volume snapshots, then its volumes, each waited for, then
+	// every floating IP with the rest of the teardown. Other users whose default project is the
+	// destination are never deleted: users live in the domain, not in the project, and may be people;
+	// they lose their role assignments on it with the project.
+	DeleteForeign bool
+	// Progress, when set, is told each step of deleting foreign objects.
+	Progress func(Progress)
 }
 
 // ErrTeardownRefused is wrapped by CheckTeardown's refusals: running the teardown again does not help,
@@ -47,6 +56,11 @@ func TeardownCopy(ctx context.Context, dst *openstack.Cloud, projectID string, c
 	if err := CheckTeardown(ctx, dst, project, guard); err != nil {
 		return err
 	}
+	if guard.DeleteForeign {
+		if err := deleteForeign(ctx, dst, projectID, concurrency, guard.Progress); err != nil {
+			return err
+		}
+	}
 	return teardown(ctx, dst, projectID, concurrency, func(u openstack.User) bool {
 		if guard.UserID != "" {
 			return u.ID == guard.UserID
@@ -56,8 +70,9 @@ func TeardownCopy(ctx context.Context, dst *openstack.Cloud, projectID string, c
 }
 
 // CheckTeardown refuses to tear project down unless it is the copy of guard's source project (its
-// marker) and holds nothing a migration does not build: servers, volumes, snapshots or floating IPs made
-// in the destination since would be orphaned when the project is deleted. The error names them.
+// marker) and, unless guard.DeleteForeign, holds nothing a migration does not build: servers, volumes,
+// snapshots or floating IPs made in the destination since would be orphaned when the project is
+// deleted. The error names them.
 func CheckTeardown(ctx context.Context, dst *openstack.Cloud, project openstack.Project, guard TeardownGuard) error {
 	source := SourceOf(project.Tags)
 	switch {
@@ -68,6 +83,9 @@ func CheckTeardown(ctx context.Context, dst *openstack.Cloud, project openstack.
 	case guard.SourceProjectID != "" && source != guard.SourceProjectID:
 		return fmt.Errorf("%w: refusing to tear down project %s (%q): it is the copy of source project %s, not of %s, which this migration copies",
 			ErrTeardownRefused, project.ID, project.Name, source, guard.SourceProjectID)
+	}
+	if guard.DeleteForeign {
+		return nil
 	}
 	var servers, volumes, snapshots []openstack.Owned
 	var fips []openstack.FloatingIP
@@ -104,7 +122,8 @@ func CheckTeardown(ctx context.Context, dst *openstack.Cloud, project openstack.
 	}
 	if len(held) > 0 {
 		return fmt.Errorf("%w: refusing to tear down project %s (%q): it holds %s, which the migration did not make and "+
-			"which deleting the project would orphan. Delete them first, or set destroy_destination = false to keep the tenant",
+			"which deleting the project would orphan. Delete them first, set destroy_foreign_objects = true to have the teardown "+
+			"delete them, or set destroy_destination = false to keep the tenant",
 			ErrTeardownRefused, project.ID, project.Name, strings.Join(held, ", "))
 	}
 	return nil

@@ -225,10 +225,14 @@ func (b *Backend) Delete(ctx context.Context, m backend.Migration) error {
 	if err != nil {
 		return backend.At(dstOfferingAttr, "Error destroying the destination tenant", err)
 	}
-	b.log.Info(ctx, "Tearing down the destination tenant", map[string]any{"dst_project_id": projectID})
-	// Only the copy of this migration's source, holding nothing the migration did not make, is torn
-	// down, with the migration's user only (replication.TeardownCopy).
-	guard := replication.TeardownGuard{}
+	b.log.Info(ctx, "Tearing down the destination tenant", map[string]any{"dst_project_id": projectID,
+		"destroy_foreign_objects": m.DestroyForeignObjects})
+	// Only the copy of this migration's source is torn down, with the migration's user only, and only
+	// when it holds nothing the migration did not make, unless destroy_foreign_objects says to delete
+	// that too (replication.TeardownCopy).
+	guard := replication.TeardownGuard{DeleteForeign: m.DestroyForeignObjects, Progress: func(p replication.Progress) {
+		b.log.Info(ctx, "Teardown step", map[string]any{"step": p.Step, "kind": p.Kind, "removed": p.Removed, "total": p.Total})
+	}}
 	if src, err := parseTenantRef(m.SrcResource); err == nil {
 		guard.SourceProjectID = src.ProjectID
 	}
