@@ -24,12 +24,17 @@ type faultCase struct {
 	// ridesOut: the first run must succeed (retries absorb the fault); otherwise the runs after the
 	// failed one must converge.
 	ridesOut bool
+	// clientTimeout, when set, bounds each request of the engine's destination client (retries
+	// included) instead of its 10-minute default, so that a hung request fails in seconds.
+	clientTimeout time.Duration
 }
 
 // TestLabFaults migrates the three-tier tenant through a proxy that injects each fault of the matrix:
 // answers lost after the destination committed a create (networks, subnets, routers, interfaces,
-// groups, rules, ports, the project, the user), requests reset before it saw them, 409, 429 with
-// Retry-After, 500, 502, 503, slow answers, and random faults from a seed (WOM_FAULT_SEED replays one).
+// groups, rules, ports, the project, the user), requests reset before it saw them, Neutron and Keystone
+// refusing connections for a few seconds (as while they restart), requests that hang until the client's
+// timeout (committed by the destination or not), 409, 429 with Retry-After, 500, 502, 503, slow
+// answers, and random faults from a seed (WOM_FAULT_SEED replays one).
 // A run that fails is run again, as a user applies again; the runs must converge to a destination equal
 // to the source, with no duplicates and no orphans (destination objects that no id map holds).
 func TestLabFaults(t *testing.T) {
@@ -61,6 +66,12 @@ func TestLabFaults(t *testing.T) {
 	}
 	lose := apiproxy.Fault{Kind: apiproxy.LoseAnswer}
 	status := func(code int) apiproxy.Fault { return apiproxy.Fault{Kind: apiproxy.Status, Status: code} }
+	refuse := func(d time.Duration) apiproxy.Fault { return apiproxy.Fault{Kind: apiproxy.Refuse, Delay: d} }
+	hang := apiproxy.Fault{Kind: apiproxy.Hang}
+	hangCommitted := apiproxy.Fault{Kind: apiproxy.Hang, Commit: true}
+	// hangTimeout is the destination client's timeout in the hang case: long enough for the lab's
+	// slowest bulk create under load, short enough for the test.
+	const hangTimeout = 15 * time.Second
 	// Each case injects several faults; the runs go on from one to the next, as successive applies would.
 	cases := []faultCase{
 		{name: "Neutron creates committed, answers lost", faults: rules(
@@ -77,9 +88,23 @@ func TestLabFaults(t *testing.T) {
 			apiproxy.Rule{Service: neutron, Method: "GET", Times: 4, Fault: status(503)},
 			apiproxy.Rule{Service: neutron, Method: "POST|PUT|DELETE", Times: 3, Fault: apiproxy.Fault{Kind: apiproxy.Status, Status: 429, RetryAfter: 1}},
 			apiproxy.Rule{Service: neutron, Nth: 8, Times: 6, Fault: apiproxy.Fault{Kind: apiproxy.Slow, Delay: 1500 * time.Millisecond}})},
+		// The endpoint goes down for 3 s: the request that meets it is dropped unanswered (a list is
+		// repeated; the ports create's outcome is unknown, and Execute's next pass finds out), and every
+		// request meanwhile meets a refused connection, which the transport retries for any method.
+		{name: "connection refused: Neutron down 3 s at a list and at the ports create, Keystone down 3 s", ridesOut: true, faults: rules(
+			apiproxy.Rule{Service: neutron, Method: "GET", Nth: 6, Times: 1, Fault: refuse(3 * time.Second)},
+			once(neutron, "POST", "/v2.0/ports", refuse(3*time.Second)),
+			apiproxy.Rule{Service: "identity", Method: "GET", Nth: 2, Times: 1, Fault: refuse(3 * time.Second)})},
+		// Requests that never answer until the client's timeout ends them: a list, a network create and a
+		// user create that the destination commits.
+		{name: fmt.Sprintf("timeouts: requests hang until the client's %v timeout", hangTimeout), clientTimeout: hangTimeout, faults: rules(
+			apiproxy.Rule{Service: neutron, Method: "GET", Nth: 4, Times: 1, Fault: hang},
+			once(neutron, "POST", "/v2.0/networks", hangCommitted),
+			once("identity", "POST", "/v3/users", hangCommitted))},
 		{name: fmt.Sprintf("random faults, seed %d", seedN), faults: func() apiproxy.Injector {
 			return apiproxy.NewRandom(seedN, neutron+"|identity", "", 0.04, lose, apiproxy.Fault{Kind: apiproxy.Reset},
-				status(500), status(502), status(503), apiproxy.Fault{Kind: apiproxy.Status, Status: 429, RetryAfter: 1})
+				status(500), status(502), status(503), apiproxy.Fault{Kind: apiproxy.Status, Status: 429, RetryAfter: 1},
+				refuse(2*time.Second), apiproxy.Fault{Kind: apiproxy.Hang, Commit: true, Delay: 5 * time.Second})
 		}},
 	}
 	sem := make(chan struct{}, 3)
@@ -117,6 +142,10 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 	if err != nil {
 		t.Fatal(err)
 	}
+	if tc.clientTimeout > 0 {
+		// The session is this run's own (its counter is), and nothing uses it yet.
+		dst.Network.ProviderClient.HTTPClient.Timeout = tc.clientTimeout
+	}
 	name := "fault-" + testlab.Suffix()
 	m := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: dst,
 		Mappings: replication.Mappings{SyncInstancePorts: true}, Target: replication.Target{Name: name}}
@@ -124,6 +153,7 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 	var res *replication.Result
 	var errs []string
 	runs := 0
+	start := time.Now()
 	projectID := ""
 	t.Cleanup(func() {
 		if projectID == "" {
@@ -160,7 +190,7 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 	if tc.ridesOut && runs > 1 {
 		t.Errorf("the engine should have ridden out %v in one run; it failed with %v", injected, errs)
 	}
-	t.Logf("%d run(s); faults injected: %v; errors on the way: %v", runs, injected, errs)
+	t.Logf("%d run(s) in %v; faults injected: %v; errors on the way: %v", runs, time.Since(start).Round(time.Second), injected, errs)
 	compareTenants(t, ctx, src, tenant, direct, plan, res, expectation{ports: true,
 		volumeMap: map[string]string{"gigabytes_ssd": "300", "gigabytes_hdd": "500"}})
 	checkNoOrphans(t, ctx, direct, res)
