@@ -58,5 +58,7 @@
 //     without external fixed IPs (Neutron picks), so nothing is promised. A floating IP's source address
 //     is asked for only where the source released it (KeepAddress, which the preview does not show as a
 //     promise: it shows the source's address, and floating_ip_addresses what the copy got); the apply
-//     asks for it only when it is free at that moment.
+//     asks for it only when no floating IP holds it at that moment. Another kind of port holding it (a
+//     router gateway, any port an administrator made on the network) still fails that apply with
+//     IpAddressAlreadyAllocated: the apply's check must list the network's ports, not its floating IPs.
 package replication
