@@ -26,6 +26,10 @@ var Targets = map[string]float64{
 	"peak_rss_mb":           100,
 	// Issue 17: an in-sync plan of a replica costs at most a tenth of terraform-provider-openstack's.
 	"in_sync_plan_vs_tpo": 0.1,
+	// Issue 17: the cost per object of the largest size measured by -mode scale over the smallest's
+	// (flat: at most 10 % more), and our provider's peak RSS at the largest size.
+	"scale_wall_per_object_slope": 1.1,
+	"scale_peak_rss_mb":           100,
 }
 
 // Results is bench/results.json. Each -mode updates its own part and the ratios are recomputed from
@@ -70,10 +74,13 @@ type Results struct {
 	Sync    *SyncBench    `json:"sync,omitempty"`
 	Planner *PlannerBench `json:"planner"`
 	// PlannerScale is BenchmarkBuildPlanScale's result per tenant size, smallest first.
-	PlannerScale []PlannerBench     `json:"planner_scale,omitempty"`
-	Targets      map[string]float64 `json:"targets"`
-	Met          map[string]*bool   `json:"met"`
-	Notes        []string           `json:"notes,omitempty"`
+	PlannerScale []PlannerBench `json:"planner_scale,omitempty"`
+	// Scale is -mode scale, by factor of the large tenant; ScaleSlopes compares its smallest and largest.
+	Scale       map[string]*ScaleResult `json:"scale,omitempty"`
+	ScaleSlopes map[string]ScaleSlope   `json:"scale_slopes,omitempty"`
+	Targets     map[string]float64      `json:"targets"`
+	Met         map[string]*bool        `json:"met"`
+	Notes       []string                `json:"notes,omitempty"`
 }
 
 // LatencyResult is -mode compare at one proxy delay: the modes and their ratios against
@@ -345,6 +352,7 @@ func (r *Results) Compute() {
 		v := tpo.PeakRSSMedian
 		r.TPOPeakRSSMB = &v
 	}
+	r.ScaleSlopes = r.scaleSlopes()
 	r.Targets = Targets
 	r.Met = map[string]*bool{}
 	check := func(name string, v *float64, ok func(float64) bool) {
@@ -360,6 +368,7 @@ func (r *Results) Compute() {
 	check("provider_apply_vs_tpo", r.ProviderVsTPO, func(v float64) bool { return v <= Targets["provider_apply_vs_tpo"] })
 	check("calls_vs_min", r.CallsVsMin, func(v float64) bool { return v <= Targets["calls_vs_min"] })
 	check("peak_rss_mb", r.PeakRSSMB, func(v float64) bool { return v < Targets["peak_rss_mb"] })
+	r.checkScale(check)
 	if r.Sync != nil {
 		check("in_sync_plan_vs_tpo", r.Sync.Ratio, func(v float64) bool { return v <= Targets["in_sync_plan_vs_tpo"] })
 	}
@@ -460,6 +469,7 @@ func (r *Results) Table() string {
 	}
 	b.WriteString(r.latencyTable())
 	b.WriteString(r.syncTable())
+	b.WriteString(r.scaleTable())
 	b.WriteString(r.kindsTable())
 	b.WriteString(r.serverTable())
 	for _, n := range r.Notes {
@@ -552,4 +562,25 @@ func (r *Results) latencyTable() string {
 		fmt.Fprintf(&b, " %s | %s |\n", fmtRatio(lr.EngineVsTPO), fmtRatio(lr.ProviderVsTPO))
 	}
 	return b.String()
+}
+
+// checkScale checks -mode scale's targets: the provider's and the engine's wall per object flat from the
+// smallest size to the largest, and the provider's peak RSS at the largest under the limit.
+func (r *Results) checkScale(check func(string, *float64, func(float64) bool)) {
+	var slope *float64
+	for _, mode := range []string{ModeEngine, ModeProvider} {
+		if sl, ok := r.ScaleSlopes[mode]; ok && (slope == nil || sl.Wall > *slope) {
+			v := sl.Wall
+			slope = &v
+		}
+	}
+	check("scale_wall_per_object_slope", slope, func(v float64) bool { return v <= Targets["scale_wall_per_object_slope"] })
+	var peak *float64
+	largest := 0
+	for _, sr := range r.Scale {
+		if m := sr.Modes[ModeProvider]; m != nil && m.ProviderPeak > 0 && sr.Scale > largest {
+			largest, peak = sr.Scale, &m.ProviderPeak
+		}
+	}
+	check("scale_peak_rss_mb", peak, func(v float64) bool { return v < Targets["scale_peak_rss_mb"] })
 }

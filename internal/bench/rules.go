@@ -72,5 +72,6 @@ func Objects(p *replication.Plan) map[string]int {
 	return map[string]int{
 		"network": c["networks"], "subnet": c["subnets"], "router": c["routers"], "router_interface": c["router_interfaces"],
 		"route": c["routes"], "security_group": c["security_groups"], "security_group_rule": c["security_group_rules"], "port": c["ports"],
+		"floating_ip": c["floating_ips"], "address_group": c["address_groups"], "server_group": c["server_groups"],
 	}
 }

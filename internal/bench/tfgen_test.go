@@ -254,3 +254,24 @@ func TestPlannerScaleLines(t *testing.T) {
 		t.Errorf("slope %v, want 1 (ten times the objects in ten times the time)", got)
 	}
 }
+
+func TestScaleSlopes(t *testing.T) {
+	mode := func(wall float64, calls int) *ModeResult {
+		return &ModeResult{Runs: []RunResult{{WallSeconds: wall}}, WallMedian: wall, CallsMedian: calls}
+	}
+	r := &Results{Scale: map[string]*ScaleResult{
+		"1": {Scale: 1, Objects: 1000, Modes: map[string]*ModeResult{ModeEngine: mode(30, 150), ModeProvider: mode(40, 170)}},
+		"3": {Scale: 3, Objects: 3000, Modes: map[string]*ModeResult{ModeEngine: mode(99, 450)}},
+	}}
+	r.Compute()
+	sl, ok := r.ScaleSlopes[ModeEngine]
+	if !ok || math.Abs(sl.Wall-1.1) > 1e-9 || math.Abs(sl.Calls-1) > 1e-9 {
+		t.Errorf("engine slope %+v, want wall 1.10, calls 1.00", sl)
+	}
+	if _, ok := r.ScaleSlopes[ModeProvider]; ok {
+		t.Error("a slope for a mode measured at one size only")
+	}
+	if table := r.scaleTable(); !strings.Contains(table, "| ×3 | 3000 | engine | 99.0 | 450 | 33.0 | 0.150 |") {
+		t.Errorf("scale table:\n%s", table)
+	}
+}

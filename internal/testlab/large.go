@@ -28,6 +28,20 @@ const (
 	largePortBulkCalls    = 4
 )
 
+// LargeShape is the size of a large tenant: the counts above, times Scale (≥ 1).
+type LargeShape struct {
+	Scale                                                                 int
+	Networks, Routers, SecurityGroups, Ports, FloatingIPs, AssociatedFIPs int
+}
+
+// LargeScaled is the shape of the large tenant times scale: every count scales, the routes and rules
+// per router and group stay.
+func LargeScaled(scale int) LargeShape {
+	scale = max(scale, 1)
+	return LargeShape{Scale: scale, Networks: LargeNetworks * scale, Routers: LargeRouters * scale, SecurityGroups: LargeSecurityGroups * scale,
+		Ports: LargePorts * scale, FloatingIPs: LargeFloatingIPs * scale, AssociatedFIPs: LargeAssociatedFIPs * scale}
+}
+
 // LargeNetworkCIDR is the CIDR of large network i.
 func LargeNetworkCIDR(i int) string { return fmt.Sprintf("10.100.%d.0/24", i) }
 
@@ -50,9 +64,14 @@ func LargeNetworkCIDR(i int) string { return fmt.Sprintf("10.100.%d.0/24", i) }
 //
 // On error it returns the tenant seeded so far (ProjectID set once the project exists) for cleanup.
 func SeedLarge(ctx context.Context, c *openstack.Cloud, name string) (*Tenant, error) {
+	return SeedLargeScaled(ctx, c, name, LargeScaled(1))
+}
+
+// SeedLargeScaled builds a large tenant of the given shape (see SeedLarge; LargeScaled).
+func SeedLargeScaled(ctx context.Context, c *openstack.Cloud, name string, shape LargeShape) (*Tenant, error) {
 	t := &Tenant{Name: name, Networks: map[string]string{}, Subnets: map[string]string{}, Routers: map[string]string{},
 		SecurityGroups: map[string]string{}, Ports: map[string]string{}}
-	s := &largeSeeder{ctx: ctx, c: c, t: t}
+	s := &largeSeeder{ctx: ctx, c: c, t: t, n: shape}
 	if err := s.run(); err != nil {
 		return t, fmt.Errorf("seeding large tenant %s: %w", name, err)
 	}
@@ -63,6 +82,7 @@ type largeSeeder struct {
 	ctx context.Context
 	c   *openstack.Cloud
 	t   *Tenant
+	n   LargeShape
 	mu  sync.Mutex
 
 	networks []openstack.Network
@@ -82,7 +102,8 @@ func (s *largeSeeder) run() error {
 		s.mu.Unlock()
 		vtypes <- err
 	}()
-	p, err := openstack.CreateProject(ctx, s.c.Identity, openstack.Project{Name: s.t.Name, Description: "large benchmark tenant", DomainID: "default", Enabled: true})
+	p, err := openstack.CreateProject(ctx, s.c.Identity, openstack.Project{Name: s.t.Name, Description: fmt.Sprintf("large benchmark tenant (×%d)", s.n.Scale),
+		DomainID: "default", Enabled: true})
 	if err != nil {
 		return errors.Join(err, <-vtypes) // waits for the volume types too
 	}
@@ -95,17 +116,19 @@ func (s *largeSeeder) run() error {
 	// subnets.
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		return openstack.SetComputeQuotas(gctx, s.c.Compute, p.ID, map[string]int{"cores": 200, "ram": 409600, "instances": 100, "key_pairs": 20})
+		k := s.n.Scale
+		return openstack.SetComputeQuotas(gctx, s.c.Compute, p.ID, map[string]int{"cores": 200 * k, "ram": 409600 * k, "instances": 100 * k, "key_pairs": 20})
 	})
 	g.Go(func() error {
 		return openstack.SetVolumeQuotas(gctx, s.c.BlockStorage, p.ID, map[string]int{
-			"volumes": 100, "gigabytes": 5000, "snapshots": 50,
+			"volumes": 100 * s.n.Scale, "gigabytes": 5000 * s.n.Scale, "snapshots": 50,
 			"gigabytes_ssd": 1000, "volumes_ssd": 40, "gigabytes_hdd": 3000, "snapshots_hdd": -1,
 		})
 	})
 	g.Go(func() error {
 		return openstack.SetNetworkQuotas(gctx, s.c.Network, p.ID, map[string]int{
-			"network": 30, "subnet": 30, "port": 300, "router": 8, "security_group": 60, "security_group_rule": 700, "floatingip": LargeFloatingIPs + 10,
+			"network": 30 * s.n.Scale, "subnet": 30 * s.n.Scale, "port": 300 * s.n.Scale, "router": 8 * s.n.Scale, "security_group": 60 * s.n.Scale,
+			"security_group_rule": 700 * s.n.Scale, "floatingip": s.n.FloatingIPs + 10,
 		})
 	})
 	g.Go(func() error {
@@ -142,7 +165,7 @@ func (s *largeSeeder) run() error {
 		}
 		return s.ports(gctx)
 	})
-	for k := range LargeRouters {
+	for k := range s.n.Routers {
 		g.Go(func() error { return s.router(gctx, k) })
 	}
 	if err := g.Wait(); err != nil {
@@ -152,9 +175,9 @@ func (s *largeSeeder) run() error {
 	return s.floatingIPs(ctx)
 }
 
-// LargeFloatingIPPort is the port large floating IP i is associated with, or -1 for a free one.
-func LargeFloatingIPPort(i int) int {
-	if i >= LargeAssociatedFIPs {
+// FloatingIPPort is the port floating IP i is associated with, or -1 for a free one.
+func (n LargeShape) FloatingIPPort(i int) int {
+	if i >= n.AssociatedFIPs {
 		return -1
 	}
 	return i * 5 // never a VIP port (those are the ports p with p%LargeVIPEvery == LargeVIPEvery-1)
@@ -162,21 +185,21 @@ func LargeFloatingIPPort(i int) int {
 
 // floatingIPs allocates the tenant's floating IPs, a few at a time.
 func (s *largeSeeder) floatingIPs(ctx context.Context) error {
-	ids := make([]string, LargePorts)
-	addrs := make([]string, LargePorts)
-	for p := range LargePorts {
+	ids := make([]string, s.n.Ports)
+	addrs := make([]string, s.n.Ports)
+	for p := range s.n.Ports {
 		name := fmt.Sprintf("port-%03d", p)
 		if p%LargeVIPEvery == LargeVIPEvery-1 {
 			name = fmt.Sprintf("vip-%03d", p)
 		}
 		ids[p] = s.t.Ports[name]
-		addrs[p] = fmt.Sprintf("10.100.%d.%d", p%LargeNetworks, 20+p/LargeNetworks)
+		addrs[p] = s.n.portAddress(p)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(largeFIPParallel)
-	for i := range LargeFloatingIPs {
+	for i := range s.n.FloatingIPs {
 		body := openstack.FloatingIP{FloatingNetworkID: s.external, ProjectID: s.t.ProjectID, Description: fmt.Sprintf("public address %d", i)}
-		if p := LargeFloatingIPPort(i); p >= 0 {
+		if p := s.n.FloatingIPPort(i); p >= 0 {
 			if ids[p] == "" {
 				return fmt.Errorf("floating IP %d: port %d was not created", i, p)
 			}
@@ -191,7 +214,7 @@ func (s *largeSeeder) floatingIPs(ctx context.Context) error {
 }
 
 func (s *largeSeeder) networksAndSubnets() error {
-	nets := make([]openstack.Network, LargeNetworks)
+	nets := make([]openstack.Network, s.n.Networks)
 	for i := range nets {
 		nets[i] = openstack.Network{ProjectID: s.t.ProjectID, Name: fmt.Sprintf("net-%02d", i),
 			Description: fmt.Sprintf("large tenant network %d", i), AdminStateUp: true}
@@ -201,7 +224,7 @@ func (s *largeSeeder) networksAndSubnets() error {
 		return err
 	}
 	s.networks = created
-	subs := make([]openstack.Subnet, LargeNetworks)
+	subs := make([]openstack.Subnet, s.n.Networks)
 	for i, n := range created {
 		gw := fmt.Sprintf("10.100.%d.1", i)
 		dns := []string{}
@@ -226,7 +249,7 @@ func (s *largeSeeder) networksAndSubnets() error {
 }
 
 func (s *largeSeeder) securityGroups(ctx context.Context) error {
-	groups := make([]openstack.SecurityGroup, LargeSecurityGroups)
+	groups := make([]openstack.SecurityGroup, s.n.SecurityGroups)
 	for i := range groups {
 		groups[i] = openstack.SecurityGroup{ProjectID: s.t.ProjectID, Name: fmt.Sprintf("sg-%02d", i), Description: fmt.Sprintf("tier %d", i)}
 	}
@@ -311,7 +334,7 @@ func (s *largeSeeder) router(ctx context.Context, k int) error {
 		}
 		if j < LargeRoutesPerRouter {
 			routes = append(routes, openstack.Route{
-				Destination: fmt.Sprintf("10.100.%d.192/26", (n+per)%LargeNetworks),
+				Destination: fmt.Sprintf("10.100.%d.192/26", (n+per)%s.n.Networks),
 				NextHop:     fmt.Sprintf("10.100.%d.250", n),
 			})
 		}
@@ -320,23 +343,28 @@ func (s *largeSeeder) router(ctx context.Context, k int) error {
 	return err
 }
 
-// LargePortMAC is the MAC address of large port p.
-func LargePortMAC(p int) string {
-	return fmt.Sprintf("fa:16:3e:64:%02x:%02x", p%LargeNetworks, p/LargeNetworks)
+// PortMAC is the MAC address of large port p.
+func (n LargeShape) PortMAC(p int) string {
+	return fmt.Sprintf("fa:16:3e:64:%02x:%02x", p%n.Networks, p/n.Networks)
+}
+
+// portAddress is the fixed IP of large port p, on network p % Networks.
+func (n LargeShape) portAddress(p int) string {
+	return fmt.Sprintf("10.100.%d.%d", p%n.Networks, 20+p/n.Networks)
 }
 
 // ports creates the ports in a few bulk calls sent in parallel.
 func (s *largeSeeder) ports(ctx context.Context) error {
-	ports := make([]openstack.Port, LargePorts)
+	ports := make([]openstack.Port, s.n.Ports)
 	for p := range ports {
-		n := p % LargeNetworks
-		groups := []string{s.groups[p%LargeSecurityGroups].ID}
+		n := p % s.n.Networks
+		groups := []string{s.groups[p%s.n.SecurityGroups].ID}
 		if p%3 == 0 {
-			groups = append(groups, s.groups[(p+7)%LargeSecurityGroups].ID)
+			groups = append(groups, s.groups[(p+7)%s.n.SecurityGroups].ID)
 		}
 		port := openstack.Port{ProjectID: s.t.ProjectID, NetworkID: s.networks[n].ID, Name: fmt.Sprintf("port-%03d", p),
-			Description: fmt.Sprintf("port %d", p), AdminStateUp: true, MACAddress: LargePortMAC(p),
-			FixedIPs:       []openstack.FixedIP{{SubnetID: s.subnets[n].ID, IPAddress: fmt.Sprintf("10.100.%d.%d", n, 20+p/LargeNetworks)}},
+			Description: fmt.Sprintf("port %d", p), AdminStateUp: true, MACAddress: s.n.PortMAC(p),
+			FixedIPs:       []openstack.FixedIP{{SubnetID: s.subnets[n].ID, IPAddress: s.n.portAddress(p)}},
 			SecurityGroups: groups, DeviceOwner: "compute:nova"}
 		if p%LargeVIPEvery != LargeVIPEvery-1 {
 			port.DeviceID = fmt.Sprintf("5c1f1a8e-0b7e-4d53-9c55-%012x", p)
@@ -346,7 +374,8 @@ func (s *largeSeeder) ports(ctx context.Context) error {
 		ports[p] = port
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	per := (len(ports) + largePortBulkCalls - 1) / largePortBulkCalls
+	g.SetLimit(largePortBulkCalls)
+	per := (len(ports) + largePortBulkCalls*s.n.Scale - 1) / (largePortBulkCalls * s.n.Scale)
 	for start := 0; start < len(ports); start += per {
 		chunk := ports[start:min(start+per, len(ports))]
 		g.Go(func() error {
