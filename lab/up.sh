@@ -344,7 +344,9 @@ start_keystone() {
 start_neutron() {
   local name=neutron-$1-$2 port
   port=$(sed -n 's/^bind_port = //p' "$ETC_DIR/$name.conf")
-  start_service "$name" uwsgi --plugin python3,http --http "127.0.0.1:$port" --http-keepalive \
+  # --http-timeout: uwsgi's router drops a request after 60 s by default (the client sees the
+  # connection closed without an answer); a large bulk create on a loaded 2-core lab can take longer.
+  start_service "$name" uwsgi --plugin python3,http --http "127.0.0.1:$port" --http-keepalive --http-timeout 300 \
     --master --processes "$NEUTRON_API_PROCESSES" --threads 1 --enable-threads --thunder-lock \
     --lazy-apps --buffer-size 65535 --die-on-term --need-app \
     --wsgi-file "$LAB_SRC/neutron_wsgi.py" --pyargv "--config-file $ETC_DIR/$name.conf" \
