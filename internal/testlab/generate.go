@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // GenSpec is a source tenant drawn from the space of what a project owns in Neutron, Nova and Cinder,
@@ -12,13 +13,51 @@ import (
 // Objects refer to each other by index.
 type GenSpec struct {
 	Seed           uint64
+	ProjectTags    []string // Keystone tags on the source project
 	Networks       []GenNetwork
 	Routers        []GenRouter
 	SecurityGroups []GenGroup
 	AddressGroups  []GenAddressGroup
 	Ports          []GenPort
+	// SubnetPool is the project's own subnet pool (nil: none), from which the subnets marked FromPool
+	// are allocated.
+	SubnetPool *GenSubnetPool
+	// SharedIn is another project's network shared with this one by an RBAC policy, with ports of this
+	// project on it (nil: none): neither the network nor the ports are the tenant's to copy.
+	SharedIn     *GenSharedIn
+	FloatingIPs  []GenFloatingIP
+	ServerGroups []GenServerGroup
 	// Quotas; volume ones may be per type (gigabytes_ssd: the lab's types ssd and hdd).
 	Compute, Network, Volume map[string]int
+}
+
+// GenSubnetPool is a subnet pool of the project: one prefix covering the tenant's IPv4 ranges.
+type GenSubnetPool struct {
+	Name, Description string
+	Prefix            string
+	DefaultPrefixLen  int
+}
+
+// GenSharedIn is a network of the other project shared with the tenant (access_as_shared) with one
+// IPv4 subnet, and Ports instance ports of the tenant on it.
+type GenSharedIn struct {
+	CIDR  string
+	Ports int
+}
+
+// GenFloatingIP is a floating IP on the region's external network: associated with port Port (an index)
+// at FixedIP, or free (Port -1).
+type GenFloatingIP struct {
+	Description string
+	Port        int
+	FixedIP     string
+	Tags        []string
+}
+
+// GenServerGroup is a Nova server group of the project; Rules only with anti-affinity (Nova 2.64).
+type GenServerGroup struct {
+	Name, Policy string
+	Rules        map[string]int
 }
 
 type GenNetwork struct {
@@ -27,8 +66,11 @@ type GenNetwork struct {
 	PortSecurity      *bool
 	MTU               int    // 0: Neutron's default
 	DNSDomain         string // "": none
-	Subnets           []GenSubnet
-	Tags              []string // user tags
+	// Shared: shared = true (Neutron makes a wildcard RBAC policy); RBACShared: an access_as_shared
+	// policy of the project shares it with the other project. Neither is tenant data to copy.
+	Shared, RBACShared bool
+	Subnets            []GenSubnet
+	Tags               []string // user tags
 }
 
 type GenSubnet struct {
@@ -46,6 +88,12 @@ type GenSubnet struct {
 	AutoAddressed   bool     // SLAAC or DHCPv6-stateless: Neutron addresses ports itself
 	FirstHostOffset int      // the offset of the first address ports may take explicitly
 	Tags            []string // user tags
+	// FromPool: allocated from the project's subnet pool (subnetpool_id), at CIDR.
+	FromPool bool
+	// Late: added after the routers and ports (an IPv6 auto-addressed subnet added to a network that
+	// had router interfaces and ports already: Neutron gives the ports, not the router's, an address on
+	// it). The last subnets of their network.
+	Late bool
 }
 
 type GenRouter struct {
@@ -262,7 +310,102 @@ func Generate(seed uint64) GenSpec {
 			g.Volume["volumes_"+t] = []int{-1, 5, 10}[r.IntN(3)]
 		}
 	}
+	drawMore(rand.New(rand.NewPCG(seed, seed^0x2545f4914f6cdd1d)), &g, b)
 	return g
+}
+
+// drawMore draws the shapes added after the first version of the generator from a stream of their own,
+// so that a seed keeps the shapes above: project tags, shared networks (shared = true, and shared with
+// the other project by RBAC), another project's network shared with this one with ports of the tenant
+// on it, subnets allocated from the project's subnet pool, IPv6 auto-addressed subnets added to networks
+// after their router interfaces and ports, floating IPs (on ports at a fixed IP, and free) and server
+// groups of every policy.
+func drawMore(x *rand.Rand, g *GenSpec, b int) {
+	for range x.IntN(4) {
+		t := []string{"env=prod", "cost-center-42", "team:net", "dr"}[x.IntN(4)]
+		if !slices.Contains(g.ProjectTags, t) {
+			g.ProjectTags = append(g.ProjectTags, t)
+		}
+	}
+	slices.Sort(g.ProjectTags)
+	for n := range g.Networks {
+		g.Networks[n].Shared = x.IntN(5) == 0
+		g.Networks[n].RBACShared = x.IntN(5) == 0
+	}
+	if x.IntN(3) == 0 {
+		g.SharedIn = &GenSharedIn{CIDR: fmt.Sprintf("10.%d.240.0/24", b), Ports: 1 + x.IntN(2)}
+	}
+	// The pool covers every IPv4 range of the tenant: any of its subnets may come from it.
+	if x.IntN(2) == 0 {
+		g.SubnetPool = &GenSubnetPool{Name: "pool-0", Prefix: fmt.Sprintf("10.%d.0.0/16", b), DefaultPrefixLen: 24}
+		if x.IntN(2) == 0 {
+			g.SubnetPool.Description = fmt.Sprintf("pool of tenant %d", g.Seed)
+		}
+		for n := range g.Networks {
+			for s := range g.Networks[n].Subnets {
+				if g.Networks[n].Subnets[s].IPVersion == 4 && x.IntN(2) == 0 {
+					g.Networks[n].Subnets[s].FromPool = true
+				}
+			}
+		}
+	}
+	// Networks with a router interface and no auto-addressed subnet may get one afterwards.
+	for n, nw := range g.Networks {
+		routed := slices.ContainsFunc(g.Routers, func(rt GenRouter) bool {
+			return slices.ContainsFunc(rt.Interfaces, func(in GenInterface) bool { return in.Network == n })
+		})
+		if !routed || slices.ContainsFunc(nw.Subnets, func(s GenSubnet) bool { return s.AutoAddressed }) || x.IntN(2) == 0 {
+			continue
+		}
+		m := [][2]string{{"slaac", "slaac"}, {"dhcpv6-stateless", "dhcpv6-stateless"}, {"slaac", ""}, {"", "slaac"}}[x.IntN(4)]
+		g.Networks[n].Subnets = append(g.Networks[n].Subnets, GenSubnet{Name: fmt.Sprintf("subnet-%d-late", n), IPVersion: 6,
+			CIDR: fmt.Sprintf("fd%02x:%x:9::/64", b, n), EnableDHCP: true, AddressMode: m[0], RAMode: m[1], AutoAddressed: true,
+			FirstHostOffset: 2, Late: true, Tags: genTags(x)})
+	}
+	// Floating IPs reach a port only through a router with an external gateway attached to its subnet.
+	reachable := map[[2]int]bool{}
+	for _, rt := range g.Routers {
+		for _, in := range rt.Interfaces {
+			if rt.Gateway && g.Networks[in.Network].Subnets[in.Subnet].IPVersion == 4 {
+				reachable[[2]int{in.Network, in.Subnet}] = true
+			}
+		}
+	}
+	type target struct {
+		port int
+		ip   string
+	}
+	var targets []target
+	for i, p := range g.Ports {
+		for _, ip := range p.FixedIPs {
+			if reachable[[2]int{p.Network, ip.Subnet}] && ip.IP != "" {
+				targets = append(targets, target{i, ip.IP})
+			}
+		}
+	}
+	x.Shuffle(len(targets), func(i, j int) { targets[i], targets[j] = targets[j], targets[i] })
+	for _, tg := range targets[:min(len(targets), x.IntN(3))] {
+		g.FloatingIPs = append(g.FloatingIPs, GenFloatingIP{Description: fmt.Sprintf("fip of port %d", tg.port), Port: tg.port, FixedIP: tg.ip, Tags: genTags(x)})
+	}
+	for i := range x.IntN(3) {
+		// Free ones: with a description, or without (several alike: told apart by the copy's marker).
+		f := GenFloatingIP{Port: -1, Tags: genTags(x)}
+		if x.IntN(2) == 0 {
+			f.Description = fmt.Sprintf("spare %d", i)
+		}
+		g.FloatingIPs = append(g.FloatingIPs, f)
+	}
+	for i := range x.IntN(4) {
+		sg := GenServerGroup{Name: fmt.Sprintf("group-%d", i), Policy: []string{"affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity"}[x.IntN(4)]}
+		if i > 0 && x.IntN(4) == 0 {
+			sg = g.ServerGroups[i-1] // twins: same name and policy
+		}
+		if sg.Policy == "anti-affinity" && sg.Rules == nil && x.IntN(2) == 0 {
+			sg.Rules = map[string]int{"max_server_per_host": 1 + x.IntN(3)}
+		}
+		g.ServerGroups = append(g.ServerGroups, sg)
+	}
+	g.Network["floatingip"] = len(g.FloatingIPs) + x.IntN(10)
 }
 
 func genSubnet(r *rand.Rand, b, n, s int, text func(string, int) string) GenSubnet {
@@ -458,3 +601,149 @@ func genTags(r *rand.Rand) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Shapes names the shapes a spec draws (a subnet's IPv6 modes, a rule's remote, a port's kind, ...):
+// what a set of seeds covers is the union of their shapes.
+func Shapes(g GenSpec) map[string]bool {
+	s := map[string]bool{}
+	add := func(cond bool, name string) {
+		if cond {
+			s[name] = true
+		}
+	}
+	add(len(g.ProjectTags) > 0, "project tags")
+	add(g.SubnetPool != nil, "subnet pool")
+	add(g.SharedIn != nil, "ports on another project's network shared by RBAC")
+	names := map[string]bool{}
+	for _, n := range g.Networks {
+		add(names[n.Name], "networks with equal names")
+		names[n.Name] = true
+		add(!n.AdminStateUp, "network down")
+		add(n.PortSecurity != nil && !*n.PortSecurity, "network port security off")
+		add(n.PortSecurity != nil && *n.PortSecurity, "network port security on")
+		add(n.MTU != 0, "network mtu")
+		add(n.DNSDomain != "", "network dns_domain")
+		add(n.Shared, "shared network")
+		add(n.RBACShared, "network shared by RBAC")
+		add(len(n.Tags) > 0, "network tags")
+		for _, sn := range n.Subnets {
+			if sn.IPVersion == 6 {
+				add(true, fmt.Sprintf("IPv6 subnet %q/%q", sn.AddressMode, sn.RAMode))
+			}
+			add(sn.Gateway == "none", "subnet without gateway")
+			add(sn.Gateway != "" && sn.Gateway != "none", "subnet gateway not the first host")
+			add(!sn.EnableDHCP, "subnet DHCP off")
+			add(len(sn.Pools) > 1, "subnet with several pools")
+			add(len(sn.HostRoutes) > 0, "subnet host routes")
+			add(len(sn.DNS) > 0, "subnet dns servers")
+			add(len(sn.Tags) > 0, "subnet tags")
+			add(sn.FromPool, "subnet from a subnet pool")
+			add(sn.Late, "auto-addressed subnet added after the router interfaces and ports")
+		}
+	}
+	onNetwork := map[int]int{}
+	for _, rt := range g.Routers {
+		add(rt.Gateway, "router with gateway")
+		add(!rt.Gateway, "router without gateway")
+		add(!rt.AdminStateUp, "router down")
+		add(len(rt.Tags) > 0, "router tags")
+		seen := map[int]bool{}
+		for _, in := range rt.Interfaces {
+			sn := g.Networks[in.Network].Subnets[in.Subnet]
+			add(in.IP == "", "router interface by subnet")
+			add(in.IP != "", "router interface by port")
+			late := slices.ContainsFunc(g.Networks[in.Network].Subnets, func(s GenSubnet) bool { return s.Late })
+			add(late && in.IP == "", "router interface by subnet on a network that got an auto-addressed subnet later")
+			add(late && in.IP != "", "router interface by port on a network that got an auto-addressed subnet later")
+			add(sn.IPVersion == 6, "router IPv6 interface")
+			if !seen[in.Network] {
+				seen[in.Network] = true
+				onNetwork[in.Network]++
+			}
+		}
+		for _, r := range rt.Routes {
+			add(strings.HasPrefix(r[0], "192.168."), "router route dropped (outside every subnet)")
+			add(!strings.HasPrefix(r[0], "192.168."), "router route kept")
+		}
+	}
+	for _, k := range onNetwork {
+		add(k > 1, "several routers on one network")
+	}
+	for _, ag := range g.AddressGroups {
+		add(len(ag.Addresses) > 1, "address group with several addresses")
+	}
+	for _, sg := range g.SecurityGroups {
+		add(!sg.Stateful, "stateless security group")
+		add(len(sg.Tags) > 0, "security group tags")
+		for _, r := range sg.Rules {
+			switch r.Protocol {
+			case "":
+				add(true, "rule any protocol")
+			case "6", "132":
+				add(true, "rule protocol by number")
+			default:
+				add(true, "rule protocol by name")
+			}
+			icmp := r.Protocol == "icmp" || r.Protocol == "ipv6-icmp"
+			add(icmp && r.Min != nil && r.Max == nil, "rule ICMP type")
+			add(icmp && r.Max != nil, "rule ICMP type and code")
+			add(!icmp && r.Min != nil && r.Max != nil && *r.Max != *r.Min, "rule port range")
+			add(r.EtherType == "IPv6", "rule IPv6")
+			add(r.Description != "", "rule description")
+			add(r.RemoteGroup >= 0, "rule remote group of the tenant")
+			add(r.RemoteGroup == -2, "rule remote group of another project")
+			add(r.RemoteAddressGroup >= 0, "rule remote address group of the tenant")
+			add(r.RemoteAddressGroup == -2, "rule remote address group of another project")
+			add(r.RemoteIP != "", "rule remote prefix")
+		}
+	}
+	for _, p := range g.Ports {
+		switch {
+		case p.Owner == "":
+			add(true, "unowned port")
+		case p.DeviceID == "":
+			add(true, "free VIP port")
+		default:
+			add(true, "instance port")
+		}
+		add(!p.AdminStateUp, "port down")
+		add(p.NoIPs, "port without fixed IP")
+		add(len(p.FixedIPs) > 1, "port with several fixed IPs")
+		add(slices.ContainsFunc(p.FixedIPs, func(ip GenFixedIP) bool { return ip.IP == "" }), "port with an auto-addressed IPv6 address")
+		add(p.PortSecurity != nil && !*p.PortSecurity, "port security off")
+		for _, pair := range p.Pairs {
+			add(pair[1] == "", "address pair without MAC")
+			add(pair[1] != "", "address pair with MAC")
+		}
+		add(p.DNSName != "", "port dns_name")
+		add(len(p.DHCPOpts) > 0, "port extra_dhcp_opts")
+		add(len(p.Tags) > 0, "port tags")
+	}
+	free := map[string]int{}
+	for _, f := range g.FloatingIPs {
+		add(f.Port >= 0, "floating IP on a port")
+		add(f.Port < 0, "free floating IP")
+		add(len(f.Tags) > 0, "floating IP tags")
+		if f.Port < 0 {
+			free[f.Description]++
+			add(free[f.Description] > 1, "free floating IPs alike")
+		}
+	}
+	twins := map[string]bool{}
+	for _, sg := range g.ServerGroups {
+		add(true, "server group "+sg.Policy)
+		add(len(sg.Rules) > 0, "server group rules")
+		add(twins[sg.Name+sg.Policy], "server group twins")
+		twins[sg.Name+sg.Policy] = true
+	}
+	for k, v := range g.Volume {
+		add(strings.Contains(k, "_") && v == -1, "volume type quota unlimited")
+		add(strings.Contains(k, "_") && v >= 0, "volume type quota")
+	}
+	return s
+}
+
+// DifferentialSeeds are the fixed seeds of the differential lab test: between them they draw every shape
+// the generator reaches over thousands of seeds (TestGenerateCovers checks it), in small tenants; the
+// test adds a random seed to them.
+var DifferentialSeeds = []uint64{1408, 1303, 1949, 403, 900, 1374}

@@ -21,7 +21,33 @@ type GenTenant struct {
 	Ports          []string
 	ForeignGroup   string
 	VolumeTypes    map[string]string
+	SubnetPool     string   // "": none
+	SharedIn       string   // the other project's network shared with the tenant ("": none)
+	SharedInPorts  []string // the tenant's ports on it
+	FloatingIPs    []string
+	ServerGroups   []string
+	// UserID is the tenant's user that made the server groups (Nova makes them in the caller's project).
+	UserID string
 }
+
+// Cleanup deletes what a project teardown leaves: the subnet pool and the user. Call it after the
+// projects' teardown (the pool's subnets first).
+func (t *GenTenant) Cleanup(ctx context.Context, c *openstack.Cloud) error {
+	if t.SubnetPool != "" {
+		if err := openstack.Delete(ctx, c.Network, subnetPools, t.SubnetPool); err != nil {
+			return err
+		}
+	}
+	if t.UserID != "" {
+		return openstack.DeleteUser(ctx, c.Identity, t.UserID)
+	}
+	return nil
+}
+
+var (
+	subnetPools  = openstack.Resource{Path: "subnetpools", Plural: "subnetpools", Singular: "subnetpool"}
+	rbacPolicies = openstack.Resource{Path: "rbac-policies", Plural: "rbac_policies", Singular: "rbac_policy"}
+)
 
 // SeedGenerated builds spec in c's region through the API, as a user would: a project named name and
 // another project owning the groups that rules match across tenants. On error it returns what it built
@@ -36,7 +62,8 @@ func SeedGenerated(ctx context.Context, c *openstack.Cloud, name string, spec Ge
 
 func seedGenerated(ctx context.Context, c *openstack.Cloud, name string, t *GenTenant) error {
 	spec := t.Spec
-	p, err := openstack.CreateProject(ctx, c.Identity, openstack.Project{Name: name, Description: fmt.Sprintf("generated from seed %d", spec.Seed), DomainID: "default", Enabled: true})
+	p, err := openstack.CreateProject(ctx, c.Identity, openstack.Project{Name: name, Description: fmt.Sprintf("generated from seed %d", spec.Seed),
+		DomainID: "default", Enabled: true, Tags: spec.ProjectTags})
 	if err != nil {
 		return err
 	}
@@ -58,8 +85,21 @@ func seedGenerated(ctx context.Context, c *openstack.Cloud, name string, t *GenT
 	if err := openstack.SetVolumeQuotas(ctx, c.BlockStorage, p.ID, spec.Volume); err != nil {
 		return err
 	}
+	if sp := spec.SubnetPool; sp != nil {
+		pool, err := openstack.Create[struct {
+			ID string `json:"id"`
+		}](ctx, c.Network, subnetPools, map[string]any{"name": sp.Name, "description": sp.Description, "project_id": p.ID,
+			"prefixes": []string{sp.Prefix}, "default_prefixlen": sp.DefaultPrefixLen})
+		if err != nil {
+			return fmt.Errorf("subnet pool: %w", err)
+		}
+		t.SubnetPool = pool.ID
+	}
 	for _, n := range spec.Networks {
 		body := map[string]any{"name": n.Name, "description": n.Description, "project_id": p.ID, "admin_state_up": n.AdminStateUp}
+		if n.Shared {
+			body["shared"] = true
+		}
 		if n.PortSecurity != nil {
 			body["port_security_enabled"] = *n.PortSecurity
 		}
@@ -77,50 +117,26 @@ func seedGenerated(ctx context.Context, c *openstack.Cloud, name string, t *GenT
 		if err := tag(ctx, c, openstack.Networks, nw.ID, n.Tags); err != nil {
 			return err
 		}
-		var subnets []string
-		for _, s := range n.Subnets {
-			body := map[string]any{"project_id": p.ID, "network_id": nw.ID, "name": s.Name, "description": s.Description,
-				"ip_version": s.IPVersion, "cidr": s.CIDR, "enable_dhcp": s.EnableDHCP}
-			switch s.Gateway {
-			case "":
-			case "none":
-				body["gateway_ip"] = nil
-			default:
-				body["gateway_ip"] = s.Gateway
-			}
-			if len(s.Pools) > 0 {
-				pools := []openstack.AllocationPool{}
-				for _, pool := range s.Pools {
-					pools = append(pools, openstack.AllocationPool{Start: pool[0], End: pool[1]})
-				}
-				body["allocation_pools"] = pools
-			}
-			if len(s.DNS) > 0 {
-				body["dns_nameservers"] = s.DNS
-			}
-			if len(s.HostRoutes) > 0 {
-				routes := []openstack.Route{}
-				for _, r := range s.HostRoutes {
-					routes = append(routes, openstack.Route{Destination: r[0], NextHop: r[1]})
-				}
-				body["host_routes"] = routes
-			}
-			if s.AddressMode != "" {
-				body["ipv6_address_mode"] = s.AddressMode
-			}
-			if s.RAMode != "" {
-				body["ipv6_ra_mode"] = s.RAMode
-			}
-			sub, err := openstack.Create[openstack.Subnet](ctx, c.Network, openstack.Subnets, body)
-			if err != nil {
-				return fmt.Errorf("subnet %s %s: %w", s.Name, s.CIDR, err)
-			}
-			subnets = append(subnets, sub.ID)
-			if err := tag(ctx, c, openstack.Subnets, sub.ID, s.Tags); err != nil {
+		if n.RBACShared {
+			if err := shareNetwork(ctx, c, p.ID, nw.ID, other.ID); err != nil {
 				return err
 			}
 		}
+		var subnets []string
+		for _, s := range n.Subnets {
+			if s.Late {
+				continue
+			}
+			id, err := createSubnet(ctx, c, t, nw.ID, s)
+			if err != nil {
+				return err
+			}
+			subnets = append(subnets, id)
+		}
 		t.Subnets = append(t.Subnets, subnets)
+	}
+	if err := seedSharedIn(ctx, c, t); err != nil {
+		return err
 	}
 	if err := seedGeneratedGroups(ctx, c, t); err != nil {
 		return err
@@ -128,8 +144,120 @@ func seedGenerated(ctx context.Context, c *openstack.Cloud, name string, t *GenT
 	if err := seedGeneratedRouters(ctx, c, t); err != nil {
 		return err
 	}
-	for _, port := range spec.Ports {
-		body := map[string]any{"project_id": p.ID, "network_id": t.Networks[port.Network], "name": port.Name,
+	if err := seedGeneratedPorts(ctx, c, t); err != nil {
+		return err
+	}
+	// Subnets added later: Neutron gives the ports already on the network an address there.
+	for n, nw := range spec.Networks {
+		for _, s := range nw.Subnets {
+			if !s.Late {
+				continue
+			}
+			id, err := createSubnet(ctx, c, t, t.Networks[n], s)
+			if err != nil {
+				return err
+			}
+			t.Subnets[n] = append(t.Subnets[n], id)
+		}
+	}
+	if err := seedFloatingIPs(ctx, c, t); err != nil {
+		return err
+	}
+	return seedServerGroups(ctx, c, t)
+}
+
+// shareNetwork shares a network of owner with target (access_as_shared), as owner's policy.
+func shareNetwork(ctx context.Context, c *openstack.Cloud, owner, network, target string) error {
+	_, err := openstack.Create[struct {
+		ID string `json:"id"`
+	}](ctx, c.Network, rbacPolicies, map[string]any{"object_type": "network", "object_id": network, "action": "access_as_shared",
+		"target_tenant": target, "project_id": owner})
+	if err != nil {
+		return fmt.Errorf("sharing network %s with %s: %w", network, target, err)
+	}
+	return nil
+}
+
+// seedSharedIn makes the other project's network, shares it with the tenant and puts the tenant's
+// instance ports on it.
+func seedSharedIn(ctx context.Context, c *openstack.Cloud, t *GenTenant) error {
+	in := t.Spec.SharedIn
+	if in == nil {
+		return nil
+	}
+	nw, err := openstack.Create[openstack.Network](ctx, c.Network, openstack.Networks, map[string]any{"name": "partner-net", "project_id": t.ForeignProject})
+	if err != nil {
+		return err
+	}
+	t.SharedIn = nw.ID
+	sub, err := openstack.Create[openstack.Subnet](ctx, c.Network, openstack.Subnets, map[string]any{"project_id": t.ForeignProject,
+		"network_id": nw.ID, "name": "partner-subnet", "ip_version": 4, "cidr": in.CIDR})
+	if err != nil {
+		return err
+	}
+	if err := shareNetwork(ctx, c, t.ForeignProject, nw.ID, t.ProjectID); err != nil {
+		return err
+	}
+	for i := range in.Ports {
+		port, err := openstack.Create[openstack.Port](ctx, c.Network, openstack.Ports, map[string]any{"project_id": t.ProjectID,
+			"network_id": nw.ID, "name": fmt.Sprintf("on-partner-%d", i), "device_owner": "compute:nova",
+			"device_id": fmt.Sprintf("7d2a1b9e-4c3f-4e21-8a6b-%012x", t.Spec.Seed*10+uint64(i)),
+			"fixed_ips": []openstack.FixedIP{{SubnetID: sub.ID, IPAddress: addrAt(in.CIDR, 10+i)}}})
+		if err != nil {
+			return fmt.Errorf("port on the shared network: %w", err)
+		}
+		t.SharedInPorts = append(t.SharedInPorts, port.ID)
+	}
+	return nil
+}
+
+// createSubnet makes one of the spec's subnets on network (from the project's pool when FromPool).
+func createSubnet(ctx context.Context, c *openstack.Cloud, t *GenTenant, network string, s GenSubnet) (string, error) {
+	body := map[string]any{"project_id": t.ProjectID, "network_id": network, "name": s.Name, "description": s.Description,
+		"ip_version": s.IPVersion, "cidr": s.CIDR, "enable_dhcp": s.EnableDHCP}
+	switch s.Gateway {
+	case "":
+	case "none":
+		body["gateway_ip"] = nil
+	default:
+		body["gateway_ip"] = s.Gateway
+	}
+	if len(s.Pools) > 0 {
+		pools := []openstack.AllocationPool{}
+		for _, pool := range s.Pools {
+			pools = append(pools, openstack.AllocationPool{Start: pool[0], End: pool[1]})
+		}
+		body["allocation_pools"] = pools
+	}
+	if len(s.DNS) > 0 {
+		body["dns_nameservers"] = s.DNS
+	}
+	if len(s.HostRoutes) > 0 {
+		routes := []openstack.Route{}
+		for _, r := range s.HostRoutes {
+			routes = append(routes, openstack.Route{Destination: r[0], NextHop: r[1]})
+		}
+		body["host_routes"] = routes
+	}
+	if s.AddressMode != "" {
+		body["ipv6_address_mode"] = s.AddressMode
+	}
+	if s.RAMode != "" {
+		body["ipv6_ra_mode"] = s.RAMode
+	}
+	if s.FromPool {
+		body["subnetpool_id"] = t.SubnetPool
+	}
+	sub, err := openstack.Create[openstack.Subnet](ctx, c.Network, openstack.Subnets, body)
+	if err != nil {
+		return "", fmt.Errorf("subnet %s %s: %w", s.Name, s.CIDR, err)
+	}
+	return sub.ID, tag(ctx, c, openstack.Subnets, sub.ID, s.Tags)
+}
+
+func seedGeneratedPorts(ctx context.Context, c *openstack.Cloud, t *GenTenant) error {
+	for _, port := range t.Spec.Ports {
+		body := map[string]any{"project_id": t.ProjectID, "network_id": t.Networks[port.Network], "name": port.Name,
 			"description": port.Description, "mac_address": port.MAC, "admin_state_up": port.AdminStateUp,
 			"device_owner": port.Owner, "device_id": port.DeviceID}
 		fixed := []openstack.FixedIP{}
@@ -295,4 +423,65 @@ func tag(ctx context.Context, c *openstack.Cloud, r openstack.Resource, id strin
 		return nil
 	}
 	return openstack.SetTags(ctx, c.Network, r, id, tags)
+}
+
+// seedFloatingIPs allocates the spec's floating IPs on the region's external network, associated with
+// their port at its fixed IP or free.
+func seedFloatingIPs(ctx context.Context, c *openstack.Cloud, t *GenTenant) error {
+	if len(t.Spec.FloatingIPs) == 0 {
+		return nil
+	}
+	ext, err := openstack.List[openstack.Network](ctx, c.Network, openstack.Networks, url.Values{"router:external": {"true"}})
+	if err != nil || len(ext) == 0 {
+		return fmt.Errorf("no external network in the lab region (%v)", err)
+	}
+	for _, f := range t.Spec.FloatingIPs {
+		body := map[string]any{"floating_network_id": ext[0].ID, "project_id": t.ProjectID, "description": f.Description}
+		if f.Port >= 0 {
+			body["port_id"], body["fixed_ip_address"] = t.Ports[f.Port], f.FixedIP
+		}
+		fip, err := openstack.Create[openstack.FloatingIP](ctx, c.Network, openstack.FloatingIPs, body)
+		if err != nil {
+			return fmt.Errorf("floating IP %+v: %w", f, err)
+		}
+		t.FloatingIPs = append(t.FloatingIPs, fip.ID)
+		if err := tag(ctx, c, openstack.FloatingIPs, fip.ID, f.Tags); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedServerGroups makes the spec's server groups as a member of the tenant: Nova makes server groups in
+// the caller's project only.
+func seedServerGroups(ctx context.Context, c *openstack.Cloud, t *GenTenant) error {
+	if len(t.Spec.ServerGroups) == 0 {
+		return nil
+	}
+	password := "Gen-" + Suffix() + "-pw-long-enough"
+	u, err := openstack.CreateUser(ctx, c.Identity, openstack.User{Name: fmt.Sprintf("gen%d-sg-%s", t.Spec.Seed, Suffix()), Password: password,
+		DomainID: c.DomainID, DefaultProjectID: t.ProjectID, Enabled: true})
+	if err != nil {
+		return err
+	}
+	t.UserID = u.ID
+	role, err := openstack.RoleID(ctx, c.Identity, "member")
+	if err != nil {
+		return err
+	}
+	if err := openstack.AssignProjectRole(ctx, c.Identity, t.ProjectID, u.ID, role); err != nil {
+		return err
+	}
+	token, err := openstack.ProjectToken(ctx, c.Identity, u.ID, password, t.ProjectID)
+	if err != nil {
+		return err
+	}
+	for _, g := range t.Spec.ServerGroups {
+		made, err := openstack.CreateServerGroup(ctx, c.Compute, token, openstack.ServerGroup{Name: g.Name, Policy: g.Policy, Rules: g.Rules})
+		if err != nil {
+			return fmt.Errorf("server group %+v: %w", g, err)
+		}
+		t.ServerGroups = append(t.ServerGroups, made.ID)
+	}
+	return nil
 }
