@@ -92,6 +92,9 @@ type Facts struct {
 	// NoTags is true when the destination Neutron lacks the standard-attr-tag extension; asked only when
 	// the source has user tags.
 	NoTags bool
+	// NoMTUWritable is true when the destination Neutron lacks the net-mtu-writable extension: it then
+	// refuses an mtu in a network create, and the copies get its default MTU (reported).
+	NoMTUWritable bool
 	// User names the destination credentials' user, for messages.
 	User string
 	// Quotas, when set, are the quotas the destination gives the new tenant whatever the source's are

@@ -10,7 +10,7 @@ import (
 )
 
 // planNetworks copies name, description, MTU, admin state, the port security default and the DNS domain
-// (reported instead where the destination lacks dns-integration). Provider attributes (segmentation) and
+// (reported instead where the destination lacks dns-integration, or net-mtu-writable for the MTU). Provider attributes (segmentation) and
 // the external/shared flags are the cloud's, not the tenant's.
 func planNetworks(snap *Snapshot, selected map[string]bool, facts Facts, p *Plan) {
 	for _, n := range sortedCopy(snap.Networks, func(a, b openstack.Network) int { return byNameThenID(a.Name, a.ID, b.Name, b.ID) }) {
@@ -30,6 +30,11 @@ func planNetworks(snap *Snapshot, selected map[string]bool, facts Facts, p *Plan
 			np.DNSDomain = ""
 			p.Skipped = append(p.Skipped, Skipped{Kind: "network_dns_domain", SourceID: n.ID,
 				Reason: fmt.Sprintf("dns_domain %q: the destination Neutron lacks the dns-integration extension", n.DNSDomain)})
+		}
+		if np.MTU != 0 && facts.NoMTUWritable {
+			np.MTU = 0
+			p.Skipped = append(p.Skipped, Skipped{Kind: "network_mtu", SourceID: n.ID,
+				Reason: fmt.Sprintf("mtu %d: the destination Neutron lacks the net-mtu-writable extension (it refuses an MTU in a create): the copy gets the destination's default MTU", n.MTU)})
 		}
 		p.Networks = append(p.Networks, np)
 	}

@@ -464,3 +464,35 @@ func TestSubnetFromAPool(t *testing.T) {
 		t.Errorf("%d subnets planned, want all 3", len(p.Subnets))
 	}
 }
+
+// A destination without net-mtu-writable refuses an mtu in a network create: the copies are planned
+// without one (the destination's default), each reported; with the extension the MTU is kept.
+func TestNetworkMTUWithoutMTUWritable(t *testing.T) {
+	snap := threeTier()
+	for i := range snap.Networks {
+		snap.Networks[i].MTU = 1500
+	}
+	p := mustPlan(t, snap, Mappings{}, baseFacts())
+	for _, n := range p.Networks {
+		if n.MTU != 1500 {
+			t.Errorf("network %s: mtu %d planned, want the source's 1500", n.Name, n.MTU)
+		}
+	}
+	assertEqual(t, "skipped", skippedOf(p, "network_mtu"), []Skipped(nil))
+
+	facts := baseFacts()
+	facts.NoMTUWritable = true
+	p = mustPlan(t, snap, Mappings{}, facts)
+	var want []Skipped
+	for _, n := range p.Networks {
+		if n.MTU != 0 {
+			t.Errorf("network %s: mtu %d planned on a destination that refuses it", n.Name, n.MTU)
+		}
+		want = append(want, Skipped{Kind: "network_mtu", SourceID: n.SourceID,
+			Reason: "mtu 1500: the destination Neutron lacks the net-mtu-writable extension (it refuses an MTU in a create): the copy gets the destination's default MTU"})
+	}
+	if len(want) != 3 {
+		t.Fatalf("%d networks planned, want 3", len(want))
+	}
+	assertEqual(t, "skipped", skippedOf(p, "network_mtu"), want)
+}

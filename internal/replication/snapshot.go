@@ -57,8 +57,8 @@ func ReadSnapshot(ctx context.Context, src *openstack.Cloud, projectID string) (
 }
 
 // ReadFacts reads what the plan needs to know about the destination region: its external network (the
-// one named externalNetwork, or the only one there is), its volume types and whether the credentials may
-// create projects. (Whether Neutron has address groups is asked by Migration.Plan, only of a source
+// one named externalNetwork, or the only one there is), its volume types, whether the credentials may
+// create projects and whether Neutron takes an MTU in a network create (net-mtu-writable). (Whether Neutron has address groups is asked by Migration.Plan, only of a source
 // that has some.)
 func ReadFacts(ctx context.Context, dst *openstack.Cloud, externalNetwork string) (Facts, error) {
 	f := Facts{CanCreateProjects: dst.IsAdmin(), User: dst.UserID}
@@ -74,6 +74,11 @@ func ReadFacts(ctx context.Context, dst *openstack.Cloud, externalNetwork string
 	})
 	g.Go(func() (err error) {
 		f.VolumeTypes, err = openstack.VolumeTypes(gctx, dst.BlockStorage)
+		return err
+	})
+	g.Go(func() error {
+		has, err := openstack.HasExtension(gctx, dst.Network, "net-mtu-writable")
+		f.NoMTUWritable = !has
 		return err
 	})
 	if err := g.Wait(); err != nil {
