@@ -54,6 +54,9 @@
 //     maximum is 1450"), and no API tells that maximum without creating a network: net-mtu-writable only
 //     says the MTU may be set, and the MTU of existing networks is a lower bound, not the limit (any of
 //     them may have been made with a smaller one). The plan does not guess; the apply's error is Neutron's.
+//     What can be known is whether Neutron takes an MTU at all: without net-mtu-writable it refuses one
+//     in a create, so the networks are planned without (the destination's default) and reported
+//     (Skipped kind "network_mtu").
 //   - Addresses on a shared external network (a copy within one region): router gateways are planned
 //     without external fixed IPs (Neutron picks), so nothing is promised. A floating IP's source address
 //     is asked for only where the source released it (KeepAddress, which the preview does not show as a
