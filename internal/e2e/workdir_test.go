@@ -31,10 +31,20 @@ type workdir struct {
 // newWorkdir builds the provider and prepares examples/<example> with vars (-var name=value).
 func newWorkdir(t *testing.T, example string, vars map[string]string, env ...string) *workdir {
 	t.Helper()
+	main, err := os.ReadFile(filepath.Join(testlab.RepoRoot(t), "examples", example, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newWorkdirWith(t, string(main), vars, env...)
+}
+
+// newWorkdirWith builds the provider and prepares a working directory whose main.tf is mainTF.
+func newWorkdirWith(t *testing.T, mainTF string, vars map[string]string, env ...string) *workdir {
+	t.Helper()
 	dir := t.TempDir()
 	w := &workdir{t: t, terraform: terraformCLI(t), dir: filepath.Join(dir, "work"), rc: filepath.Join(dir, "terraformrc"), env: env}
 	providerDir := buildProvider(t, dir)
-	copyFile(t, filepath.Join(testlab.RepoRoot(t), "examples", example, "main.tf"), filepath.Join(w.dir, "main.tf"))
+	writeFile(t, filepath.Join(w.dir, "main.tf"), mainTF)
 	writeFile(t, w.rc, `disable_checkpoint = true
 provider_installation {
   dev_overrides {
