@@ -138,6 +138,9 @@ func (e *execution) ensureInterfaces(ctx context.Context, r RouterPlan, router *
 	return nil
 }
 
+// interfacePortOwner is the device_owner of the ports made for interfaces away from the gateway.
+const interfacePortOwner = "network:router_interface"
+
 func (e *execution) attached(routerID, subnetID string) bool {
 	for _, p := range e.pairs.interfacePorts {
 		if p.DeviceID != routerID {
@@ -153,7 +156,11 @@ func (e *execution) attached(routerID, subnetID string) bool {
 }
 
 // interfacePort returns the port for an interface away from the gateway: one an earlier run made (found
-// by its address; it carries no marker), or a new one at the planned address.
+// by its address; it carries no marker), or a new one at the planned address. The port is made a router
+// interface port from the start (device_owner network:router_interface, no device yet): Neutron gives
+// any other port an address on each auto-addressed IPv6 subnet of its network (SLAAC, DHCPv6-stateless),
+// which would attach the router to those subnets too, where the source's router, attached before such a
+// subnet was added, is not.
 func (e *execution) interfacePort(ctx context.Context, iface InterfacePlan, networkID, subnetID string) (string, error) {
 	if iface.IPAddress != "" {
 		if have, found := e.pairs.loose[addressKey(networkID, subnetID, iface.IPAddress)]; found {
@@ -162,7 +169,8 @@ func (e *execution) interfacePort(ctx context.Context, iface InterfacePlan, netw
 	}
 	port, err := openstack.Create[openstack.Port](ctx, e.dst.Network, openstack.Ports, openstack.Port{
 		ProjectID: e.res.ProjectID, NetworkID: networkID, AdminStateUp: true, SecurityGroups: []string{},
-		FixedIPs: []openstack.FixedIP{{SubnetID: subnetID, IPAddress: iface.IPAddress}},
+		FixedIPs:    []openstack.FixedIP{{SubnetID: subnetID, IPAddress: iface.IPAddress}},
+		DeviceOwner: interfacePortOwner,
 	})
 	if err != nil {
 		return "", fmt.Errorf("creating the interface port at %s: %w", iface.IPAddress, err)

@@ -164,9 +164,11 @@ func pairDestination(p *Plan, prior *IDMaps, d ProjectObjects) *pairing {
 		pr.groups, pr.stale.groups)
 	pairAddressGroups(p, prior, d, pr)
 
-	var plain []openstack.Port
+	var plain, unattached []openstack.Port
 	for _, port := range d.Ports {
 		switch {
+		case port.DeviceOwner == interfacePortOwner && port.DeviceID == "":
+			unattached = append(unattached, port) // made for an interface, not attached yet
 		case routerInterfaceOwners[port.DeviceOwner]:
 			pr.interfacePorts = append(pr.interfacePorts, port)
 		case !strings.HasPrefix(port.DeviceOwner, "network:"):
@@ -185,9 +187,10 @@ func pairDestination(p *Plan, prior *IDMaps, d ProjectObjects) *pairing {
 	}
 	taken := pairKind(ports, prior.Ports, plain, func(p openstack.Port) string { return p.ID }, func(p openstack.Port) []string { return p.Tags },
 		func(p openstack.Port) []string { return []string{p.NetworkID} }, portKeys, pr.ports, pr.stale.ports, withPlace(portNet))
-	// Interface ports an earlier run made but did not attach, by address.
-	for _, port := range plain {
-		if taken[port.ID] || SourceOf(port.Tags) != "" || len(port.FixedIPs) != 1 || port.DeviceOwner != "" {
+	// Interface ports an earlier run made but did not attach, by address: with the router interface
+	// owner, or (made by an earlier version) none.
+	for _, port := range append(unattached, plain...) {
+		if taken[port.ID] || SourceOf(port.Tags) != "" || len(port.FixedIPs) != 1 || port.DeviceOwner != "" && port.DeviceOwner != interfacePortOwner {
 			continue
 		}
 		pr.loose[addressKey(port.NetworkID, port.FixedIPs[0].SubnetID, port.FixedIPs[0].IPAddress)] = port
