@@ -33,8 +33,10 @@ const (
 	ModeEngine    = KindEngine
 	ModeEngineSeq = KindEngineSeq
 	ModeFloor     = KindFloor
-	ModeTPO       = "tpo"
-	ModeProvider  = "provider_apply"
+	// ModeEngineAdaptive is the engine with the adaptive write gate, against ModeEngine's fixed one.
+	ModeEngineAdaptive = KindEngineAdaptive
+	ModeTPO            = "tpo"
+	ModeProvider       = "provider_apply"
 )
 
 // config is the command line.
@@ -74,7 +76,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.mode, "mode", "compare", "compare | provider-rss | plan-calls | sync | scale | planner | all | report | seed | teardown (internal: child)")
-	fs.StringVar(&run, "run", strings.Join([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, ","), "modes measured by -mode compare (also: "+ModeProvider+", terraform apply of our resource)")
+	fs.StringVar(&run, "run", strings.Join([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, ","), "modes measured by -mode compare (also: "+ModeProvider+", terraform apply of our resource; "+ModeEngineAdaptive+", the engine with the adaptive write gate)")
 	fs.IntVar(&c.repeats, "n", 3, "repetitions of each measured mode (medians are reported)")
 	fs.StringVar(&c.out, "out", "bench/results.json", "results file (merged: each -mode updates its own part)")
 	fs.StringVar(&c.srcCloud, "src-cloud", testlab.RegionOne, "clouds.yaml entry of the source region")
@@ -315,7 +317,7 @@ func (s *session) compare(ctx context.Context) error {
 		"write_slots": s.c.writeSlots, "write_spacing_ms": s.c.writeSpace}
 	s.res.Repeats = s.c.repeats
 	for _, m := range s.c.run {
-		if !slices.Contains([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO, ModeProvider}, m) {
+		if !slices.Contains([]string{ModeEngine, ModeEngineSeq, ModeEngineAdaptive, ModeFloor, ModeTPO, ModeProvider}, m) {
 			return fmt.Errorf("unknown mode %q in -run", m)
 		}
 	}
@@ -384,13 +386,15 @@ func (s *session) measure(ctx context.Context, mode, source, target string, plan
 	cpu := s.labCPU()
 	var r RunResult
 	switch mode {
-	case ModeEngine, ModeEngineSeq, ModeFloor:
+	case ModeEngine, ModeEngineSeq, ModeEngineAdaptive, ModeFloor:
 		a := childArgs{Kind: mode, SrcCloud: s.c.srcCloud, DstCloud: s.c.dstCloud, Source: source, Target: target}
 		switch mode {
 		case ModeEngine:
 			a.Concurrency, a.PortBulk, a.WriteSlots, a.WriteSpacingMS = s.c.engineConc, s.c.enginePorts, s.c.writeSlots, s.c.writeSpace
 		case ModeEngineSeq:
 			a.Concurrency, a.OnePerObj = 1, true
+		case ModeEngineAdaptive:
+			a.Concurrency, a.PortBulk, a.WriteSlots, a.WriteAdaptive = s.c.engineConc, s.c.enginePorts, AdaptiveUpperBound, true
 		}
 		child, peak, err := spawnChild(ctx, s.proxy.CloudsFile, a)
 		r = RunResult{WallSeconds: child.WallSeconds, ProjectID: child.ProjectID, Created: child.Created, SelfCalls: child.SelfCalls,

@@ -26,6 +26,10 @@ const (
 	KindEngine    = "engine"
 	KindEngineSeq = "engine_sequential"
 	KindFloor     = "floor"
+	// KindEngineAdaptive is the engine with the adaptive write gate (openstack.Config.NetworkWriteAdaptive),
+	// up to AdaptiveUpperBound writes in flight per endpoint.
+	KindEngineAdaptive = "engine_adaptive"
+	AdaptiveUpperBound = 16
 )
 
 // childArgs is what a child run needs; the parent passes it as JSON in one argument.
@@ -39,8 +43,9 @@ type childArgs struct {
 	PortBulk    int    `json:"port_bulk_calls,omitempty"`
 	OnePerObj   bool   `json:"one_call_per_object,omitempty"`
 	// WriteSlots and WriteSpacingMS set openstack.Config's Neutron write gate (0: its defaults).
-	WriteSlots     int `json:"write_slots,omitempty"`
-	WriteSpacingMS int `json:"write_spacing_ms,omitempty"`
+	WriteSlots     int  `json:"write_slots,omitempty"`
+	WriteSpacingMS int  `json:"write_spacing_ms,omitempty"`
+	WriteAdaptive  bool `json:"write_adaptive,omitempty"`
 }
 
 // childResult is what a child run reports on its standard output.
@@ -66,7 +71,7 @@ func runChild(raw string) int {
 	var res childResult
 	var err error
 	switch a.Kind {
-	case KindEngine, KindEngineSeq:
+	case KindEngine, KindEngineSeq, KindEngineAdaptive:
 		res, err = childEngine(ctx, a)
 	case KindFloor:
 		res, err = childFloor(ctx, a)
@@ -168,5 +173,6 @@ func cleanEnv() []string {
 
 // config is the connection settings of a clouds.yaml entry for an engine child.
 func (a childArgs) config(cloud string) openstack.Config {
-	return openstack.Config{Cloud: cloud, NetworkWriteSlots: a.WriteSlots, NetworkWriteSpacing: time.Duration(a.WriteSpacingMS) * time.Millisecond}
+	return openstack.Config{Cloud: cloud, NetworkWriteSlots: a.WriteSlots, NetworkWriteSpacing: time.Duration(a.WriteSpacingMS) * time.Millisecond,
+		NetworkWriteAdaptive: a.WriteAdaptive}
 }

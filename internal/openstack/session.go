@@ -57,8 +57,7 @@ type authKey struct {
 	// the session's own counter.
 	counter *RequestCounter
 	// The session's transport gates Neutron writes with these settings.
-	writeSlots   int
-	writeSpacing time.Duration
+	gate gateSettings
 }
 
 // secretsKey keys the hash of secrets in authKey; it never leaves the process.
@@ -68,7 +67,7 @@ var secretsKey = func() []byte {
 	return k
 }()
 
-func newAuthKey(ao gophercloud.AuthOptions, counter *RequestCounter, slots int, spacing time.Duration) authKey {
+func newAuthKey(ao gophercloud.AuthOptions, counter *RequestCounter, gs gateSettings) authKey {
 	mac := hmac.New(sha256.New, secretsKey)
 	for _, s := range []string{ao.Password, ao.Passcode, ao.TokenID, ao.ApplicationCredentialSecret} {
 		_ = binary.Write(mac, binary.BigEndian, uint64(len(s)))
@@ -79,7 +78,7 @@ func newAuthKey(ao gophercloud.AuthOptions, counter *RequestCounter, slots int, 
 		userID:   ao.UserID, username: ao.Username, userDomainID: ao.DomainID, userDomainName: ao.DomainName,
 		tenantID: ao.TenantID, tenantName: ao.TenantName,
 		appCredentialID: ao.ApplicationCredentialID, appCredential: ao.ApplicationCredentialName,
-		counter: counter, writeSlots: slots, writeSpacing: spacing,
+		counter: counter, gate: gs,
 	}
 	if ao.Scope != nil {
 		k.scope = *ao.Scope
@@ -194,7 +193,7 @@ func (s *authSession) authenticate(ctx context.Context, ao gophercloud.AuthOptio
 	fresh := pooled.Clone()
 	fresh.DisableKeepAlives = true
 	var rt http.RoundTripper
-	rt, s.gate = newTransportStack(pooled, fresh, s.counter, s.key.writeSlots, s.key.writeSpacing)
+	rt, s.gate = newTransportStack(pooled, fresh, s.counter, s.key.gate)
 	provider.HTTPClient = http.Client{Transport: rt, Timeout: 10 * time.Minute}
 	ao.AllowReauth = true
 	if err := gopenstack.Authenticate(ctx, provider, ao); err != nil {

@@ -19,11 +19,11 @@ import (
 //   - pooled, or fresh for gated writes, sends it.
 //
 // Endpoints are added to the returned gate once the service catalog is known.
-func newTransportStack(pooled, fresh http.RoundTripper, counter *RequestCounter, slots int, spacing time.Duration) (*retryingTransport, *writeGate) {
+func newTransportStack(pooled, fresh http.RoundTripper, counter *RequestCounter, gs gateSettings) (*retryingTransport, *writeGate) {
 	below := func(next http.RoundTripper) http.RoundTripper {
 		return &settle.Transport{Next: &countingTransport{next: next, counter: counter}, Abandon: isTokenRequest}
 	}
-	gate := newWriteGate(below(pooled), below(fresh), slots, spacing)
+	gate := newWriteGate(below(pooled), below(fresh), gs)
 	return &retryingTransport{next: gate, policy: retryPolicy}, gate
 }
 

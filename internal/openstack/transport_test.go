@@ -454,7 +454,7 @@ func TestTransportStackRetriesRefusedWrite(t *testing.T) {
 	fresh := pooled.Clone()
 	fresh.DisableKeepAlives = true
 	counter := NewRequestCounter()
-	rt, gate := newTransportStack(pooled, fresh, counter, 2, time.Millisecond)
+	rt, gate := newTransportStack(pooled, fresh, counter, gateSettings{slots: 2, spacing: time.Millisecond})
 	rt.policy = fastPolicy(10 * time.Second)
 	gate.addEndpoint(srv.url("/network/"))
 	srv.stop()

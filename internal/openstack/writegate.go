@@ -16,19 +16,26 @@ const (
 	defaultNetworkWriteSpacing = 100 * time.Millisecond
 )
 
+// gateSettings are the write gate's settings: see Config.NetworkWriteSlots.
+type gateSettings struct {
+	slots    int
+	spacing  time.Duration
+	adaptive bool
+}
+
 // networkWriteGate returns the gate settings of cfg, defaults filled in.
-func networkWriteGate(cfg Config) (slots int, spacing time.Duration) {
-	slots, spacing = cfg.NetworkWriteSlots, cfg.NetworkWriteSpacing
-	if slots <= 0 {
-		slots = defaultNetworkWriteSlots
+func networkWriteGate(cfg Config) gateSettings {
+	gs := gateSettings{slots: cfg.NetworkWriteSlots, spacing: cfg.NetworkWriteSpacing, adaptive: cfg.NetworkWriteAdaptive}
+	if gs.slots <= 0 {
+		gs.slots = defaultNetworkWriteSlots
 	}
 	switch {
-	case spacing == 0:
-		spacing = defaultNetworkWriteSpacing
-	case spacing < 0:
-		spacing = 0
+	case gs.spacing == 0:
+		gs.spacing = defaultNetworkWriteSpacing
+	case gs.spacing < 0:
+		gs.spacing = 0
 	}
-	return slots, spacing
+	return gs
 }
 
 // writeGate spreads writes to Neutron over its API workers. neutron-server with api_workers=N runs N
@@ -46,6 +53,9 @@ type writeGate struct {
 	pooled, fresh http.RoundTripper
 	slots         int
 	spacing       time.Duration
+	// adaptive makes slots the upper bound of each lane's limit, which adaptiveLimit finds, starting
+	// at defaultNetworkWriteSlots.
+	adaptive bool
 
 	mu    sync.RWMutex
 	lanes []*writeLane
@@ -53,17 +63,22 @@ type writeGate struct {
 
 // writeLane is the gate's state for one Neutron endpoint.
 type writeLane struct {
-	scheme, host, path string        // of the endpoint; path ends with "/"
-	inFlight           chan struct{} // a slot per request in flight
+	scheme, host, path string // of the endpoint; path ends with "/"
+	slots              int    // the limit of requests in flight, unless adaptive
+	adaptive           *adaptiveLimit
 	spacing            time.Duration
 	turn               chan struct{} // held by the request waiting to start; guards last
 	last               time.Time     // when the previous request started
+
+	mu       sync.Mutex
+	inFlight int
+	freed    chan struct{} // closed (and replaced) when a request in flight ends
 }
 
 // newWriteGate gates requests to pooled; fresh must be a transport that does not keep connections
 // alive.
-func newWriteGate(pooled, fresh http.RoundTripper, slots int, spacing time.Duration) *writeGate {
-	return &writeGate{pooled: pooled, fresh: fresh, slots: max(slots, 1), spacing: max(spacing, 0)}
+func newWriteGate(pooled, fresh http.RoundTripper, gs gateSettings) *writeGate {
+	return &writeGate{pooled: pooled, fresh: fresh, slots: max(gs.slots, 1), spacing: max(gs.spacing, 0), adaptive: gs.adaptive}
 }
 
 // addEndpoint gates the writes to URLs under endpoint from now on. Adding an endpoint again is a no-op;
@@ -84,8 +99,12 @@ func (g *writeGate) addEndpoint(endpoint string) {
 			return
 		}
 	}
-	g.lanes = append(g.lanes, &writeLane{scheme: scheme, host: host, path: path,
-		inFlight: make(chan struct{}, g.slots), spacing: g.spacing, turn: make(chan struct{}, 1)})
+	l := &writeLane{scheme: scheme, host: host, path: path, slots: g.slots, spacing: g.spacing,
+		turn: make(chan struct{}, 1), freed: make(chan struct{})}
+	if g.adaptive {
+		l.adaptive = newAdaptiveLimit(defaultNetworkWriteSlots, g.slots)
+	}
+	g.lanes = append(g.lanes, l)
 }
 
 // lane returns the lane of the endpoint u is under (the longest match), or nil.
@@ -110,13 +129,26 @@ func (g *writeGate) RoundTrip(req *http.Request) (*http.Response, error) {
 	if l == nil {
 		return g.pooled.RoundTrip(req)
 	}
-	if err := l.acquire(req.Context()); err != nil {
+	saturated, err := l.acquire(req.Context())
+	if err != nil {
 		if req.Body != nil {
 			req.Body.Close() // a RoundTripper closes the body, even on errors
 		}
 		return nil, err
 	}
+	class, start := "", time.Now()
+	if l.adaptive != nil {
+		class = writeClass(req)
+	}
 	resp, err := g.fresh.RoundTrip(req)
+	if l.adaptive != nil && req.Context().Err() == nil {
+		now := time.Now()
+		s := writeSample{class: class, latency: now.Sub(start), failed: err != nil, saturated: saturated, sent: start, at: now}
+		if resp != nil {
+			s.status = resp.StatusCode
+		}
+		l.adaptive.observe(s)
+	}
 	if err != nil {
 		l.release()
 		return nil, err
@@ -126,40 +158,72 @@ func (g *writeGate) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// limit is the number of requests that may be in flight now.
+func (l *writeLane) limit() int {
+	if l.adaptive != nil {
+		return l.adaptive.current()
+	}
+	return l.slots
+}
+
 // acquire waits for a free slot and then for its turn to start, or until ctx ends. The turn is held
 // while waiting out the spacing, so that starts are spaced by when they happen, not by when they were
-// planned.
-func (l *writeLane) acquire(ctx context.Context) error {
+// planned. saturated says the request found every slot taken (it had to wait, or took the last one).
+func (l *writeLane) acquire(ctx context.Context) (saturated bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
-	select {
-	case l.inFlight <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	for {
+		l.mu.Lock()
+		if l.inFlight < l.limit() {
+			l.inFlight++
+			saturated = saturated || l.inFlight >= l.limit()
+			l.mu.Unlock()
+			break
+		}
+		freed := l.freed
+		l.mu.Unlock()
+		saturated = true
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
 	}
 	select {
 	case l.turn <- struct{}{}:
 	case <-ctx.Done():
 		l.release()
-		return ctx.Err()
+		return false, ctx.Err()
 	}
 	defer func() { <-l.turn }()
-	if wait := time.Until(l.last.Add(l.spacing)); wait > 0 && len(l.inFlight) > 1 {
+	if wait := time.Until(l.last.Add(l.spacing)); wait > 0 && l.busy() > 1 {
 		timer := time.NewTimer(wait)
 		defer timer.Stop()
 		select {
 		case <-timer.C:
 		case <-ctx.Done():
 			l.release()
-			return ctx.Err()
+			return false, ctx.Err()
 		}
 	}
 	l.last = time.Now()
-	return nil
+	return saturated, nil
 }
 
-func (l *writeLane) release() { <-l.inFlight }
+func (l *writeLane) busy() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.inFlight
+}
+
+func (l *writeLane) release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inFlight--
+	close(l.freed)
+	l.freed = make(chan struct{})
+}
 
 // releasingBody frees its request's slot when the body has been read to its end or closed, whichever
 // comes first.

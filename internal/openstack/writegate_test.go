@@ -106,7 +106,7 @@ func testGate(t *testing.T, srv *gateServer, slots int, spacing time.Duration) (
 	freshT.DisableKeepAlives = true
 	t.Cleanup(pooledT.CloseIdleConnections)
 	pooled, fresh := &recordingTransport{next: pooledT}, &recordingTransport{next: freshT}
-	g := newWriteGate(pooled, fresh, slots, spacing)
+	g := newWriteGate(pooled, fresh, gateSettings{slots: slots, spacing: spacing})
 	g.addEndpoint(srv.URL + "/network/")
 	g.addEndpoint(srv.URL + "/network") // the same endpoint again changes nothing
 	if len(g.lanes) != 1 {
@@ -296,7 +296,7 @@ func TestWriteGateBelowRetries(t *testing.T) {
 	pooled, fresh := &recordingTransport{next: pooledT}, &recordingTransport{next: freshT}
 	counter := NewRequestCounter()
 	counter.registerService("network", srv.URL+"/network/")
-	rt, g := newTransportStack(pooled, fresh, counter, 2, time.Millisecond)
+	rt, g := newTransportStack(pooled, fresh, counter, gateSettings{slots: 2, spacing: time.Millisecond})
 	rt.policy.MinBackoff = time.Millisecond
 	g.addEndpoint(srv.URL + "/network/")
 	resp, err := send(t, context.Background(), rt, http.MethodPost, srv.URL+"/network/v2.0/ports")
@@ -329,8 +329,8 @@ func TestNetworkWriteGateDefaults(t *testing.T) {
 		{Config{NetworkWriteSlots: 4, NetworkWriteSpacing: 50 * time.Millisecond}, 4, 50 * time.Millisecond},
 		{Config{NetworkWriteSlots: -1, NetworkWriteSpacing: -1}, 2, 0},
 	} {
-		if slots, spacing := networkWriteGate(tc.cfg); slots != tc.slots || spacing != tc.spacing {
-			t.Errorf("%+v: got %d, %v; want %d, %v", tc.cfg, slots, spacing, tc.slots, tc.spacing)
+		if gs := networkWriteGate(tc.cfg); gs.slots != tc.slots || gs.spacing != tc.spacing {
+			t.Errorf("%+v: got %d, %v; want %d, %v", tc.cfg, gs.slots, gs.spacing, tc.slots, tc.spacing)
 		}
 	}
 }
