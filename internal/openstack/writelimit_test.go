@@ -45,7 +45,7 @@ func TestAdaptiveLimitBacksOff(t *testing.T) {
 		"429":                 {class: "POST /v2.0/networks", latency: 10 * time.Millisecond, status: 429},
 		"503":                 {class: "POST /v2.0/networks", latency: 10 * time.Millisecond, status: 503},
 		"refused":             {class: "POST /v2.0/networks", failed: true},
-		"queued (3× slower)":  {class: "POST /v2.0/networks", latency: 300 * time.Millisecond, status: 201},
+		"queued (3× slower)":  {class: "POST /v2.0/networks", latency: 300 * time.Millisecond, status: 201}, // 8 × (1 − 1/3) ≈ 5.3 queued
 		"queued, other class": {class: "PUT /v2.0/networks/{id}", latency: 5 * time.Second, status: 200},
 	} {
 		a := grown()
@@ -60,9 +60,10 @@ func TestAdaptiveLimitBacksOff(t *testing.T) {
 		}
 	}
 
-	// Slower but within the factor, or a 409 (a real conflict): no cut.
+	// Slower, but by less than 1.5 of the 8 writes in flight queueing (8 × (1 − 100/115) ≈ 1.04), or a
+	// 409 (a real conflict): no cut.
 	a := grown()
-	a.observe(writeSample{class: "POST /v2.0/networks", latency: 190 * time.Millisecond, status: 201, sent: at.Add(time.Second), at: at.Add(2 * time.Second)})
+	a.observe(writeSample{class: "POST /v2.0/networks", latency: 115 * time.Millisecond, status: 201, sent: at.Add(time.Second), at: at.Add(2 * time.Second)})
 	a.observe(writeSample{class: "POST /v2.0/networks", latency: 10 * time.Millisecond, status: 409, sent: at.Add(2 * time.Second), at: at.Add(3 * time.Second)})
 	if got := a.current(); got != 8 {
 		t.Errorf("limit %d, want 8", got)
