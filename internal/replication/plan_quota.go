@@ -132,12 +132,21 @@ func typeNames(types []openstack.VolumeType) map[string]string {
 	return out
 }
 
-// quotaNeeds counts, per quota key, the objects the copy holds in the new project once built: what the
-// plan creates, plus what Neutron creates there itself and counts against the project: a port per router
+// Neutron's automatic rules: a new security group gets two (egress, IPv4 and IPv6), a project's default
+// group four (those and ingress from the group itself).
+const (
+	autoRulesNewGroup     = 2
+	autoRulesDefaultGroup = 4
+)
+
+// quotaNeeds counts, per quota key, the objects the copy holds in the new project: what the plan
+// creates, plus what Neutron creates there itself and counts against the project: a port per router
 // interface, and the DHCP ports of the copied networks (as many as the source has on them: the
 // destination's DHCP agents are not known before it builds its own). The source default security group
-// and its rules are planned like the others (the destination's own default group holds them), so the
-// plan's counts include them.
+// and its rules are planned like the others (the destination's own default group holds them). Rules are
+// counted at their peak while built: each group holds Neutron's automatic rules until its own rules are
+// synced (extras deleted first, then the missing created), so a group planned with fewer rules than
+// Neutron gave it (an empty group) counts those until then.
 func quotaNeeds(snap *Snapshot, p *Plan) (network, compute map[string]int) {
 	planned := map[string]bool{}
 	for _, n := range p.Networks {
@@ -153,10 +162,22 @@ func quotaNeeds(snap *Snapshot, p *Plan) (network, compute map[string]int) {
 	for _, r := range p.Routers {
 		interfaces += len(r.Interfaces)
 	}
+	rulesOf := map[string]int{}
+	for _, r := range p.Rules {
+		rulesOf[r.GroupSourceID]++
+	}
+	rules := 0
+	for _, g := range p.SecurityGroups {
+		auto := autoRulesNewGroup
+		if g.IsDefault {
+			auto = autoRulesDefaultGroup
+		}
+		rules += max(rulesOf[g.SourceID], auto)
+	}
 	network = map[string]int{
 		"network": len(p.Networks), "subnet": len(p.Subnets), "router": len(p.Routers),
 		"port":           len(p.Ports) + interfaces + dhcp,
-		"security_group": len(p.SecurityGroups), "security_group_rule": len(p.Rules), "floatingip": len(p.FloatingIPs),
+		"security_group": len(p.SecurityGroups), "security_group_rule": rules, "floatingip": len(p.FloatingIPs),
 	}
 	compute = map[string]int{"server_groups": len(p.ServerGroups)}
 	return network, compute
@@ -184,7 +205,7 @@ func raiseQuotas(snap *Snapshot, facts Facts, p *Plan) {
 			}
 			q.have[key] = need
 			p.Skipped = append(p.Skipped, Skipped{Kind: "quota", SourceID: q.service + "." + key,
-				Reason: fmt.Sprintf("the source's %s quota %s = %d is below the %d the copy holds: raised to %d on the destination, which would refuse the objects over it",
+				Reason: fmt.Sprintf("the source's %s quota %s = %d is below the %d the copy needs: raised to %d on the destination, which would refuse the objects over it",
 					q.service, key, limit, need, need)})
 		}
 	}

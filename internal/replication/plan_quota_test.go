@@ -234,7 +234,7 @@ func TestQuotasBelowTheCopy(t *testing.T) {
 	assertEqual(t, "server_groups quota", p.Quotas.Compute["server_groups"], 2)
 	reason := func(service, key string, limit, need int) Skipped {
 		return Skipped{Kind: "quota", SourceID: service + "." + key, Reason: fmt.Sprintf(
-			"the source's %s quota %s = %d is below the %d the copy holds: raised to %d on the destination, which would refuse the objects over it",
+			"the source's %s quota %s = %d is below the %d the copy needs: raised to %d on the destination, which would refuse the objects over it",
 			service, key, limit, need, need)}
 	}
 	assertEqual(t, "reported", skippedOf(p, "quota"), []Skipped{
@@ -259,4 +259,43 @@ func TestQuotasBelowTheCopy(t *testing.T) {
 	facts.Quotas = &Quotas{Compute: map[string]int{}, Network: map[string]int{"network": 1}, Volume: map[string]int{}}
 	p = mustPlan(t, threeTier(), Mappings{}, facts)
 	assertEqual(t, "decided network quota", p.Quotas.Network["network"], 1)
+}
+
+// Rules are counted at their peak while the copy is built: a group planned with fewer rules than Neutron
+// gives a new one (two egress rules) holds those until its rules are synced, while other groups' rules
+// are created; the default group has four.
+func TestRuleQuotaCountsNeutronsAutomaticRules(t *testing.T) {
+	snap := threeTier()
+	p := mustPlan(t, snap, Mappings{}, baseFacts())
+	network, _ := quotaNeeds(snap, p)
+	assertEqual(t, "rules needed", network["security_group_rule"], len(p.Rules))
+
+	// An empty group, and a default group with one rule only.
+	snap.SecurityGroups = append(snap.SecurityGroups, openstack.SecurityGroup{ID: "sg-empty", ProjectID: fxProject, Name: "marker"})
+	var defaultID string
+	for _, g := range snap.SecurityGroups {
+		if g.Name == "default" {
+			defaultID = g.ID
+		}
+	}
+	kept, dropped := 0, 0
+	rules := snap.Rules[:0]
+	for _, r := range snap.Rules {
+		if r.SecurityGroupID == defaultID {
+			if kept == 1 {
+				dropped++
+				continue
+			}
+			kept++
+		}
+		rules = append(rules, r)
+	}
+	snap.Rules = rules
+	if defaultID == "" || kept != 1 {
+		t.Fatalf("the fixture's default group (%q) has %d rules, the test needs at least 1", defaultID, kept)
+	}
+	p = mustPlan(t, snap, Mappings{}, baseFacts())
+	network, _ = quotaNeeds(snap, p)
+	// the default group counts 4 instead of its 1 rule, the empty group 2
+	assertEqual(t, "rules needed", network["security_group_rule"], len(p.Rules)+(autoRulesDefaultGroup-1)+autoRulesNewGroup)
 }
