@@ -40,7 +40,9 @@
 //     "quota", SourceID "network.port" and so on), rather than refused: the source tenant holds those
 //     objects already, and the destination would refuse the ones over the limit (OverQuota). Counted:
 //     network, subnet, router, security_group (the default group included: the destination's own holds
-//     it), security_group_rule (the rules planned: the default group's as the source has them), floatingip,
+//     it), security_group_rule (the rules planned, at their peak while built: a group planned with fewer
+//     rules than Neutron's automatic ones, two for a new group and four for the default one, holds those
+//     until its own rules are synced, the extras deleted first), floatingip,
 //     port (instance and VIP ports, one per router interface, and as many DHCP ports as the source has on
 //     the copied networks) and Nova's server_groups. A destination that decides the quotas itself
 //     (Facts.Quotas, the Waldur backend) is not second-guessed.
