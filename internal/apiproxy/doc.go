@@ -4,6 +4,7 @@
 // round-trip delay (a WAN), and injects faults by schedule or at random from a seed (the fault tests):
 // an endpoint that goes down for a while (its connections closed, new ones refused, then back on the same
 // address), resets, requests that hang until the client's timeout (committed by the server or not),
-// answers lost after the server committed the request, error statuses with or without Retry-After, slow
-// answers.
+// answers lost after the server committed the request, requests cut off by a proxy timeout while the
+// server goes on and commits them later (their fixed IPs held meanwhile, as Neutron holds them), error
+// statuses with or without Retry-After, slow answers.
 package apiproxy

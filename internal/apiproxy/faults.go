@@ -1,12 +1,17 @@
 package apiproxy
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -38,6 +43,15 @@ const (
 	// connection. With Commit the server gets the request first and commits it, and its answer is held
 	// back: a create that timed out on the client's side but happened.
 	Hang
+	// LateCommit is a proxy in front of the server cutting off a request the server goes on running
+	// (haproxy's timeout server, uwsgi's router, seen at 60 s): the proxy reads the request, drops the
+	// client's connection at once, and sends the request to the server Delay later, which commits it
+	// then, with nobody to answer. Until the server has answered it, the fixed IPs the request names
+	// (any {"subnet_id", "ip_address"} object in its JSON body) are held as the server holds them in
+	// its uncommitted transaction: a POST naming one of them is answered 409 IpAddressAlreadyAllocated
+	// ("IP address A already allocated in subnet S", Neutron's error) without reaching the server, while
+	// no port holds them yet. Proxy.LateRequests reports how each late request ended.
+	LateCommit
 )
 
 func (k FaultKind) String() string {
@@ -54,6 +68,8 @@ func (k FaultKind) String() string {
 		return "refuse"
 	case Hang:
 		return "hang"
+	case LateCommit:
+		return "late-commit"
 	}
 	return "none"
 }
@@ -65,7 +81,8 @@ type Fault struct {
 	Status     int
 	RetryAfter int
 	// Delay is how long a Slow fault waits before forwarding, how long a Refuse fault keeps the endpoint
-	// down, and the longest a Hang fault holds the request (0: until the client gives up).
+	// down, the longest a Hang fault holds the request (0: until the client gives up), and how long after
+	// cutting the client off a LateCommit fault sends the request to the server.
 	Delay time.Duration
 	// Commit makes a Hang fault forward the request to the server before it hangs.
 	Commit bool
@@ -87,6 +104,8 @@ func (f Fault) String() string {
 			return "hang (committed)"
 		}
 		return "hang"
+	case LateCommit:
+		return "late commit after " + f.Delay.String()
 	}
 	return f.Kind.String()
 }
@@ -204,8 +223,11 @@ func (r *Random) Injected() []string {
 // inject applies f to the request: it reports true when it answered (or dropped) the request itself,
 // false when the request is to be forwarded as usual. down takes the request's endpoint down for a
 // while (a Refuse fault).
-func inject(f Fault, w http.ResponseWriter, r *http.Request, forward http.Handler, down func(time.Duration)) bool {
+func (p *Proxy) inject(f Fault, w http.ResponseWriter, r *http.Request, forward http.Handler, down func(time.Duration)) bool {
 	switch f.Kind {
+	case LateCommit:
+		p.lateCommit(f.Delay, w, r, forward)
+		return true
 	case Reset:
 		drop(w)
 		return true
@@ -263,4 +285,129 @@ func drop(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler)
 	}
 	_ = conn.Close()
+}
+
+// lateRequest is a request a LateCommit fault cut off and sends to the server later.
+type lateRequest struct {
+	label   string   // METHOD path
+	held    []string // "subnet_id ip_address" of the fixed IPs it names
+	started time.Time
+	status  int // the server's answer; 0 while it is pending
+	after   time.Duration
+}
+
+// lateCommit drops the client's connection and sends the request to the server delay later (a
+// LateCommit fault), holding its fixed IPs until the server has answered.
+func (p *Proxy) lateCommit(delay time.Duration, w http.ResponseWriter, r *http.Request, forward http.Handler) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		drop(w)
+		return
+	}
+	lr := &lateRequest{label: r.Method + " " + r.URL.Path, held: fixedIPs(body), started: time.Now()}
+	p.lateMu.Lock()
+	p.late = append(p.late, lr)
+	p.lateMu.Unlock()
+	// The client's connection, and the upstream transport bound to it, are gone once the connection is
+	// dropped: the late request gets a transport of its own and a context that outlives the client's.
+	t := newUpstreamTransport()
+	late := r.Clone(context.WithValue(context.WithoutCancel(r.Context()), connKey{}, t))
+	late.Body = io.NopCloser(bytes.NewReader(body))
+	late.ContentLength = int64(len(body))
+	drop(w)
+	go func() {
+		defer t.CloseIdleConnections()
+		time.Sleep(delay)
+		rec := httptest.NewRecorder()
+		forward.ServeHTTP(rec, late)
+		p.lateMu.Lock()
+		lr.status, lr.after = rec.Code, time.Since(lr.started)
+		p.lateMu.Unlock()
+	}()
+}
+
+// LateRequests lists the requests LateCommit faults cut off, with the server's answer and when it came
+// ("POST /v2.0/ports: 201 after 8s"; "pending" while the server has not answered).
+func (p *Proxy) LateRequests() []string {
+	p.lateMu.Lock()
+	defer p.lateMu.Unlock()
+	var out []string
+	for _, lr := range p.late {
+		if lr.status == 0 {
+			out = append(out, lr.label+": pending")
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s: %d after %v", lr.label, lr.status, lr.after.Round(time.Second)))
+	}
+	return out
+}
+
+// heldConflict answers 409 IpAddressAlreadyAllocated, as Neutron does, when body names a fixed IP that
+// a pending late request holds; it reports whether it answered.
+func (p *Proxy) heldConflict(w http.ResponseWriter, body []byte) bool {
+	p.lateMu.Lock()
+	held := map[string]bool{}
+	for _, lr := range p.late {
+		if lr.status == 0 {
+			for _, a := range lr.held {
+				held[a] = true
+			}
+		}
+	}
+	p.lateMu.Unlock()
+	if len(held) == 0 {
+		return false
+	}
+	for _, a := range fixedIPs(body) {
+		if held[a] {
+			subnet, address, _ := strings.Cut(a, " ")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusConflict)
+			fmt.Fprintf(w, `{"NeutronError":{"type":"IpAddressAlreadyAllocated","message":"IP address %s already allocated in subnet %s","detail":""}}`,
+				address, subnet)
+			return true
+		}
+	}
+	return false
+}
+
+// pendingLate reports whether a late request is still waiting for the server's answer.
+func (p *Proxy) pendingLate() bool {
+	p.lateMu.Lock()
+	defer p.lateMu.Unlock()
+	for _, lr := range p.late {
+		if lr.status == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// fixedIPs lists, as "subnet_id ip_address", every JSON object of body with both keys set.
+func fixedIPs(body []byte) []string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			subnet, _ := x["subnet_id"].(string)
+			address, _ := x["ip_address"].(string)
+			if subnet != "" && address != "" {
+				out = append(out, subnet+" "+address)
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	return out
 }

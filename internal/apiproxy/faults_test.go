@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -243,5 +244,92 @@ func TestHangUntilTheClientGivesUp(t *testing.T) {
 	}
 	if got := s.Injected(); len(got) != 3 {
 		t.Fatalf("injected %v, want 3 hangs", got)
+	}
+}
+
+// A LateCommit fault cuts the client off at once and sends the request to the server later; meanwhile
+// a create of the same fixed IPs is refused as Neutron refuses it while the first holds them.
+func TestLateCommitCutsTheClientOffAndCommitsLater(t *testing.T) {
+	var mu sync.Mutex
+	var bodies []string
+	var times []time.Time
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		times = append(times, time.Now())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"ports":[]}`)
+	}))
+	t.Cleanup(upstream.Close)
+	received := func() int { mu.Lock(); defer mu.Unlock(); return len(bodies) }
+	p := &Proxy{upstream: map[string]string{}, counts: Calls{}, replacer: strings.NewReplacer()}
+	base := proxyTo(t, p, upstream)
+	const delay = 400 * time.Millisecond
+	s := NewSchedule(Rule{Method: "POST", Path: "/v2.0/ports", Times: 1, Fault: Fault{Kind: LateCommit, Delay: delay}})
+	p.SetFaults(s)
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	post := func(body string) (int, string, error) {
+		resp, err := client.Post(base+"/v2.0/ports", "application/json", strings.NewReader(body))
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), nil
+	}
+	const subnet = "11111111-2222-3333-4444-555555555555"
+	first := `{"ports":[{"name":"a","fixed_ips":[{"subnet_id":"` + subnet + `","ip_address":"10.0.0.5"}]},` +
+		`{"name":"b","fixed_ips":[{"subnet_id":"` + subnet + `","ip_address":"10.0.0.6"}]}]}`
+
+	// The client is cut off at once, before the server has seen anything.
+	start := time.Now()
+	if code, _, err := post(first); err == nil || time.Since(start) >= delay {
+		t.Fatalf("late-commit POST: %d, %v after %v; want a dropped connection at once", code, err, time.Since(start))
+	}
+	if n := received(); n != 0 {
+		t.Fatalf("upstream got %d requests before the delay, want 0", n)
+	}
+	if got := p.LateRequests(); len(got) != 1 || got[0] != "POST /v2.0/ports: pending" {
+		t.Fatalf("LateRequests() = %v, want one pending", got)
+	}
+	// While the late request is pending, a create of one of its addresses is refused without reaching
+	// the server, in Neutron's words; a create of other addresses passes.
+	code, body, err := post(`{"ports":[{"fixed_ips":[{"subnet_id":"` + subnet + `","ip_address":"10.0.0.6"}]}]}`)
+	want := "IP address 10.0.0.6 already allocated in subnet " + subnet
+	if err != nil || code != http.StatusConflict || !strings.Contains(body, "IpAddressAlreadyAllocated") || !strings.Contains(body, want) {
+		t.Fatalf("POST of a held address: %d %q %v; want 409 IpAddressAlreadyAllocated %q", code, body, err, want)
+	}
+	if code, _, err := post(`{"port":{"fixed_ips":[{"subnet_id":"` + subnet + `","ip_address":"10.0.0.7"}]}}`); err != nil || code != http.StatusCreated {
+		t.Fatalf("POST of a free address: %d %v, want 201", code, err)
+	}
+	if n := received(); n != 1 {
+		t.Fatalf("upstream got %d requests, want only the free address's", n)
+	}
+	// The server gets the cut-off request, whole, after the delay, and its answer is recorded.
+	deadline := time.Now().Add(5 * time.Second)
+	for received() < 2 || p.pendingLate() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the late request never reached the server: %v", p.LateRequests())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mu.Lock()
+	lateBody, lateAt := bodies[1], times[1]
+	mu.Unlock()
+	if lateBody != first || lateAt.Sub(start) < delay {
+		t.Fatalf("late request %q %v after the cut; want %q after at least %v", lateBody, lateAt.Sub(start), first, delay)
+	}
+	if got := p.LateRequests(); len(got) != 1 || !strings.HasPrefix(got[0], "POST /v2.0/ports: 201 after ") {
+		t.Fatalf("LateRequests() = %v, want one answered 201", got)
+	}
+	// Once it is answered, its addresses are no longer held by the proxy: the server decides.
+	if code, _, err := post(first); err != nil || code != http.StatusCreated || received() != 3 {
+		t.Fatalf("POST after the late commit: %d %v, upstream %d; want 201 and 3", code, err, received())
+	}
+	if got := s.Injected(); len(got) != 1 || !strings.Contains(got[0], "late commit after 400ms") {
+		t.Fatalf("injected %v, want one late commit", got)
 	}
 }

@@ -57,6 +57,10 @@ type Proxy struct {
 	delay atomic.Int64
 	// faults decides which requests get a fault (SetFaults).
 	faults atomic.Pointer[Injector]
+
+	// late are the requests LateCommit faults cut off (lateCommit).
+	lateMu sync.Mutex
+	late   []*lateRequest
 }
 
 // SetFaults makes the proxy inject the faults in decides (nil: none).
@@ -325,8 +329,20 @@ func (p *Proxy) handler(ep endpoint, target *url.URL, down func(time.Duration)) 
 				return
 			}
 		}
+		if r.Method == http.MethodPost && p.pendingLate() {
+			// A request a LateCommit fault cut off still holds its fixed IPs on the server's side.
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				drop(w)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if p.heldConflict(w, body) {
+				return
+			}
+		}
 		if in := p.faults.Load(); in != nil {
-			if f := (*in).Fault(label, r.Method, r.URL.Path); f.Kind != NoFault && inject(f, w, r, rp, down) {
+			if f := (*in).Fault(label, r.Method, r.URL.Path); f.Kind != NoFault && p.inject(f, w, r, rp, down) {
 				return
 			}
 		}
