@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/httpretry"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -20,9 +21,43 @@ import (
 // on from the start: the copy marked so is replaced as a copy whose CIDR changed is (its router
 // interfaces detached, the addresses of the migration's ports on it released, deleted, created again,
 // everything wired to it again), which gives the addresses back.
+//
+// Requests still in flight (issue 14). The same 409 without a holder is also what a create of ours
+// gets while an earlier create of the same addresses is still running on the server: a proxy in front
+// of Neutron (haproxy's timeout server, uwsgi's router: 60 s is common) cut the client's connection
+// while Neutron went on, the pass ended with the lost answer, the next pass listed the ports before
+// that request committed and sent them again. Marking the subnet then would replace it (a destructive
+// change) under ports about to appear. So the address is not called leaked at once: leakedAddress
+// polls its holders, with backoff (1 s doubling to 15 s), for up to inFlightGrace (2 minutes, longer
+// than any create we have seen run on a loaded Neutron, 98 s for a 100-port bulk on the bench). A port
+// of the destination project that comes to hold it (or holds it already: the request committed between
+// the list and the create) is the cut-off request's work: LateCreateError, after which Execute runs
+// another pass, which adopts those ports by their source markers, in the same apply. Only an address
+// still without a holder after the grace is leaked. The grace is paid whenever the 409 finds no holder,
+// not only in a pass that follows a lost answer: the request cut off may be an earlier apply's (one
+// that ran out of passes), which this apply cannot know about. A genuine leak (TestLabNeutronKilled)
+// thus costs the full grace, 2 minutes, once, before the subnet is rebuilt; the rare case is slower,
+// the common one (a proxy timeout) is not destructive.
+//
+// Decisions around it: the first list of the pass after a lost answer does not wait for the requests
+// cut off to finish (nothing says how long they run; the port creates, which carry their addresses,
+// are told apart by the 409 above, and a create without addresses that commits after the list is
+// caught by the next apply's adoption by source marker). No per-attempt client timeout is added to the
+// transport (internal/openstack/session.go keeps http.Client.Timeout at 10 minutes): a timeout shorter
+// than the slowest legitimate request would itself cut off requests Neutron goes on running, the very
+// case above, while the proxies in front of OpenStack already end a hung request at their own timeout.
 
 // rebuildTag marks a subnet copy to be replaced by the next pass (subnetReplaced).
 const rebuildTag = "wom:rebuild"
+
+// inFlightGrace bounds how long leakedAddress waits for a port to come to hold an address Neutron
+// refused before it calls the address leaked; inFlightPoll is its first wait between two lists (doubled
+// up to inFlightPollMax). Variables so that tests can shorten them.
+var (
+	inFlightGrace   = 2 * time.Minute
+	inFlightPoll    = time.Second
+	inFlightPollMax = 15 * time.Second
+)
 
 // LeakedAddressError is a port create refused for an address that Neutron keeps allocated without a
 // port.
@@ -39,10 +74,28 @@ func (e *LeakedAddressError) Error() string {
 
 func (e *LeakedAddressError) Unwrap() error { return e.Err }
 
+// LateCreateError is a port create refused for an address that a port of the destination project holds
+// or came to hold: the work of an earlier create of ours whose answer was lost, finished meanwhile.
+type LateCreateError struct {
+	SubnetID string
+	Address  string
+	PortID   string
+	Err      error
+}
+
+func (e *LateCreateError) Error() string {
+	return fmt.Sprintf("address %s of subnet %s is held by port %s of the destination project, made by an earlier "+
+		"request whose answer was lost: %v", e.Address, e.SubnetID, e.PortID, e.Err)
+}
+
+func (e *LateCreateError) Unwrap() error { return e.Err }
+
 var alreadyAllocated = regexp.MustCompile(`IP address (\S+) already allocated in subnet ([0-9a-f-]{36})`)
 
-// leakedAddress turns a port create's error into a LeakedAddressError, after marking the subnet's copy,
-// when Neutron refused an address that no port holds; otherwise it returns err.
+// leakedAddress classifies a port create's error. A 409 IpAddressAlreadyAllocated for an address of a
+// subnet of the destination project becomes a LateCreateError when a port of the project holds the
+// address or comes to hold it within inFlightGrace, a LeakedAddressError (after marking the subnet's
+// copy) when none does by then; anything else, a port of another project included, is returned as err.
 func (e *execution) leakedAddress(ctx context.Context, err error) error {
 	var apiErr *openstack.APIError
 	if !errors.As(err, &apiErr) || apiErr.Type != "IpAddressAlreadyAllocated" {
@@ -53,14 +106,44 @@ func (e *execution) leakedAddress(ctx context.Context, err error) error {
 		return err
 	}
 	address, subnetID := m[1], m[2]
-	holders, lerr := openstack.List[openstack.Port](ctx, e.dst.Network, openstack.Ports,
-		url.Values{"fixed_ips": {"subnet_id=" + subnetID, "ip_address=" + address}})
-	if lerr != nil || len(holders) > 0 {
-		return err // a port holds it: a real conflict, reported as it is
-	}
 	subnets, lerr := openstack.List[openstack.Subnet](ctx, e.dst.Network, openstack.Subnets, url.Values{"id": {subnetID}})
-	if lerr != nil || len(subnets) != 1 || subnets[0].ProjectID != e.res.ProjectID {
+	if lerr != nil {
+		return errors.Join(err, lerr)
+	}
+	if len(subnets) != 1 || subnets[0].ProjectID != e.res.ProjectID {
 		return err
+	}
+	query := url.Values{"fixed_ips": {"subnet_id=" + subnetID, "ip_address=" + address}}
+	deadline := time.Now().Add(inFlightGrace)
+	wait := inFlightPoll
+	for {
+		holders, lerr := openstack.List[openstack.Port](ctx, e.dst.Network, openstack.Ports, query)
+		if lerr != nil {
+			return errors.Join(err, lerr)
+		}
+		if len(holders) > 0 {
+			for _, h := range holders {
+				if h.ProjectID == e.res.ProjectID {
+					return &LateCreateError{SubnetID: subnetID, Address: address, PortID: h.ID, Err: err}
+				}
+			}
+			return err // another project's port holds it: a real conflict, reported as it is
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			break
+		}
+		e.report(Progress{Step: fmt.Sprintf("address %s of subnet %s refused as allocated, and no port holds it yet: "+
+			"waiting up to %v for a request cut off earlier to finish before calling it leaked",
+			address, subnetID, left.Round(time.Second))})
+		t := time.NewTimer(min(wait, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
+		wait = min(2*wait, inFlightPollMax)
 	}
 	tags := subnets[0].Tags
 	if !slices.Contains(tags, rebuildTag) {
@@ -108,15 +191,19 @@ const maxPasses = 3
 
 // anotherPass says why a pass that ended with err is to be followed by another ("" when it is not):
 // the outcome of a request is unknown (the connection broke before its answer, which the transport
-// does not repeat for a create) or the server failed (5xx after the transport's retries), or Neutron
-// leaked addresses (LeakedAddressError). Refusals (4xx) and cancellations end the run.
+// does not repeat for a create) or the server failed (5xx after the transport's retries), or such a
+// request finished after the pass had listed (LateCreateError), or Neutron leaked addresses
+// (LeakedAddressError). Refusals (4xx) and cancellations end the run.
 func anotherPass(err error) string {
 	var leak *LeakedAddressError
+	var late *LateCreateError
 	switch {
 	case err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return ""
 	case errors.As(err, &leak):
 		return fmt.Sprintf("re-creating subnet %s to free leaked address %s", leak.SubnetID, leak.Address)
+	case errors.As(err, &late):
+		return fmt.Sprintf("a request whose answer was lost has finished (port %s holds %s); reading what it did", late.PortID, late.Address)
 	case httpretry.ConnectionError(err):
 		return "a request's answer was lost; reading what it did"
 	}
