@@ -35,7 +35,8 @@ type Backend interface {
 	// InPlaceSync is nil when Sync can run the migration again into its destination with the source's
 	// changes and changed mappings (a backend that builds the copy itself). Otherwise (a service that
 	// copies a tenant once: Waldur) it is the error, on follow_source, saying why not and what to do
-	// instead: FollowSource is refused with it, and a changed mapping is a new migration.
+	// instead: a replica's drift (Read still reports it) is then neither synced nor replaced, the plan
+	// warns with this error, and a changed mapping is a new migration.
 	InPlaceSync() error
 
 	// Read refreshes a recorded migration: ErrGone when its destination no longer exists, otherwise
@@ -81,7 +82,8 @@ type Inputs struct {
 	// Concurrency bounds the steps running at once (0: the engine's default).
 	Concurrency int
 	// FollowSource makes the migration a replica: Read compares the destination with the source as it
-	// is now, and Sync removes the copies whose source is gone (or no longer selected). Without it the
+	// is now, and Sync removes the copies whose source is gone (or no longer selected); a backend without
+	// in-place sync (InPlaceSync not nil) only reports the difference. Without it the
 	// migration is a one-off copy, which the source's later changes (a decommissioning, usually) do not
 	// touch.
 	FollowSource bool

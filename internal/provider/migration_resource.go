@@ -245,6 +245,7 @@ func (r *MigrationResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	state.DestroyDestination = plan.DestroyDestination
+	state.DestroyForeignObjects = plan.DestroyForeignObjects
 	state.Concurrency = plan.Concurrency
 	state.Timeouts = plan.Timeouts
 	state.FollowSource = plan.FollowSource

@@ -48,7 +48,7 @@ func str(s string) knownvalue.Check { return knownvalue.StringExact(s) }
 func num(n int64) knownvalue.Check { return knownvalue.Int64Exact(n) }
 
 // TestAccMigration_noMappings copies the tenant as it is into the other region, then switches
-// destroy_destination on in place, so that destroy tears the copy down.
+// destroy_destination and destroy_foreign_objects on in place, so that destroy tears the copy down.
 func TestAccMigration_noMappings(t *testing.T) {
 	accPreCheck(t)
 	src := accSource.get(t)
@@ -150,15 +150,17 @@ func TestAccMigration_noMappings(t *testing.T) {
 				),
 			},
 			{
-				// destroy_destination changes in place: no new migration.
+				// destroy_destination and destroy_foreign_objects change in place: no new migration.
 				Config: config(true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(accMigration, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(accMigration, tfpath("destroy_destination"), knownvalue.Bool(true)),
+					plancheck.ExpectKnownValue(accMigration, tfpath("destroy_foreign_objects"), knownvalue.Bool(true)),
 					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "counts", "networks"), num(4)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(accMigration, tfpath("destroy_destination"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(accMigration, tfpath("destroy_foreign_objects"), knownvalue.Bool(true)),
 					projectID.AddStateValue(accMigration, tfpath("dst_project_id")),
 				},
 			},

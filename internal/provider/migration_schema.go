@@ -42,8 +42,9 @@ func migrationSchema(ctx context.Context) schema.Schema {
 			"the new `preview`. Copies deleted from the destination are rebuilt in place either way (`state = \"INCOMPLETE\"`).\n\n" +
 			"With an OpenStack offering (the standalone backend) a change of `mappings` is applied in place too, into the " +
 			"same project. `src_resource`, `dst_offering`, `dst_plan`, `name` and `description` force a new migration; with " +
-			"a Waldur offering, whose migration API copies a tenant once, so do `mappings`, and `follow_source = true` is " +
-			"an error. `destroy_destination`, `concurrency`, `follow_source` and `timeouts` change in place. With " +
+			"a Waldur offering, whose migration API copies a tenant once, so do `mappings`; a replica's drift there is reported " +
+			"in `source_drift` and in a warning, never applied. `destroy_destination`, `destroy_foreign_objects`, `concurrency`, " +
+			"`follow_source` and `timeouts` change in place. With " +
 			"`destroy_destination = false` (the default) a replacement forgets the old migration and keeps its tenant, so a " +
 			"new migration with the same `name` and source adopts that tenant; set `destroy_destination = true` (or change " +
 			"`name`) to rebuild from scratch. Do not combine `destroy_destination = true` with `create_before_destroy`: " +
@@ -195,7 +196,13 @@ func migrationSchema(ctx context.Context) schema.Schema {
 					"project, its user and password, and every copy in sync keep their ids. When the source cannot be read " +
 					"(the source cloud down, its project gone: the disaster a replica is for), the replica is kept as it is, " +
 					"nothing is planned, and refresh warns why. Turning it on plans such a sync at once. Can be changed " +
-					"without a new migration. Only with an OpenStack offering: Waldur's migration API copies a tenant once.",
+					"without a new migration. With a Waldur offering, whose migration API copies a tenant once and cannot update " +
+					"the copy, refresh still records the drift in `source_drift` (comparing what Waldur shows of both tenants: " +
+					"names, descriptions, CIDRs, gateways, allocation pools, DNS, host routes, DHCP, router interfaces and routes, " +
+					"rules, ports' addresses, MACs, security groups and port security, and the limits), but the plan changes " +
+					"nothing: neither an update nor a replacement. It warns on `follow_source` with the drift and what to do " +
+					"instead: `terraform apply -replace=<address>` copies the source again into a new tenant, or the standalone " +
+					"backend syncs in place. Use `source_drift` in a `check` block or an output to act on it.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -206,7 +213,9 @@ func migrationSchema(ctx context.Context) schema.Schema {
 					"(with the attributes that differ) and removes, by name, for example " +
 					"`networks = \"add: reports; change: app (description)\"`, `routes = \"remove: edge: 10.10.3.128/25 via 10.10.2.10\"`. " +
 					"Kinds in sync are absent: empty when the replica is in sync, and always empty with `follow_source = false` " +
-					"or when the source could not be read. A plan that syncs the replica shows it going back to empty.",
+					"or when the source could not be read. A plan that syncs the replica shows it going back to empty. With a " +
+					"Waldur offering the drift is only reported (see `follow_source`): it stays until the source changes back or " +
+					"the migration is replaced.",
 				Computed:      true,
 				ElementType:   types.StringType,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
