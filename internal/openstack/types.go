@@ -42,6 +42,9 @@ type Subnet struct {
 	IPv6AddressMode string           `json:"ipv6_address_mode,omitempty"`
 	IPv6RAMode      string           `json:"ipv6_ra_mode,omitempty"`
 	Tags            []string         `json:"tags,omitempty"`
+	// SubnetPoolID is the subnet pool the subnet was allocated from ("": none); read, never sent (a
+	// copy is a plain subnet at its range).
+	SubnetPoolID string `json:"subnetpool_id,omitempty"`
 }
 
 // Route is a static route, a subnet's host route or a router's route: Neutron shows both with the same

@@ -97,6 +97,11 @@ func (e *execution) ensureFloatingIPs(ctx context.Context) error {
 		}
 		g.Go(func() error {
 			err := allocate(gctx)
+			if body.FloatingIPAddress != "" && openstack.StatusIs(err, http.StatusConflict) && strings.Contains(err.Error(), "IpAddressAlreadyAllocated") {
+				// Taken since the list: the plan did not promise the address, any other will do.
+				body.FloatingIPAddress = ""
+				err = allocate(gctx)
+			}
 			if openstack.StatusIs(err, http.StatusConflict) && strings.Contains(err.Error(), "OverQuota") {
 				// Neutron counts the reservations of concurrent creates against the quota for a moment: at
 				// the limit, one may be refused although it fits. Retried alone once the others are done.
@@ -127,8 +132,10 @@ func (e *execution) ensureFloatingIPs(ctx context.Context) error {
 	return nil
 }
 
-// takenAddresses lists the addresses of the floating IPs on the destination's external network (every
-// project's: the credentials are an administrator's), when a planned floating IP may keep its address.
+// takenAddresses lists the addresses held on the destination's external network (every project's: the
+// credentials are an administrator's), when a planned floating IP may keep its address. Ports are listed,
+// not floating IPs: a floating IP has a port there, and so have router gateways and any port an
+// administrator made, each of which makes Neutron refuse the address (IpAddressAlreadyAllocated).
 func (e *execution) takenAddresses(ctx context.Context) (map[string]bool, error) {
 	if !slices.ContainsFunc(e.plan.FloatingIPs, func(f FloatingIPPlan) bool {
 		_, found := e.pairs.floatingIPs[f.SourceID]
@@ -136,14 +143,16 @@ func (e *execution) takenAddresses(ctx context.Context) (map[string]bool, error)
 	}) {
 		return nil, nil
 	}
-	all, err := openstack.List[openstack.FloatingIP](ctx, e.dst.Network, openstack.FloatingIPs,
-		url.Values{"floating_network_id": {e.plan.ExternalNetworkID}, "fields": {"floating_ip_address"}})
+	all, err := openstack.List[openstack.Port](ctx, e.dst.Network, openstack.Ports,
+		url.Values{"network_id": {e.plan.ExternalNetworkID}, "fields": {"fixed_ips"}})
 	if err != nil {
-		return nil, fmt.Errorf("listing the floating IPs of the external network: %w", err)
+		return nil, fmt.Errorf("listing the ports of the external network: %w", err)
 	}
 	taken := map[string]bool{}
-	for _, f := range all {
-		taken[normalizeAddr(f.FloatingIPAddress)] = true
+	for _, p := range all {
+		for _, ip := range p.FixedIPs {
+			taken[normalizeAddr(ip.IPAddress)] = true
+		}
 	}
 	return taken, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -24,9 +26,28 @@ func (e *execution) createNetworks(ctx context.Context) error {
 	created, err := createAll(ctx, e, openstack.Networks, b.missing)
 	b.recordCreated(0, created)
 	if err != nil {
-		return err
+		return mtuRefusal(err, e.plan.Networks)
 	}
 	return b.finish(ctx, openstack.Networks, "networks", len(e.plan.Networks))
+}
+
+// mtuRefusal names the networks whose MTU Neutron refused ("Requested MTU is too big, maximum is
+// 1450"): the maximum follows from the destination's configuration, which no API shows, so it is found
+// here and not at plan time (doc.go).
+func mtuRefusal(err error, networks []NetworkPlan) error {
+	m := regexp.MustCompile(`MTU is too big, maximum is (\d+)`).FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	limit, _ := strconv.Atoi(m[1])
+	var over []string
+	for _, n := range networks {
+		if n.MTU > limit {
+			over = append(over, fmt.Sprintf("%q (source %s, mtu %d)", n.Name, n.SourceID, n.MTU))
+		}
+	}
+	return fmt.Errorf("the destination allows a network MTU of at most %d, and the copies of %s ask for more: lower their MTU in the source, or copy into a destination whose networks allow it: %w",
+		limit, strings.Join(over, ", "), err)
 }
 
 // createSubnets creates the missing subnets in one bulk call, with their remapped CIDRs, pools, gateways

@@ -247,6 +247,13 @@ func TestLabSubnetFromAPool(t *testing.T) {
 	if len(plan.Subnets) != 1 || plan.Subnets[0].CIDR != subnet.CIDR {
 		t.Errorf("planned subnets %+v, want one at %s", plan.Subnets, subnet.CIDR)
 	}
+	reported := false
+	for _, s := range plan.Skipped {
+		reported = reported || (s.Kind == "subnet_pool" && s.SourceID == subnet.ID)
+	}
+	if !reported {
+		t.Errorf("the subnet from a pool is not reported in skipped: %+v", plan.Skipped)
+	}
 	copies, err := openstack.List[pooledSubnet](ctx, dst.Network, openstack.Subnets, url.Values{"project_id": {res.ProjectID}})
 	if err != nil {
 		t.Fatal(err)
@@ -263,5 +270,100 @@ func TestLabSubnetFromAPool(t *testing.T) {
 		t.Errorf("the destination took a subnet naming the source region's pool %s", pool.ID)
 	} else {
 		t.Logf("naming the source's pool: %v", err)
+	}
+}
+
+// TestLabNetworkMTUAboveTheDestinations: the largest MTU a destination allows follows from its
+// configuration and no API shows it, so the plan cannot refuse it (doc.go); the apply's error names the
+// networks and their MTU. The lab allows 1450 (VXLAN over 1500): a source network of 1500 is refused.
+func TestLabNetworkMTUAboveTheDestinations(t *testing.T) {
+	testlab.Require(t)
+	ctx := context.Background()
+	src := testlab.Connect(t, testlab.RegionOne)
+	dst := testlab.Connect(t, testlab.RegionTwo)
+	tenant := seed(t, ctx, src)
+	m := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: dst, Target: replication.Target{Name: "copy-" + tenant.Name}}
+	plan, err := m.Plan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The lab's regions share one configuration: a source network with a larger MTU than the
+	// destination allows is made by raising it in the plan, as a source region with jumbo frames has it.
+	plan.Networks[0].MTU = 1500
+	res, err := replication.Execute(ctx, dst, plan, replication.Options{})
+	if res != nil && res.ProjectID != "" {
+		t.Cleanup(func() { cleanupProject(t, dst, res.ProjectID) })
+	}
+	if err == nil {
+		t.Fatal("the destination took a network of MTU 1500: the lab's maximum changed, the test tests nothing")
+	}
+	for _, want := range []string{"at most 1450", plan.Networks[0].Name, "mtu 1500", plan.Networks[0].SourceID} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the apply's error does not say %q: %v", want, err)
+		}
+	}
+	t.Logf("%v", err)
+}
+
+// TestLabKeptAddressTakenByAPort: a copy into the source's own region keeps a floating IP's address
+// when the source released it, but another project's port (a router gateway, a load balancer's) on the
+// shared external network may hold it by then. The plan does not promise the address (the preview shows
+// only the source's); the apply must fall back to any address, not fail.
+func TestLabKeptAddressTakenByAPort(t *testing.T) {
+	testlab.Require(t)
+	ctx := context.Background()
+	src := testlab.Connect(t, testlab.RegionOne)
+	tenant := seed(t, ctx, src)
+	ext, err := openstack.List[openstack.Network](ctx, src.Network, openstack.Networks, url.Values{"router:external": {"true"}})
+	if err != nil || len(ext) != 1 {
+		t.Fatalf("external networks %v: %v", ext, err)
+	}
+	fip, err := openstack.Create[openstack.FloatingIP](ctx, src.Network, openstack.FloatingIPs, map[string]any{
+		"floating_network_id": ext[0].ID, "project_id": tenant.ProjectID, "description": "keep"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: src, Target: replication.Target{Name: "copy-" + tenant.Name}}
+	plan, err := m.Plan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := false
+	for _, f := range plan.FloatingIPs {
+		keep = keep || (f.SourceID == fip.ID && f.KeepAddress)
+	}
+	if !keep {
+		t.Fatalf("the plan does not try to keep %s in the same region: the test tests nothing", fip.FloatingIPAddress)
+	}
+	// The source releases the address (its cutover), and another project's port takes it.
+	if err := openstack.Delete(ctx, src.Network, openstack.FloatingIPs, fip.ID); err != nil {
+		t.Fatal(err)
+	}
+	port, err := openstack.Create[openstack.Port](ctx, src.Network, openstack.Ports, map[string]any{
+		"network_id": ext[0].ID, "project_id": tenant.ForeignProject, "name": "holds-" + fip.FloatingIPAddress,
+		"fixed_ips": []map[string]string{{"ip_address": fip.FloatingIPAddress}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = openstack.Delete(context.Background(), src.Network, openstack.Ports, port.ID) })
+
+	res, err := replication.Execute(ctx, src, plan, replication.Options{})
+	if res != nil && res.ProjectID != "" {
+		t.Cleanup(func() { cleanupProject(t, src, res.ProjectID) })
+	}
+	if err != nil {
+		t.Fatalf("the plan succeeded, the apply failed: %v", err)
+	}
+	copied, err := openstack.List[openstack.FloatingIP](ctx, src.Network, openstack.FloatingIPs, url.Values{"project_id": {res.ProjectID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(copied) != len(plan.FloatingIPs) {
+		t.Errorf("%d floating IPs copied, %d planned", len(copied), len(plan.FloatingIPs))
+	}
+	for _, f := range copied {
+		if f.FloatingIPAddress == fip.FloatingIPAddress {
+			t.Errorf("the copy has %s, which the port %s holds", f.FloatingIPAddress, port.ID)
+		}
 	}
 }

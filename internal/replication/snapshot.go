@@ -49,6 +49,14 @@ func ReadSnapshot(ctx context.Context, src *openstack.Cloud, projectID string) (
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("reading source tenant %s: %w", projectID, err)
 	}
+	for _, sn := range s.Subnets {
+		if sn.SubnetPoolID != "" {
+			if s.SubnetPools == nil {
+				s.SubnetPools = map[string]string{}
+			}
+			s.SubnetPools[sn.ID] = sn.SubnetPoolID
+		}
+	}
 	for i, sg := range s.SecurityGroups {
 		s.Rules = append(s.Rules, sg.Rules...)
 		s.SecurityGroups[i].Rules = nil
