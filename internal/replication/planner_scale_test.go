@@ -2,6 +2,7 @@ package replication
 
 import (
 	"fmt"
+	"net/netip"
 	"testing"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
@@ -133,6 +134,27 @@ func TestScaledTenantPlans(t *testing.T) {
 	for _, f := range p.FloatingIPs {
 		if f.PortSourceID == "" {
 			t.Fatalf("floating IP %s lost its association: %v", f.SourceID, p.Skipped)
+		}
+	}
+}
+
+func TestInsidePrefixIndex(t *testing.T) {
+	idx := indexPrefixes(map[string]netip.Prefix{
+		"a": netip.MustParsePrefix("10.0.0.0/16"), "b": netip.MustParsePrefix("192.168.1.0/24"),
+		"c": netip.MustParsePrefix("fd00:1::/64"), "d": netip.MustParsePrefix("10.0.5.0/24"),
+	})
+	for p, want := range map[string]bool{
+		"10.0.3.0/24": true, "10.0.5.128/25": true, "10.1.0.0/24": false, "10.0.0.0/8": false, // wider than any subnet
+		"192.168.1.7/32": true, "192.168.2.0/24": false, "fd00:1::/80": true, "fd00:2::/64": false, "::/0": false,
+	} {
+		if got := inside(netip.MustParsePrefix(p), idx); got != want {
+			t.Errorf("inside(%s) = %v, want %v", p, got, want)
+		}
+	}
+	ifaces := []InterfacePlan{{SubnetSourceID: "b"}, {SubnetSourceID: "c"}}
+	for hop, want := range map[string]bool{"192.168.1.250": true, "fd00:1::5": true, "10.0.0.9": false} {
+		if got := onAttached(netip.MustParseAddr(hop), ifaces, idx); got != want {
+			t.Errorf("onAttached(%s) = %v, want %v", hop, got, want)
 		}
 	}
 }
