@@ -341,10 +341,12 @@ func drawMore(x *rand.Rand, g *GenSpec, b int) {
 		if x.IntN(2) == 0 {
 			g.SubnetPool.Description = fmt.Sprintf("pool of tenant %d", g.Seed)
 		}
+		// Neutron allocates a network's subnets of one IP version from one pool, or none from a pool.
 		for n := range g.Networks {
+			pooled := x.IntN(2) == 0
 			for s := range g.Networks[n].Subnets {
-				if g.Networks[n].Subnets[s].IPVersion == 4 && x.IntN(2) == 0 {
-					g.Networks[n].Subnets[s].FromPool = true
+				if g.Networks[n].Subnets[s].IPVersion == 4 {
+					g.Networks[n].Subnets[s].FromPool = pooled
 				}
 			}
 		}
@@ -744,6 +746,8 @@ func Shapes(g GenSpec) map[string]bool {
 }
 
 // DifferentialSeeds are the fixed seeds of the differential lab test: between them they draw every shape
-// the generator reaches over thousands of seeds (TestGenerateCovers checks it), in small tenants; the
-// test adds a random seed to them.
-var DifferentialSeeds = []uint64{1408, 1303, 1949, 403, 900, 1374}
+// the generator reaches over thousands of seeds (TestGenerateCovers checks it), in small tenants. They
+// were picked greedily among seeds 0-1999: each time the seed with the most shapes not yet drawn per
+// object. A change to the generator that loses a shape fails TestGenerateCovers: pick them again then.
+// The test adds a random seed to them.
+var DifferentialSeeds = []uint64{1408, 1303, 1949, 109, 1566, 1210}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 )
 
@@ -255,7 +257,9 @@ func createSubnet(ctx context.Context, c *openstack.Cloud, t *GenTenant, network
 	return sub.ID, tag(ctx, c, openstack.Subnets, sub.ID, s.Tags)
 }
 
+// seedGeneratedPorts makes the spec's ports in one bulk call, then tags them.
 func seedGeneratedPorts(ctx context.Context, c *openstack.Cloud, t *GenTenant) error {
+	var bodies []map[string]any
 	for _, port := range t.Spec.Ports {
 		body := map[string]any{"project_id": t.ProjectID, "network_id": t.Networks[port.Network], "name": port.Name,
 			"description": port.Description, "mac_address": port.MAC, "admin_state_up": port.AdminStateUp,
@@ -292,16 +296,20 @@ func seedGeneratedPorts(ctx context.Context, c *openstack.Cloud, t *GenTenant) e
 			}
 			body["extra_dhcp_opts"] = opts
 		}
-		created, err := openstack.Create[openstack.Port](ctx, c.Network, openstack.Ports, body)
-		if err != nil {
-			return fmt.Errorf("port %s: %w", port.Name, err)
-		}
-		t.Ports = append(t.Ports, created.ID)
-		if err := tag(ctx, c, openstack.Ports, created.ID, port.Tags); err != nil {
-			return err
-		}
+		bodies = append(bodies, body)
 	}
-	return nil
+	created, err := openstack.BulkCreate(ctx, c.Network, openstack.Ports, bodies)
+	if err != nil {
+		return fmt.Errorf("ports: %w", err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for i, port := range t.Spec.Ports {
+		id, _ := created[i]["id"].(string)
+		t.Ports = append(t.Ports, id)
+		g.Go(func() error { return tag(gctx, c, openstack.Ports, id, port.Tags) })
+	}
+	return g.Wait()
 }
 
 func seedGeneratedGroups(ctx context.Context, c *openstack.Cloud, t *GenTenant) error {
@@ -338,7 +346,9 @@ func seedGeneratedGroups(ctx context.Context, c *openstack.Cloud, t *GenTenant) 
 			return err
 		}
 	}
+	// One bulk call per group (Neutron takes a bulk of one group's rules).
 	for i, g := range spec.SecurityGroups {
+		var rules []openstack.SecurityGroupRule
 		for _, r := range g.Rules {
 			rule := openstack.SecurityGroupRule{ProjectID: t.ProjectID, SecurityGroupID: t.SecurityGroups[i], Direction: r.Direction,
 				EtherType: r.EtherType, Protocol: r.Protocol, PortRangeMin: r.Min, PortRangeMax: r.Max, RemoteIPPrefix: r.RemoteIP,
@@ -357,9 +367,10 @@ func seedGeneratedGroups(ctx context.Context, c *openstack.Cloud, t *GenTenant) 
 			default:
 				rule.RemoteAddressGroupID = t.AddressGroups[r.RemoteAddressGroup]
 			}
-			if _, err := openstack.Create[openstack.SecurityGroupRule](ctx, c.Network, openstack.SecurityGroupRules, rule); err != nil {
-				return fmt.Errorf("rule %+v of %s: %w", r, g.Name, err)
-			}
+			rules = append(rules, rule)
+		}
+		if _, err := openstack.BulkCreate(ctx, c.Network, openstack.SecurityGroupRules, rules); err != nil {
+			return fmt.Errorf("rules %+v of %s: %w", g.Rules, g.Name, err)
 		}
 	}
 	return nil

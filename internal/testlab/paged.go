@@ -2,14 +2,13 @@ package testlab
 
 import "fmt"
 
-// PagedSpec is a source tenant with more than two pages of every Neutron kind when Neutron pages at
-// pageSize (pagination_max_limit): 2*pageSize+1 networks (one IPv4 subnet each), security groups
-// (one rule each; the default group is one more), address groups and instance ports on each network
-// (4*pageSize+2 in all), pageSize+1 routers with a gateway, each attached to one network by subnet
-// (so pageSize+1 router ports more), pageSize+2 floating IPs (on the routed networks' ports, and
-// free) and two server groups.
+// PagedSpec is a source tenant with more than one page of every Neutron kind when Neutron pages at
+// pageSize (pagination_max_limit): pageSize+1 networks (one IPv4 subnet each), security groups (one
+// rule each; the default group is one more), address groups, routers with a gateway (each attached to
+// one network by subnet) and instance ports (one on each network; with the routers' interfaces,
+// 2*pageSize+2 ports), pageSize+1 floating IPs (on the routed ports, and one free) and two server groups.
 func PagedSpec(seed uint64, pageSize int) GenSpec {
-	n, routers := 2*pageSize+1, pageSize+1
+	n, routers := pageSize+1, pageSize+1
 	b := 20 + int(seed%200)
 	g := GenSpec{Seed: seed}
 	for i := range n {
@@ -24,16 +23,16 @@ func PagedSpec(seed uint64, pageSize int) GenSpec {
 		g.Routers = append(g.Routers, GenRouter{Name: fmt.Sprintf("router-%d", i), AdminStateUp: true, Gateway: true,
 			Interfaces: []GenInterface{{Network: i}}})
 	}
-	for j := range 2 * n {
-		nw := j % n
+	for nw := range n {
+		j := nw
 		g.Ports = append(g.Ports, GenPort{Name: fmt.Sprintf("port-%d", j), Network: nw, AdminStateUp: true,
 			MAC:   fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", seed%256, 0xa0, j),
 			Owner: "compute:nova", DeviceID: fmt.Sprintf("3f0c6d1e-2b8a-4c47-9e1d-%012x", seed*1000+uint64(j)),
 			FixedIPs: []GenFixedIP{{Subnet: 0, IP: addrAt(g.Networks[nw].Subnets[0].CIDR, 100+j)}}, Groups: []int{nw}})
 	}
-	for i := range pageSize + 2 {
+	for i := range pageSize + 1 {
 		f := GenFloatingIP{Port: -1, Description: fmt.Sprintf("fip %d", i)}
-		if i < routers { // port i is on network i, which router i connects
+		if i < pageSize { // port i is on network i, which router i connects
 			f.Port, f.FixedIP = i, g.Ports[i].FixedIPs[0].IP
 		}
 		g.FloatingIPs = append(g.FloatingIPs, f)
