@@ -67,6 +67,7 @@ type config struct {
 	timeout     time.Duration
 	delays      []time.Duration
 	scales      []int
+	tenants     int
 }
 
 // Main runs the benchmark command with args (without the program name) and returns the exit code.
@@ -75,7 +76,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var run string
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.mode, "mode", "compare", "compare | provider-rss | plan-calls | sync | scale | planner | all | report | seed | teardown (internal: child)")
+	fs.StringVar(&c.mode, "mode", "compare", "compare | provider-rss | plan-calls | sync | scale | many | planner | all | report | seed | teardown (internal: child)")
 	fs.StringVar(&run, "run", strings.Join([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, ","), "modes measured by -mode compare (also: "+ModeProvider+", terraform apply of our resource; "+ModeEngineAdaptive+", the engine with the adaptive write gate)")
 	fs.IntVar(&c.repeats, "n", 3, "repetitions of each measured mode (medians are reported)")
 	fs.StringVar(&c.out, "out", "bench/results.json", "results file (merged: each -mode updates its own part)")
@@ -104,6 +105,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var delays string
 	fs.StringVar(&delays, "delay-ms", "0", "-mode compare: round-trip delays the counting proxy adds to every request, in ms, comma-separated\n"+
 		"(e.g. 0,20,80: every client alike, as a WAN between the clients and the cloud would); each is measured in turn")
+	fs.IntVar(&c.tenants, "tenants", 8, "-mode many: the small tenants (about 120 objects each) migrated by one terraform apply")
 	var scales string
 	fs.StringVar(&scales, "scales", "1,3", "-mode scale: the sizes of the large tenant measured, as factors of its counts (a tenant is seeded for each)")
 	if err := fs.Parse(args); err != nil {
@@ -236,6 +238,8 @@ func mainErr(ctx context.Context, c config, stdout io.Writer) (err error) {
 		errs = append(errs, s.syncBench(ctx))
 	case "scale":
 		errs = append(errs, s.scale(ctx))
+	case "many":
+		errs = append(errs, s.many(ctx))
 	case "all":
 		errs = append(errs, s.planner(ctx), s.compare(ctx), s.providerRSS(ctx), s.planCalls(ctx), s.syncBench(ctx))
 	default:

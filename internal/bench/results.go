@@ -30,6 +30,8 @@ var Targets = map[string]float64{
 	// (flat: at most 10 % more), and our provider's peak RSS at the largest size.
 	"scale_wall_per_object_slope": 1.1,
 	"scale_peak_rss_mb":           100,
+	// Issue 17: eight tenants in one apply no slower than one tenant of their total size.
+	"many_vs_one": 1,
 }
 
 // Results is bench/results.json. Each -mode updates its own part and the ratios are recomputed from
@@ -76,11 +78,13 @@ type Results struct {
 	// PlannerScale is BenchmarkBuildPlanScale's result per tenant size, smallest first.
 	PlannerScale []PlannerBench `json:"planner_scale,omitempty"`
 	// Scale is -mode scale, by factor of the large tenant; ScaleSlopes compares its smallest and largest.
-	Scale       map[string]*ScaleResult `json:"scale,omitempty"`
-	ScaleSlopes map[string]ScaleSlope   `json:"scale_slopes,omitempty"`
-	Targets     map[string]float64      `json:"targets"`
-	Met         map[string]*bool        `json:"met"`
-	Notes       []string                `json:"notes,omitempty"`
+	Scale map[string]*ScaleResult `json:"scale,omitempty"`
+	// Many is -mode many.
+	Many        *ManyResult           `json:"many,omitempty"`
+	ScaleSlopes map[string]ScaleSlope `json:"scale_slopes,omitempty"`
+	Targets     map[string]float64    `json:"targets"`
+	Met         map[string]*bool      `json:"met"`
+	Notes       []string              `json:"notes,omitempty"`
 }
 
 // LatencyResult is -mode compare at one proxy delay: the modes and their ratios against
@@ -353,6 +357,9 @@ func (r *Results) Compute() {
 		r.TPOPeakRSSMB = &v
 	}
 	r.ScaleSlopes = r.scaleSlopes()
+	if r.Many != nil {
+		r.Many.ManyVsOne = ratio(r.Many.Many, r.Many.One, wall)
+	}
 	r.Targets = Targets
 	r.Met = map[string]*bool{}
 	check := func(name string, v *float64, ok func(float64) bool) {
@@ -369,6 +376,11 @@ func (r *Results) Compute() {
 	check("calls_vs_min", r.CallsVsMin, func(v float64) bool { return v <= Targets["calls_vs_min"] })
 	check("peak_rss_mb", r.PeakRSSMB, func(v float64) bool { return v < Targets["peak_rss_mb"] })
 	r.checkScale(check)
+	var manyVsOne *float64
+	if r.Many != nil {
+		manyVsOne = r.Many.ManyVsOne
+	}
+	check("many_vs_one", manyVsOne, func(v float64) bool { return v <= Targets["many_vs_one"] })
 	if r.Sync != nil {
 		check("in_sync_plan_vs_tpo", r.Sync.Ratio, func(v float64) bool { return v <= Targets["in_sync_plan_vs_tpo"] })
 	}
@@ -470,6 +482,7 @@ func (r *Results) Table() string {
 	b.WriteString(r.latencyTable())
 	b.WriteString(r.syncTable())
 	b.WriteString(r.scaleTable())
+	b.WriteString(r.manyTable())
 	b.WriteString(r.kindsTable())
 	b.WriteString(r.serverTable())
 	for _, n := range r.Notes {

@@ -20,13 +20,16 @@ import (
 // time. Requests of other lab users are left out when the measured clients are scoped to a project of
 // their own (-isolate-admin); otherwise every request in the run's time window counts.
 
-var neutronAccess = regexp.MustCompile(`^neutron-api request: \d+ (\d+) (\d+) (\S+) "(\w+) (\S+) [^"]*" \d+`)
+var neutronAccess = regexp.MustCompile(`^neutron-api request: \d+ (\d+) (\d+) (\S+) "(\w+) (\S+) [^"]*" (\d+)`)
 
 // ServerTime is Neutron's time on one kind of call.
 type ServerTime struct {
 	Calls   int     `json:"calls"`
 	Seconds float64 `json:"seconds"`
 	Max     float64 `json:"max_seconds"`
+	// Refused counts the answers that say the server could not or would not do it now: 409, 429 and
+	// 5xx (a storm of them means the clients overran it).
+	Refused int `json:"refused,omitempty"`
 }
 
 // neutronServerTime reads the requests that started between start and end (by the token's project when
@@ -67,6 +70,9 @@ func neutronServerTime(logPath string, start, end time.Time, project string) (by
 		st.Calls++
 		st.Seconds += secs
 		st.Max = max(st.Max, secs)
+		if status, _ := strconv.Atoi(m[6]); status == 409 || status == 429 || status >= 500 {
+			st.Refused++
+		}
 		out[kind] = st
 	}
 	return out, last.Sub(first).Seconds()

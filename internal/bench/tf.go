@@ -218,36 +218,8 @@ func (s *session) providerRSS(ctx context.Context) error {
 }
 
 func (s *session) applyOurs(ctx context.Context, pdir, bin, source, target string) RunResult {
-	var r RunResult
-	dir := filepath.Join(s.work, "ours-"+target)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.providerConfig(source, target)), 0o644); err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	cli, err := s.cliConfig(dir, "waldur/waldur", pdir)
-	if err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	s.proxy.Take()
-	start := time.Now()
-	cpu := s.labCPU()
-	run, err := s.terraform(ctx, dir, cli, "apply", "-auto-approve", "-input=false", "-no-color")
-	r.setCalls(s.proxy.Take())
-	s.serverTime(&r, start)
-	r.LabCPU = s.labCPU().minus(cpu)
-	r.WallSeconds = run.wall.Seconds()
-	r.Processes = run.procs
-	r.PeakRSSMB = run.sumPeakMB
-	r.ProviderPeakMB = peakOf(run.procs, filepath.Base(bin))
+	r := s.applyConfig(ctx, pdir, bin, target, s.providerConfig(source, target))
 	r.ProjectID = s.projectByName(ctx, target)
-	if err != nil {
-		r.Error = err.Error()
-	}
 	return r
 }
 

@@ -275,3 +275,27 @@ func TestScaleSlopes(t *testing.T) {
 		t.Errorf("scale table:\n%s", table)
 	}
 }
+
+func TestManyConfigAndRatio(t *testing.T) {
+	s := &session{c: config{srcCloud: "lab-RegionOne", dstCloud: "lab-RegionTwo"}}
+	cfg := s.manyConfig([]string{"p0", "p1"}, "bench-many-x")
+	for _, want := range []string{`"t0" = "source/p0"`, `"t1" = "source/p1"`, `for_each            = local.sources`, `name                = "bench-many-x-${each.key}"`} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("config lacks %s:\n%s", want, cfg)
+		}
+	}
+	run := func(wall float64, refusedCalls int) RunResult {
+		return RunResult{WallSeconds: wall, Server: map[string]ServerTime{"network POST /ports": {Calls: 3, Refused: refusedCalls}}}
+	}
+	r := &Results{Many: &ManyResult{Tenants: 8, ObjectsEach: 120, LargeObjects: 1000,
+		Many: &ModeResult{Runs: []RunResult{run(50, 2)}}, One: &ModeResult{Runs: []RunResult{run(40, 0)}}}}
+	r.Many.Many.summarize()
+	r.Many.One.summarize()
+	r.Compute()
+	if r.Many.ManyVsOne == nil || math.Abs(*r.Many.ManyVsOne-1.25) > 1e-9 || r.Met["many_vs_one"] == nil || *r.Met["many_vs_one"] {
+		t.Errorf("many_vs_one %v, met %v; want 1.25, missed", r.Many.ManyVsOne, r.Met["many_vs_one"])
+	}
+	if table := r.manyTable(); !strings.Contains(table, "| 8 tenants, for_each | 960 | 50.0 | 0 | 2 |") {
+		t.Errorf("table:\n%s", table)
+	}
+}
