@@ -2,8 +2,10 @@ package replication_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +29,9 @@ type faultCase struct {
 	// clientTimeout, when set, bounds each request of the engine's destination client (retries
 	// included) instead of its 10-minute default, so that a hung request fails in seconds.
 	clientTimeout time.Duration
+	// check, when set, checks more once the runs converged: the proxy (its calls counted over the whole
+	// case are calls) and the progress steps the runs reported.
+	check func(t *testing.T, proxy *apiproxy.Proxy, calls apiproxy.Calls, steps []string, plan *replication.Plan, res *replication.Result)
 }
 
 // TestLabFaults migrates the three-tier tenant through a proxy that injects each fault of the matrix:
@@ -101,6 +106,16 @@ func TestLabFaults(t *testing.T) {
 			apiproxy.Rule{Service: neutron, Method: "GET", Nth: 4, Times: 1, Fault: hang},
 			once(neutron, "POST", "/v2.0/networks", hangCommitted),
 			once("identity", "POST", "/v3/users", hangCommitted))},
+		// A proxy timeout in front of a loaded Neutron (issue 14): the ports bulk create's client
+		// connection is cut at once while Neutron, as it were, still runs it, and commits it
+		// lateCommitDelay later. Meanwhile the next pass lists no such ports, sends them again and gets
+		// 409 IpAddressAlreadyAllocated with no port holding the addresses (the proxy answers it, as
+		// Neutron does while the first request holds them uncommitted). The engine must wait for the
+		// holders rather than call the addresses leaked, adopt the ports once committed, and converge in
+		// the same apply, with no subnet rebuilt.
+		{name: fmt.Sprintf("late commit: the ports bulk cut off, committed %v later", lateCommitDelay), ridesOut: true,
+			faults: rules(once(neutron, "POST", "/v2.0/ports", apiproxy.Fault{Kind: apiproxy.LateCommit, Delay: lateCommitDelay})),
+			check:  checkLateCommit},
 		{name: fmt.Sprintf("random faults, seed %d", seedN), faults: func() apiproxy.Injector {
 			return apiproxy.NewRandom(seedN, neutron+"|identity", "", 0.04, lose, apiproxy.Fault{Kind: apiproxy.Reset},
 				status(500), status(502), status(503), apiproxy.Fault{Kind: apiproxy.Status, Status: 429, RetryAfter: 1},
@@ -128,6 +143,65 @@ func TestLabFaults(t *testing.T) {
 	})
 }
 
+// lateCommitDelay is how long after the client was cut off the late-commit case's ports bulk reaches
+// Neutron: longer than the next pass takes to list and send the ports again, so that the pass meets
+// the addresses held (38 s on the bench: a 98 s request cut at 60 s).
+const lateCommitDelay = 30 * time.Second
+
+// checkLateCommit checks the late-commit case: the cut-off ports bulk was committed by Neutron, the ports
+// it made are the copies the result names (adopted, neither duplicated nor deleted), a pass waited for
+// their addresses to get a holder and went on as a late create, none called them leaked, and no subnet
+// was deleted (no rebuild: the subnets are the first pass's).
+func checkLateCommit(t *testing.T, proxy *apiproxy.Proxy, calls apiproxy.Calls, steps []string, _ *replication.Plan, res *replication.Result) {
+	late, answers := proxy.LateRequests(), proxy.LateAnswers()
+	if len(late) != 1 || !strings.HasPrefix(late[0], "POST /v2.0/ports: 201 ") {
+		t.Fatalf("late requests %v, want the ports bulk committed (201)", late)
+	}
+	var body struct {
+		Ports []openstack.Port `json:"ports"`
+	}
+	if err := json.Unmarshal(answers[0], &body); err != nil || len(body.Ports) == 0 {
+		t.Fatalf("the late ports bulk's answer %q: %v, want ports", answers[0], err)
+	}
+	copies := map[string]bool{}
+	for _, id := range res.IDMaps.Ports {
+		copies[id] = true
+	}
+	for _, p := range body.Ports {
+		if !copies[p.ID] {
+			t.Errorf("port %s (%s) made by the late request is not a copy the result names", p.ID, p.Name)
+		}
+	}
+	waited, finished := false, false
+	for _, s := range steps {
+		waited = waited || strings.Contains(s, "waiting up to")
+		finished = finished || strings.Contains(s, "a request whose answer was lost has finished")
+		if strings.Contains(s, "leaked") && strings.HasPrefix(s, "pass ") {
+			t.Errorf("a pass treated the addresses as leaked: %q", s)
+		}
+	}
+	if !waited || !finished {
+		t.Errorf("no pass waited for the held addresses (%v) and went on as a late create (%v): the case did not test "+
+			"what it is for; passes and waits: %v", waited, finished, steps)
+	}
+	if n := calls[`network[RegionTwo] DELETE /v2.0/subnets/{id}`]; n != 0 {
+		t.Errorf("%d subnet deletes: a subnet was rebuilt", n)
+	}
+	// The late ports were built by the first pass on its subnets: those are still the copies.
+	subnets := map[string]bool{}
+	for _, id := range res.IDMaps.Subnets {
+		subnets[id] = true
+	}
+	for _, p := range body.Ports {
+		for _, ip := range p.FixedIPs {
+			if !subnets[ip.SubnetID] {
+				t.Errorf("port %s made by the late request is on subnet %s, no longer a copy: the subnet was replaced", p.ID, ip.SubnetID)
+			}
+		}
+	}
+	t.Logf("late request %v: %d ports adopted; steps: %v", late, len(body.Ports), steps)
+}
+
 // faultRun migrates the tenant through a proxy injecting tc's faults, running again after each failure
 // (at most 10 runs), checks the result and returns how many runs it took.
 func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, tenant *testlab.Tenant, tc faultCase) int {
@@ -152,6 +226,20 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 	var plan *replication.Plan
 	var res *replication.Result
 	var errs []string
+	// steps are the progress steps about passes and waits (not the per-object ones).
+	var stepsMu sync.Mutex
+	var steps []string
+	progress := func(p replication.Progress) {
+		waiting := strings.Contains(p.Step, "waiting up to")
+		if !strings.HasPrefix(p.Step, "pass ") && !waiting {
+			return
+		}
+		stepsMu.Lock()
+		defer stepsMu.Unlock()
+		if !waiting || len(steps) == 0 || !strings.Contains(steps[len(steps)-1], "waiting up to") {
+			steps = append(steps, p.Step) // a wait once, not at each of its polls
+		}
+	}
 	runs := 0
 	start := time.Now()
 	projectID := ""
@@ -166,7 +254,7 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 	for runs < 10 {
 		runs++
 		rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-		plan, res, err = m.Run(rctx, replication.Options{ProjectID: projectID, Concurrency: 4})
+		plan, res, err = m.Run(rctx, replication.Options{ProjectID: projectID, Concurrency: 4, Progress: progress})
 		cancel()
 		if res != nil && res.ProjectID != "" {
 			projectID = res.ProjectID
@@ -194,6 +282,11 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 	compareTenants(t, ctx, src, tenant, direct, plan, res, expectation{ports: true,
 		volumeMap: map[string]string{"gigabytes_ssd": "300", "gigabytes_hdd": "500"}})
 	checkNoOrphans(t, ctx, direct, res)
+	if tc.check != nil {
+		stepsMu.Lock()
+		tc.check(t, proxy, proxy.Take(), slices.Clone(steps), plan, res)
+		stepsMu.Unlock()
+	}
 	return runs
 }
 
