@@ -294,6 +294,7 @@ type lateRequest struct {
 	started time.Time
 	status  int // the server's answer; 0 while it is pending
 	after   time.Duration
+	answer  []byte
 }
 
 // lateCommit drops the client's connection and sends the request to the server delay later (a
@@ -321,7 +322,7 @@ func (p *Proxy) lateCommit(delay time.Duration, w http.ResponseWriter, r *http.R
 		rec := httptest.NewRecorder()
 		forward.ServeHTTP(rec, late)
 		p.lateMu.Lock()
-		lr.status, lr.after = rec.Code, time.Since(lr.started)
+		lr.status, lr.after, lr.answer = rec.Code, time.Since(lr.started), rec.Body.Bytes()
 		p.lateMu.Unlock()
 	}()
 }
@@ -338,6 +339,18 @@ func (p *Proxy) LateRequests() []string {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%s: %d after %v", lr.label, lr.status, lr.after.Round(time.Second)))
+	}
+	return out
+}
+
+// LateAnswers returns the bodies of the server's answers to the requests LateCommit faults cut off, in
+// order (nil while pending): what the client never got.
+func (p *Proxy) LateAnswers() [][]byte {
+	p.lateMu.Lock()
+	defer p.lateMu.Unlock()
+	out := make([][]byte, len(p.late))
+	for i, lr := range p.late {
+		out[i] = lr.answer
 	}
 	return out
 }

@@ -325,6 +325,9 @@ func TestLateCommitCutsTheClientOffAndCommitsLater(t *testing.T) {
 	if got := p.LateRequests(); len(got) != 1 || !strings.HasPrefix(got[0], "POST /v2.0/ports: 201 after ") {
 		t.Fatalf("LateRequests() = %v, want one answered 201", got)
 	}
+	if got := p.LateAnswers(); len(got) != 1 || string(got[0]) != `{"ports":[]}` {
+		t.Fatalf("LateAnswers() = %q, want the server's answer", got)
+	}
 	// Once it is answered, its addresses are no longer held by the proxy: the server decides.
 	if code, _, err := post(first); err != nil || code != http.StatusCreated || received() != 3 {
 		t.Fatalf("POST after the late commit: %d %v, upstream %d; want 201 and 3", code, err, received())
