@@ -96,3 +96,20 @@ func Running(state string) bool {
 	}
 	return true
 }
+
+// ErrorText is the message of err for a warning: validation errors joined on one line with "; ",
+// anything else as other renders it (nil: its Error()).
+func ErrorText(err error, other func(error) string) string {
+	var invalid replication.ValidationErrors
+	if errors.As(err, &invalid) {
+		lines := make([]string, 0, len(invalid))
+		for _, e := range invalid {
+			lines = append(lines, e.Error())
+		}
+		return strings.Join(lines, "; ")
+	}
+	if other != nil {
+		return other(err)
+	}
+	return err.Error()
+}

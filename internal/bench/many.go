@@ -132,21 +132,7 @@ func (s *session) manyConfig(sources []string, prefix string) string {
 	for i, src := range sources {
 		fmt.Fprintf(&b, "    %s = %s\n", hclString(fmt.Sprintf("t%d", i)), hclString("source/"+src))
 	}
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    waldur = { source = "waldur/waldur" }
-  }
-}
-
-provider "waldur" {
-  openstack = {
-    offerings = {
-      "source"      = { cloud = %s }
-      "destination" = { cloud = %s }
-    }
-  }
-}
-
+	return s.providerBlock() + fmt.Sprintf(`
 locals {
   sources = {
 %s  }
@@ -160,7 +146,7 @@ resource "waldur_openstack_migration" "bench" {
   mappings            = { sync_instance_ports = true }
   destroy_destination = true
 }
-`, hclString(s.c.srcCloud), hclString(s.c.dstCloud), b.String(), prefix)
+`, b.String(), prefix)
 }
 
 // applyConfig runs terraform apply of config in a new directory named after name, measuring it as

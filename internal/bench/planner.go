@@ -11,14 +11,11 @@ import (
 // planner runs the planner's Go benchmark (BenchmarkBuildPlan, a synthetic tenant of about 10,000
 // objects) and records ns/op, B/op and allocs/op.
 func (s *session) planner(ctx context.Context) error {
-	logf("running BenchmarkBuildPlan")
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "^BenchmarkBuildPlan$", "-benchmem", "-count", "1", "./internal/replication")
-	cmd.Dir = s.c.repo
-	out, err := cmd.CombinedOutput()
+	out, err := s.goBench(ctx, "BenchmarkBuildPlan")
 	if err != nil {
-		return fmt.Errorf("BenchmarkBuildPlan: %w\n%s", err, out)
+		return err
 	}
-	pb, err := parseBenchLine(string(out), "BenchmarkBuildPlan")
+	pb, err := parseBenchLine(out, "BenchmarkBuildPlan")
 	if err != nil {
 		return err
 	}
@@ -31,16 +28,13 @@ func (s *session) planner(ctx context.Context) error {
 // each size's result and the growth of the time per object from the smaller to the larger (1.0: the
 // planner is linear).
 func (s *session) plannerScale(ctx context.Context) error {
-	logf("running BenchmarkBuildPlanScale")
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "^BenchmarkBuildPlanScale$", "-benchmem", "-count", "1", "./internal/replication")
-	cmd.Dir = s.c.repo
-	out, err := cmd.CombinedOutput()
+	out, err := s.goBench(ctx, "BenchmarkBuildPlanScale")
 	if err != nil {
-		return fmt.Errorf("BenchmarkBuildPlanScale: %w\n%s", err, out)
+		return err
 	}
 	s.res.PlannerScale = nil
 	for _, size := range []string{"10000", "100000"} {
-		pb, err := parseBenchLine(string(out), "BenchmarkBuildPlanScale/objects="+size+"-")
+		pb, err := parseBenchLine(out, "BenchmarkBuildPlanScale/objects="+size+"-")
 		if err != nil {
 			return err
 		}
@@ -92,4 +86,16 @@ func parseBenchLine(out, name string) (*PlannerBench, error) {
 		}
 	}
 	return nil, fmt.Errorf("no %s result in:\n%s", name, out)
+}
+
+// goBench runs the engine's Go benchmark name once and returns go test's output.
+func (s *session) goBench(ctx context.Context, name string) (string, error) {
+	logf("running %s", name)
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "^"+name+"$", "-benchmem", "-count", "1", "./internal/replication")
+	cmd.Dir = s.c.repo
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("%s: %w\n%s", name, err, out)
+	}
+	return string(out), nil
 }

@@ -152,8 +152,9 @@ func (s *session) ourProvider(ctx context.Context) (dir, bin string, err error) 
 	return dir, bin, nil
 }
 
-// providerConfig is a configuration of our resource copying source into a new project named target.
-func (s *session) providerConfig(source, target string) string {
+// providerBlock is the terraform and provider blocks of our provider's configurations: the source and
+// destination clouds as offerings "source" and "destination".
+func (s *session) providerBlock() string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     waldur = { source = "waldur/waldur" }
@@ -168,7 +169,12 @@ provider "waldur" {
     }
   }
 }
+`, hclString(s.c.srcCloud), hclString(s.c.dstCloud))
+}
 
+// providerConfig is a configuration of our resource copying source into a new project named target.
+func (s *session) providerConfig(source, target string) string {
+	return s.providerBlock() + fmt.Sprintf(`
 resource "waldur_openstack_migration" "bench" {
   src_resource        = %s
   dst_offering        = "destination"
@@ -180,7 +186,7 @@ resource "waldur_openstack_migration" "bench" {
 output "dst_project_id" {
   value = waldur_openstack_migration.bench.dst_project_id
 }
-`, hclString(s.c.srcCloud), hclString(s.c.dstCloud), hclString("source/"+source), hclString(target))
+`, hclString("source/"+source), hclString(target))
 }
 
 // providerRSS applies our resource on the large tenant with Terraform, -n times, and records the peak

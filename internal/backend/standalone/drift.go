@@ -2,7 +2,6 @@ package standalone
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -143,14 +142,4 @@ func (b *Backend) recordDrift(ctx context.Context, m *backend.Migration, p *repl
 }
 
 // errorText is the message of a backend's error, validation errors one per line.
-func errorText(err error) string {
-	var invalid replication.ValidationErrors
-	if errors.As(err, &invalid) {
-		lines := make([]string, 0, len(invalid))
-		for _, e := range invalid {
-			lines = append(lines, e.Error())
-		}
-		return strings.Join(lines, "; ")
-	}
-	return err.Error()
-}
+func errorText(err error) string { return backend.ErrorText(err, nil) }

@@ -2,10 +2,8 @@ package waldurmode
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
@@ -141,14 +139,4 @@ func comparable(p *replication.Plan, objects *replication.ProjectObjects) *repli
 }
 
 // errorText is the message of an error of the lookups or the planner, validation errors one per line.
-func errorText(err error) string {
-	var invalid replication.ValidationErrors
-	if errors.As(err, &invalid) {
-		lines := make([]string, 0, len(invalid))
-		for _, e := range invalid {
-			lines = append(lines, e.Error())
-		}
-		return strings.Join(lines, "; ")
-	}
-	return summarized(err)
-}
+func errorText(err error) string { return backend.ErrorText(err, summarized) }
