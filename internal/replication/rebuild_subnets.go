@@ -75,7 +75,10 @@ func (e *LeakedAddressError) Error() string {
 func (e *LeakedAddressError) Unwrap() error { return e.Err }
 
 // LateCreateError is a port create refused for an address that a port of the destination project holds
-// or came to hold: the work of an earlier create of ours whose answer was lost, finished meanwhile.
+// or came to hold: the work of an earlier create of ours whose answer was lost, finished meanwhile. The
+// holder is told by its project, not by the migration's marker: a port made by a late request on a
+// Neutron without tag-creation has no tags yet. A holder the next pass does not adopt fails the
+// create again; maxPasses bounds that.
 type LateCreateError struct {
 	SubnetID string
 	Address  string
@@ -84,8 +87,9 @@ type LateCreateError struct {
 }
 
 func (e *LateCreateError) Error() string {
-	return fmt.Sprintf("address %s of subnet %s is held by port %s of the destination project, made by an earlier "+
-		"request whose answer was lost: %v", e.Address, e.SubnetID, e.PortID, e.Err)
+	return fmt.Sprintf("address %s of subnet %s is held by port %s of the destination project, which the run did not "+
+		"know of (made, presumably, by an earlier create of ours whose answer was lost; a next pass reads it): %v",
+		e.Address, e.SubnetID, e.PortID, e.Err)
 }
 
 func (e *LateCreateError) Unwrap() error { return e.Err }
