@@ -39,6 +39,11 @@ REGIONS=(
   "lab  RegionTwo 9706 8786 8784 172.24.5.0/24 extnet2 standard,performance"
   "lab2 RegionOne 9716 8796 8794 172.24.6.0/24 extnet  standard,performance"
 )
+# Neutron pages every list at pagination_max_limit objects (links rel=next) whether the client asks for a
+# limit or not. The second cloud pages at 7, so that every read of it (a source tenant, a destination
+# scan) must follow the links: TestLabPaging proves the engine does. Not on cloud "lab": the benchmark
+# counts calls there. -1: no paging.
+declare -A NEUTRON_PAGE_LIMIT=([lab2-RegionOne]=7)
 
 log() { printf '[%(%T)T] %s\n' -1 "$*"; }
 die() { log "ERROR: $*" >&2; exit 1; }
@@ -216,6 +221,7 @@ core_plugin = ml2
 service_plugins = router
 allow_overlapping_ips = true
 api_workers = $NEUTRON_API_PROCESSES
+pagination_max_limit = ${NEUTRON_PAGE_LIMIT[$cloud-$region]:--1}
 transport_url = fake://
 notify_nova_on_port_status_changes = false
 notify_nova_on_port_data_changes = false
