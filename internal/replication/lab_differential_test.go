@@ -1,36 +1,43 @@
 package replication_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"net/netip"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
 
-// TestLabDifferential builds generated source tenants (testlab.Generate: fixed seeds and one random seed,
-// printed) in RegionOne, migrates each with random valid mappings into RegionTwo and into the second
-// cloud, and compares every destination object with its source through the API, attribute by attribute,
-// modulo the mappings. WOM_GEN_SEED=<seed> replays one seed alone.
+// TestLabDifferential builds generated source tenants (testlab.Generate: testlab.DifferentialSeeds, which
+// between them draw every shape the generator has, and one random seed, printed) in RegionOne, migrates
+// each with random valid mappings into RegionTwo and into the second cloud (whose Neutron pages at 7),
+// and compares every destination object with its source through the API, attribute by attribute,
+// modulo the mappings. WOM_GEN_SEED=<seed>[,<seed>...] replays those seeds alone.
 func TestLabDifferential(t *testing.T) {
 	testlab.Require(t)
-	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+	seeds := slices.Clone(testlab.DifferentialSeeds)
 	if s := os.Getenv("WOM_GEN_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("WOM_GEN_SEED=%q: %v", s, err)
+		seeds = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
+			if err != nil {
+				t.Fatalf("WOM_GEN_SEED=%q: %v", s, err)
+			}
+			seeds = append(seeds, n)
 		}
-		seeds = []uint64{n}
 	} else {
 		random := rand.Uint64() % 1_000_000
 		t.Logf("random seed %d (replay with WOM_GEN_SEED=%d)", random, random)
@@ -47,8 +54,10 @@ func TestLabDifferential(t *testing.T) {
 		}
 		dstTypes[name] = types
 	}
-	// A few tenants seeded and migrated at a time (the lab has two cores and is shared), by goroutines
-	// rather than parallel subtests, which go test would hold to GOMAXPROCS at once.
+	// A few tenants seeded, migrated and torn down at a time (the lab has two cores and is shared), by
+	// goroutines rather than parallel subtests, which go test would hold to GOMAXPROCS at once. Each
+	// goroutine tears down what it made as soon as it is compared: t.Cleanup would do it one project
+	// after another once all are done, which took longer than the migrations.
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for _, seed := range seeds {
@@ -61,63 +70,84 @@ func TestLabDifferential(t *testing.T) {
 	wg.Wait()
 }
 
-// differential seeds one generated tenant and migrates it into each destination, side by side. It runs
-// on its own goroutine: failures are reported with t.Errorf, never t.Fatal.
+// differential seeds one generated tenant and migrates it into each destination, side by side, then
+// tears everything down. It runs on its own goroutine: failures are reported with t.Errorf, never t.Fatal.
 func differential(t *testing.T, sem chan struct{}, seed uint64, src *openstack.Cloud, dsts map[string]*openstack.Cloud, dstTypes map[string]map[string]string) {
 	ctx := context.Background()
 	sem <- struct{}{}
+	start := time.Now()
 	tenant, err := testlab.SeedGenerated(ctx, src, fmt.Sprintf("gen%d-%s", seed, testlab.Suffix()), testlab.Generate(seed))
 	<-sem
-	if tenant != nil {
-		t.Cleanup(func() { cleanupProject(t, src, tenant.ProjectID); cleanupProject(t, src, tenant.ForeignProject) })
+	t.Logf("seed %d: seeded in %v", seed, time.Since(start).Round(time.Millisecond))
+	// The source goes once both copies are compared, while the copies are torn down.
+	teardownSource := func() {
+		if tenant == nil {
+			return
+		}
+		sem <- struct{}{}
+		defer func() { <-sem }()
+		cleanupProject(t, src, tenant.ProjectID)
+		cleanupProject(t, src, tenant.ForeignProject)
+		if err := tenant.Cleanup(context.Background(), src); err != nil {
+			t.Errorf("seed %d: %v", seed, err)
+		}
 	}
 	if err != nil {
 		t.Errorf("seed %d: %v", seed, err)
+		teardownSource()
 		return
 	}
 	r := rand.New(rand.NewPCG(seed, 7))
-	var wg sync.WaitGroup
+	var compared, done sync.WaitGroup
 	for _, name := range []string{testlab.RegionTwo, testlab.OtherCloudOne} {
 		m := randomMappings(r, tenant, dstTypes[name])
-		wg.Add(1)
+		compared.Add(1)
+		done.Add(1)
 		go func() {
-			defer wg.Done()
+			defer done.Done()
 			sem <- struct{}{}
-			defer func() { <-sem }()
-			for _, d := range migrateAndCompare(t, ctx, src, tenant, name, dsts[name], m) {
+			diffs, copyID := migrateAndCompare(t, ctx, src, tenant, name, dsts[name], m)
+			compared.Done()
+			for _, d := range diffs {
 				t.Errorf("seed %d, %s (mappings %+v): %s", seed, name, m, d)
 			}
+			cleanupProject(t, dsts[name], copyID)
+			<-sem
 		}()
 	}
-	wg.Wait()
+	compared.Wait()
+	teardownSource()
+	done.Wait()
 }
 
 // migrateAndCompare migrates the tenant, compares the copy with the source and migrates again; it returns
-// every difference and failure.
-func migrateAndCompare(t *testing.T, ctx context.Context, src *openstack.Cloud, tenant *testlab.GenTenant, name string, dst *openstack.Cloud, m replication.Mappings) []string {
+// every difference and failure, and the copy's project ("": none) for the caller to tear down.
+func migrateAndCompare(t *testing.T, ctx context.Context, src *openstack.Cloud, tenant *testlab.GenTenant, name string, dst *openstack.Cloud, m replication.Mappings) (out []string, copyID string) {
 	mig := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: dst, Mappings: m,
 		Target: replication.Target{Name: fmt.Sprintf("gen%d-copy-%s", tenant.Spec.Seed, testlab.Suffix())}}
+	start := time.Now()
 	plan, res, err := mig.Run(ctx, replication.Options{})
-	if res != nil && res.ProjectID != "" {
-		t.Cleanup(func() { cleanupProject(t, dst, res.ProjectID) })
+	migrated := time.Since(start)
+	if res != nil {
+		copyID = res.ProjectID
 	}
 	var verrs replication.ValidationErrors
 	if plan == nil && asValidation(err, &verrs) {
 		t.Logf("seed %d, %s: plan refused: %v", tenant.Spec.Seed, name, err)
-		return nil
+		return nil, copyID
 	}
 	if err != nil {
-		return []string{fmt.Sprintf("the plan succeeded, the apply failed: %v", err)}
+		return []string{fmt.Sprintf("the plan succeeded, the apply failed: %v", err)}, copyID
 	}
-	out := differences(ctx, src, tenant, dst, m, res)
+	out = differences(ctx, src, tenant, dst, m, res)
 	// A fresh copy is in sync with its plan (issue #15: Compare finds nothing to do).
 	objects, err := replication.ListDestination(ctx, dst, res.ProjectID)
 	if err != nil {
-		return append(out, err.Error())
+		return append(out, err.Error()), copyID
 	}
 	quotas, err := replication.ReadQuotas(ctx, dst, res.ProjectID)
 	if err != nil {
-		return append(out, err.Error())
+		return append(out, err.Error()), copyID
 	}
 	if d := replication.Compare(plan, res.IDMaps, objects, &quotas); !d.Empty() {
 		out = append(out, fmt.Sprintf("a fresh copy differs from its plan: %v", d.Summary()))
@@ -125,12 +155,13 @@ func migrateAndCompare(t *testing.T, ctx context.Context, src *openstack.Cloud, 
 	// Applying again converges: everything is found, nothing created.
 	_, again, err := mig.Run(ctx, replication.Options{Previous: &res.Credentials})
 	if err != nil {
-		return append(out, fmt.Sprintf("re-run: %v", err))
+		return append(out, fmt.Sprintf("re-run: %v", err)), copyID
 	}
 	if n := sum(again.Created); n != 0 || again.ProjectID != res.ProjectID {
 		out = append(out, fmt.Sprintf("re-run created %v in project %s (first run: %s)", again.Created, again.ProjectID, res.ProjectID))
 	}
-	return out
+	t.Logf("seed %d, %s: migrated in %v, compared and run again in %v", tenant.Spec.Seed, name, migrated.Round(time.Millisecond), (time.Since(start) - migrated).Round(time.Millisecond))
+	return out, copyID
 }
 
 func asValidation(err error, into *replication.ValidationErrors) bool {
@@ -178,6 +209,7 @@ func randomMappings(r *rand.Rand, tenant *testlab.GenTenant, dstTypes map[string
 		}
 	}
 	m.SkipConnectionExtnet = r.IntN(5) == 0
+	m.FloatingIPs = []string{"", replication.FloatingIPsAll, replication.FloatingIPsAssociated, replication.FloatingIPsNone}[r.IntN(4)]
 	return m
 }
 
@@ -227,6 +259,8 @@ type projectView struct {
 	ports    []openstack.Port
 	groups   map[string]openstack.SecurityGroup
 	agroups  map[string]openstack.AddressGroup
+	fips     []openstack.FloatingIP
+	sgroups  []openstack.ServerGroup
 }
 
 func readProject(ctx context.Context, c *openstack.Cloud, projectID string) (projectView, error) {
@@ -238,6 +272,8 @@ func readProject(ctx context.Context, c *openstack.Cloud, projectID string) (pro
 		ports:    d.Ports,
 		groups:   index(d.SecurityGroups, func(g openstack.SecurityGroup) string { return g.ID }),
 		agroups:  index(d.AddressGroups, func(a openstack.AddressGroup) string { return a.ID }),
+		fips:     d.FloatingIPs,
+		sgroups:  d.ServerGroups,
 	}, err
 }
 
@@ -290,6 +326,7 @@ func differences(ctx context.Context, src *openstack.Cloud, tenant *testlab.GenT
 		diff(w+"port_security_enabled", deref(dn.PortSecurityEnabled), deref(sn.PortSecurityEnabled))
 		diff(w+"dns_domain", dn.DNSDomain, sn.DNSDomain)
 		diff(w+"tags", userTagsOf(dn.Tags), userTagsOf(sn.Tags))
+		diff(w+"shared", dn.Shared, false) // the cloud's flag, not the tenant's
 	}
 	diff("destination networks", len(d.networks), len(res.Networks))
 
@@ -459,6 +496,9 @@ func differences(ctx context.Context, src *openstack.Cloud, tenant *testlab.GenT
 		dp, ok := dports[res.Ports[sp.ID]]
 		if !m.SyncInstancePorts || !selected[sp.NetworkID] || !copyable {
 			diff("port "+sp.Name+" copied", ok, false)
+			if m.SyncInstancePorts {
+				diff("port "+sp.Name+" reported as skipped", skipped["port "+sp.ID], true)
+			}
 			continue
 		}
 		if !ok {
@@ -514,6 +554,17 @@ func differences(ctx context.Context, src *openstack.Cloud, tenant *testlab.GenT
 	}
 	diff("destination ports other than the network's own", others, copiedPorts)
 
+	facts, err := replication.ReadFacts(ctx, dst, "")
+	if err != nil {
+		return append(out, err.Error())
+	}
+	out = append(out, floatingDifferences(s, d, m, facts.ExternalNetworkID, res, tr, copiedSubnets, skipped)...)
+	extra, err := sharingDifferences(ctx, src, tenant, dst, res)
+	if err != nil {
+		return append(out, err.Error())
+	}
+	out = append(out, extra...)
+
 	// Quotas: compute and network as in the source, volume through the type map.
 	for _, q := range []struct {
 		what     string
@@ -545,8 +596,23 @@ func differences(ctx context.Context, src *openstack.Cloud, tenant *testlab.GenT
 			}
 		}
 	}
-	for k, v := range tenant.Spec.Volume {
-		key := k
+	// The source's limits as Cinder shows them: a per-type key the spec leaves out is unlimited there
+	// (Cinder's default), which absorbs what is summed with it.
+	srcVolume, err := openstack.VolumeQuotas(ctx, src.BlockStorage, tenant.ProjectID)
+	if err != nil {
+		return append(out, err.Error())
+	}
+	keys := map[string]bool{}
+	for k := range tenant.Spec.Volume {
+		keys[k] = true
+	}
+	for name := range mapped {
+		for _, base := range []string{"gigabytes", "volumes", "snapshots"} {
+			keys[base+"_"+name] = true
+		}
+	}
+	for k := range keys {
+		key, v := k, srcVolume[k]
 		for name := range mapped {
 			if base, ok := strings.CutSuffix(k, "_"+name); ok {
 				key = base + "_fast"
@@ -588,3 +654,166 @@ func userTagsOf(tags []string) []string {
 	}
 	return sorted(out)
 }
+
+// floatingDifferences compares floating IPs and server groups. Floating IPs, as mappings.floating_ips
+// says: on the destination's external network with description and tags, on the copy of their port at
+// the same (translated) fixed IP where the port is copied and a copied router with an external gateway
+// is attached to its subnet, free and reported otherwise. Server groups: name, policy, rules, one copy each.
+func floatingDifferences(s, d projectView, m replication.Mappings, external string, res *replication.Result, tr translator,
+	copiedSubnets map[string]openstack.Subnet, skipped map[string]bool) []string {
+	var out []string
+	diff := func(what string, got, want any) {
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			out = append(out, fmt.Sprintf("%s = %v, want %v", what, got, want))
+		}
+	}
+	sports := index(s.ports, func(p openstack.Port) string { return p.ID })
+	dports := index(d.ports, func(p openstack.Port) string { return p.ID })
+	// reachable: source subnets, copied, that a source router with a gateway, kept, is attached to.
+	reachable := map[string]bool{}
+	for _, p := range s.ports {
+		r, isRouter := s.routers[p.DeviceID]
+		if !isRouter || !strings.HasPrefix(p.DeviceOwner, "network:router_interface") || r.ExternalGateway == nil || m.SkipConnectionExtnet {
+			continue
+		}
+		for _, ip := range p.FixedIPs {
+			if _, ok := copiedSubnets[ip.SubnetID]; ok {
+				reachable[ip.SubnetID] = true
+			}
+		}
+	}
+	mode := cmp.Or(m.FloatingIPs, replication.FloatingIPsAll)
+	dfips := index(d.fips, func(f openstack.FloatingIP) string { return f.ID })
+	copied := 0
+	for _, sf := range s.fips {
+		w := "floating IP " + sf.FloatingIPAddress + " "
+		df, ok := dfips[res.FloatingIPs[sf.ID]]
+		if mode == replication.FloatingIPsNone || mode == replication.FloatingIPsAssociated && sf.PortID == "" {
+			diff(w+"copied", ok, false)
+			diff(w+"reported as skipped", skipped["floating_ip "+sf.ID], true)
+			continue
+		}
+		if !ok {
+			out = append(out, w+"missing")
+			continue
+		}
+		copied++
+		diff(w+"floating_network_id", df.FloatingNetworkID, external)
+		diff(w+"description", df.Description, sf.Description)
+		diff(w+"tags", userTagsOf(df.Tags), userTagsOf(sf.Tags))
+		diff(w+"in floating_ip_addresses", res.FloatingIPAddresses[sf.FloatingIPAddress], df.FloatingIPAddress)
+		wantPort, wantFixed := "", ""
+		if sf.PortID != "" {
+			subnet := ""
+			for _, ip := range sports[sf.PortID].FixedIPs {
+				if ip.IPAddress == sf.FixedIPAddress {
+					subnet = ip.SubnetID
+				}
+			}
+			if _, portCopied := dports[res.Ports[sf.PortID]]; portCopied && reachable[subnet] {
+				wantPort, wantFixed = res.Ports[sf.PortID], tr.addr(sf.FixedIPAddress)
+			} else {
+				diff(w+"lost association reported", skipped["floating_ip_association "+sf.ID], true)
+			}
+		}
+		diff(w+"port_id", df.PortID, wantPort)
+		diff(w+"fixed_ip_address", df.FixedIPAddress, wantFixed)
+	}
+	diff("destination floating IPs", len(d.fips), copied)
+
+	dgroups := index(d.sgroups, func(g openstack.ServerGroup) string { return g.ID })
+	copies := map[string]bool{}
+	for _, sg := range s.sgroups {
+		dg, ok := dgroups[res.ServerGroups[sg.ID]]
+		w := fmt.Sprintf("server group %s (%s) ", sg.Name, sg.ID)
+		if !ok {
+			out = append(out, w+"missing")
+			continue
+		}
+		copies[dg.ID] = true
+		diff(w+"name", dg.Name, sg.Name)
+		diff(w+"policy", dg.PolicyName(), sg.PolicyName())
+		diff(w+"rules", dg.Rules, sg.Rules)
+	}
+	diff("server group copies (one each)", len(copies), len(s.sgroups))
+	diff("destination server groups", len(d.sgroups), len(s.sgroups))
+	return out
+}
+
+// sharingDifferences checks what is not the tenant's to copy: project tags (the copy has only the
+// migration's marker), sharing (no RBAC policy of the copy's project: shared networks are copied
+// unshared), subnet pools (the subnets are plain CIDRs in the copy, and it has no pool). It also checks
+// that the source has the shapes the spec asked for, so that a seeding change cannot empty the test.
+func sharingDifferences(ctx context.Context, src *openstack.Cloud, tenant *testlab.GenTenant, dst *openstack.Cloud, res *replication.Result) ([]string, error) {
+	var out []string
+	diff := func(what string, got, want any) {
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			out = append(out, fmt.Sprintf("%s = %v, want %v", what, got, want))
+		}
+	}
+	sp, err := openstack.GetProject(ctx, src.Identity, tenant.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	dp, err := openstack.GetProject(ctx, dst.Identity, res.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	diff("source project tags", userTagsOf(sp.Tags), sorted(tenant.Spec.ProjectTags))
+	diff("project tags", userTagsOf(dp.Tags), []string(nil))
+	// How many subnet pools, subnets from a pool and RBAC policies a project has.
+	type pooled struct {
+		SubnetPoolID string `json:"subnetpool_id"`
+	}
+	count := func(c *openstack.Cloud, project string) ([3]int, error) {
+		byProject := url.Values{"project_id": {project}}
+		subnets, err := openstack.List[pooled](ctx, c.Network, openstack.Subnets, byProject)
+		if err != nil {
+			return [3]int{}, err
+		}
+		pools, err := openstack.List[pooled](ctx, c.Network, subnetPoolsResource, byProject)
+		if err != nil {
+			return [3]int{}, err
+		}
+		policies, err := openstack.List[pooled](ctx, c.Network, rbacResource, byProject)
+		n := [3]int{len(pools), 0, len(policies)}
+		for _, s := range subnets {
+			if s.SubnetPoolID != "" {
+				n[1]++
+			}
+		}
+		return n, err
+	}
+	want := [3]int{}
+	if tenant.Spec.SubnetPool != nil {
+		want[0] = 1
+	}
+	for _, n := range tenant.Spec.Networks {
+		for _, s := range n.Subnets {
+			if s.FromPool {
+				want[1]++
+			}
+		}
+		if n.Shared { // Neutron's wildcard policy
+			want[2]++
+		}
+		if n.RBACShared {
+			want[2]++
+		}
+	}
+	have, err := count(src, tenant.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	diff("source subnet pools, subnets from a pool, RBAC policies", have, want)
+	if have, err = count(dst, res.ProjectID); err != nil {
+		return nil, err
+	}
+	diff("destination subnet pools, subnets from a pool, RBAC policies", have, [3]int{})
+	return out, nil
+}
+
+var (
+	subnetPoolsResource = openstack.Resource{Path: "subnetpools", Plural: "subnetpools", Singular: "subnetpool"}
+	rbacResource        = openstack.Resource{Path: "rbac-policies", Plural: "rbac_policies", Singular: "rbac_policy"}
+)
