@@ -101,7 +101,7 @@ func countObjects(m map[string]int) int {
 
 func (s *session) logRun(name string, r RunResult) error {
 	if r.Error != "" {
-		logf("  %s failed: %s", name, firstLine(errors.New(r.Error)))
+		logf("  %s failed: %s", name, r.Error)
 		return fmt.Errorf("%s: %s", name, r.Error)
 	}
 	logf("  %s: %.1f s, %d calls (%d writes), %d refused by Neutron, provider peak RSS %.0f MB", name, r.WallSeconds, r.Total, r.Writes,
