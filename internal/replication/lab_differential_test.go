@@ -160,7 +160,15 @@ func migrateAndCompare(t *testing.T, ctx context.Context, src *openstack.Cloud, 
 	if n := sum(again.Created); n != 0 || again.ProjectID != res.ProjectID {
 		out = append(out, fmt.Sprintf("re-run created %v in project %s (first run: %s)", again.Created, again.ProjectID, res.ProjectID))
 	}
-	t.Logf("seed %d, %s: migrated in %v, compared and run again in %v", tenant.Spec.Seed, name, migrated.Round(time.Millisecond), (time.Since(start) - migrated).Round(time.Millisecond))
+	associated := 0
+	for _, f := range objects.FloatingIPs {
+		if f.PortID != "" {
+			associated++
+		}
+	}
+	t.Logf("seed %d, %s: migrated in %v, compared and run again in %v (%d of %d networks, ports %v, %d remaps, %d floating IPs, %d on a port, %d server groups)",
+		tenant.Spec.Seed, name, migrated.Round(time.Millisecond), (time.Since(start) - migrated).Round(time.Millisecond),
+		len(res.Networks), len(tenant.Networks), m.SyncInstancePorts, len(m.Subnets), len(objects.FloatingIPs), associated, len(objects.ServerGroups))
 	return out, copyID
 }
 
