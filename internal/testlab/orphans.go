@@ -9,7 +9,8 @@ import (
 
 // Orphans lists the objects of a destination project (as listed) that no id map holds: duplicates or
 // leftovers of a run that failed midway. Neutron's own ports (DHCP, router interfaces and gateways,
-// device_owner network:*) are not the migration's to hold.
+// device_owner network:*) are not the migration's to hold, but an interface port no router holds is a
+// leftover.
 func Orphans(objects replication.ProjectObjects, ids replication.IDMaps) []string {
 	held := map[string]bool{}
 	for _, f := range ids.Kinds() {
@@ -39,7 +40,11 @@ func Orphans(objects replication.ProjectObjects, ids replication.IDMaps) []strin
 		check("address group", g.ID, g.Name)
 	}
 	for _, p := range objects.Ports {
-		if !strings.HasPrefix(p.DeviceOwner, "network:") {
+		switch {
+		case p.DeviceOwner == "network:router_interface" && p.DeviceID == "":
+			// made for a router interface away from the gateway and never attached: a leftover
+			orphans = append(orphans, fmt.Sprintf("unattached interface port %s (%v)", p.ID, p.FixedIPs))
+		case !strings.HasPrefix(p.DeviceOwner, "network:"):
 			check("port", p.ID, p.Name)
 		}
 	}
