@@ -21,14 +21,19 @@ import (
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
 
-// TestLabDifferential builds generated source tenants (testlab.Generate: testlab.DifferentialSeeds, which
-// between them draw every shape the generator has, and one random seed, printed) in RegionOne, migrates
+// TestLabDifferential builds a dozen generated source tenants (testlab.Generate: testlab.DifferentialSeeds,
+// which between them draw every shape the generator has, five more fixed seeds of ordinary tenants
+// (differentialMoreSeeds), and one random seed, printed) in RegionOne, migrates
 // each with random valid mappings into RegionTwo and into the second cloud (whose Neutron pages at 7),
 // and compares every destination object with its source through the API, attribute by attribute,
 // modulo the mappings. WOM_GEN_SEED=<seed>[,<seed>...] replays those seeds alone.
+// differentialMoreSeeds are tenants drawn as the generator draws most (the differential test's first
+// seeds): with DifferentialSeeds and the random seed, a dozen tenants per run.
+var differentialMoreSeeds = []uint64{1, 2, 3, 4, 5}
+
 func TestLabDifferential(t *testing.T) {
 	testlab.Require(t)
-	seeds := slices.Clone(testlab.DifferentialSeeds)
+	seeds := append(slices.Clone(testlab.DifferentialSeeds), differentialMoreSeeds...)
 	if s := os.Getenv("WOM_GEN_SEED"); s != "" {
 		seeds = nil
 		for _, f := range strings.Split(s, ",") {

@@ -61,7 +61,11 @@ func migrate(t *testing.T, src *openstack.Cloud, spec testlab.GenSpec, name stri
 	ctx := context.Background()
 	tenant, err := testlab.SeedGenerated(ctx, src, name+"-"+testlab.Suffix(), spec)
 	if tenant != nil {
-		t.Cleanup(func() { cleanupProject(t, src, tenant.ProjectID); cleanupProject(t, src, tenant.ForeignProject) })
+		t.Cleanup(func() {
+			cleanupProject(t, src, tenant.ProjectID)
+			cleanupProject(t, src, tenant.ForeignProject)
+			_ = tenant.Cleanup(context.Background(), src) // what is not the projects' (the generated subnet pools)
+		})
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -63,7 +63,9 @@ func teardown(ctx context.Context, dst *openstack.Cloud, projectID string, concu
 		return err
 	}
 	if err := deleteAll(ctx, dst, openstack.Ports, byProject, concurrency, func(p openstack.Port) bool {
-		return !strings.HasPrefix(p.DeviceOwner, "network:router")
+		// A router interface port never attached (a run stopped between its create and the attach) has
+		// no router to detach it: it goes like any other port, or its network could not be deleted.
+		return !strings.HasPrefix(p.DeviceOwner, "network:router") || p.DeviceID == ""
 	}); err != nil {
 		return err
 	}
