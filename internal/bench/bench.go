@@ -414,7 +414,9 @@ func (s *session) measure(ctx context.Context, mode, source, target string, plan
 			r.Error = err.Error()
 			break
 		}
-		r = s.applyOurs(ctx, pdir, bin, source, target)
+		// applyConfig counts the apply's calls, Neutron's time and the lab's CPU itself (-mode many
+		// measures with it too).
+		return s.applyOurs(ctx, pdir, bin, source, target)
 	}
 	r.setCalls(s.proxy.Take())
 	s.serverTime(&r, start)
