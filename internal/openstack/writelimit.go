@@ -67,8 +67,8 @@ type writeSample struct {
 	at        time.Time     // when the answer (or the failure) came
 }
 
-// observe adjusts the limit to one write's outcome and returns the new limit.
-func (a *adaptiveLimit) observe(s writeSample) float64 {
+// observe adjusts the limit to one write's outcome.
+func (a *adaptiveLimit) observe(s writeSample) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	congested := s.failed || s.status == http.StatusTooManyRequests || s.status == http.StatusBadGateway ||
@@ -93,7 +93,6 @@ func (a *adaptiveLimit) observe(s writeSample) float64 {
 	case s.saturated:
 		a.limit = min(a.max, a.limit+1/a.limit)
 	}
-	return a.limit
 }
 
 // writeClass is a request's class for adaptiveLimit: method, path without ids, and body size bucket.

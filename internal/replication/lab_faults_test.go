@@ -164,7 +164,7 @@ func checkLateCommit(t *testing.T, proxy *apiproxy.Proxy, calls apiproxy.Calls, 
 		t.Fatalf("the late ports bulk's answer %q: %v, want ports", answers[0], err)
 	}
 	copies := map[string]bool{}
-	for _, id := range res.IDMaps.Ports {
+	for _, id := range res.Ports {
 		copies[id] = true
 	}
 	for _, p := range body.Ports {
@@ -189,7 +189,7 @@ func checkLateCommit(t *testing.T, proxy *apiproxy.Proxy, calls apiproxy.Calls, 
 	}
 	// The late ports were built by the first pass on its subnets: those are still the copies.
 	subnets := map[string]bool{}
-	for _, id := range res.IDMaps.Subnets {
+	for _, id := range res.Subnets {
 		subnets[id] = true
 	}
 	for _, p := range body.Ports {
@@ -218,7 +218,7 @@ func faultRun(t *testing.T, ctx context.Context, src, direct *openstack.Cloud, t
 	}
 	if tc.clientTimeout > 0 {
 		// The session is this run's own (its counter is), and nothing uses it yet.
-		dst.Network.ProviderClient.HTTPClient.Timeout = tc.clientTimeout
+		dst.Network.HTTPClient.Timeout = tc.clientTimeout
 	}
 	name := "fault-" + testlab.Suffix()
 	m := replication.Migration{Source: src, SourceProjectID: tenant.ProjectID, Destination: dst,

@@ -221,7 +221,7 @@ func TestLabKeystoneKilled(t *testing.T) {
 	var revoked string
 	k.afterRestart = func() error {
 		// Keystone's fernet tokens outlive its restart; a revoked one does not.
-		revoked = dst.Identity.ProviderClient.Token()
+		revoked = dst.Identity.Token()
 		_, err := dst.Identity.Delete(ctx, dst.Identity.ServiceURL("auth", "tokens"), &gophercloud.RequestOpts{
 			MoreHeaders: map[string]string{"X-Subject-Token": revoked}, OkCodes: []int{204}})
 		if err != nil {
@@ -298,7 +298,7 @@ func TestLabKeystoneKilled(t *testing.T) {
 	if _, err := openstack.GetProject(ctx, dst.Identity, res.ProjectID); err != nil {
 		t.Fatalf("a Keystone call after the restart: %v", err)
 	}
-	if now := dst.Identity.ProviderClient.Token(); revoked == "" || now == revoked {
+	if now := dst.Identity.Token(); revoked == "" || now == revoked {
 		t.Errorf("the engine still holds the revoked token (or none was revoked)")
 	}
 }

@@ -23,7 +23,7 @@ const Unlimited = -1
 // exist on its side is a validation error, and so is an unmapped type with limits and no destination
 // type of its name. A destination that
 // decides the quotas itself (Facts.Quotas) has its quotas taken as they are.
-func planQuotas(snap *Snapshot, m Mappings, facts Facts, p *Plan, errs *ValidationErrors) Quotas {
+func planQuotas(snap *Snapshot, m Mappings, facts Facts, errs *ValidationErrors) Quotas {
 	srcNames := typeNames(snap.VolumeTypes)
 	dstNames := typeNames(facts.VolumeTypes)
 	rename := map[string]string{} // source type name -> destination type name

@@ -21,7 +21,7 @@ func BuildPlan(snap *Snapshot, m Mappings, facts Facts, target Target) (*Plan, e
 
 	p := &Plan{SourceProjectID: snap.Project.ID, ExternalNetworkID: facts.ExternalNetworkID}
 	p.Project = ProjectPlan{Name: cmp.Or(target.Name, snap.Project.Name), Description: cmp.Or(target.Description, snap.Project.Description)}
-	p.Quotas = planQuotas(snap, m, facts, p, &errs)
+	p.Quotas = planQuotas(snap, m, facts, &errs)
 	planNetworks(snap, selected, facts, p)
 	planSubnets(snap, selected, remaps, p)
 	planRouters(snap, m, facts, remaps, p)

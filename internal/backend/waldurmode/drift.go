@@ -18,7 +18,7 @@ import (
 // (snapshotFromWaldur, the same translation as the source's), and lets the engine's replication.Compare
 // judge the difference, pairing by the state's id maps first: one definition of "differs" for both
 // backends, rendered in the same per-kind summary. What Waldur does not show, or decides itself, is
-// taken out of the comparison on both sides (comparable), so that a copy Waldur made as planned is in
+// taken out of the comparison on both sides (comparableOf), so that a copy Waldur made as planned is in
 // sync.
 
 // sourceReadTimeout bounds the comparison of a replica with its source during a refresh: a Waldur that
@@ -62,7 +62,7 @@ func (b *Backend) compareWithSource(ctx context.Context, api *waldur.Client, m *
 }
 
 // waldurDrift is how the destination tenant (as Waldur lists it) differs from p, the source planned
-// now, paired by the id maps ids: replication.Compare on both made comparable.
+// now, paired by the id maps ids: replication.Compare on both made comparable (comparableOf).
 func waldurDrift(p *replication.Plan, ids replication.IDMaps, dst waldurSource) replication.Drift {
 	snap := snapshotFromWaldur(dst)
 	objects := replication.ProjectObjects{Networks: snap.Networks, Subnets: snap.Subnets, Routers: snap.Routers, Ports: snap.Ports}
@@ -75,10 +75,10 @@ func waldurDrift(p *replication.Plan, ids replication.IDMaps, dst waldurSource) 
 		objects.SecurityGroups = append(objects.SecurityGroups, g)
 	}
 	quotas := quotasOfLimits(dst.Resource.Limits)
-	return replication.Compare(comparable(p, &objects), ids, objects, &quotas)
+	return replication.Compare(comparableOf(p, &objects), ids, objects, &quotas)
 }
 
-// comparable returns a copy of p, and changes objects in place, so that only what Waldur shows of a
+// comparableOf returns a copy of p, and changes objects in place, so that only what Waldur shows of a
 // copy and keeps from its source is compared:
 //   - compared: networks' name and description; subnets' name, description, CIDR, gateway, allocation
 //     pools (not of a remapped subnet, whose pools Waldur regenerates its own way), DNS name servers,
@@ -92,7 +92,7 @@ func waldurDrift(p *replication.Plan, ids replication.IDMaps, dst waldurSource) 
 //     gateway (Waldur picks the destination's external network itself, and shows it only on the
 //     tenant); a port's admin state (Waldur's copy does not take it) and allowed address pairs (Waldur
 //     shows their MAC addresses only).
-func comparable(p *replication.Plan, objects *replication.ProjectObjects) *replication.Plan {
+func comparableOf(p *replication.Plan, objects *replication.ProjectObjects) *replication.Plan {
 	c := *p
 	c.ExternalNetworkID = ""
 	c.Networks = slices.Clone(p.Networks)

@@ -334,7 +334,7 @@ func TestComparableLeavesOutWhatWaldurDecides(t *testing.T) {
 		Ports:             []replication.PortPlan{{SourceID: "p", Name: "vm", AdminStateUp: false, AllowedAddressPairs: []openstack.AddressPair{{IPAddress: "10.0.0.5"}}}},
 	}
 	objects := replication.ProjectObjects{}
-	c := comparable(p, &objects)
+	c := comparableOf(p, &objects)
 	if c.Networks[0].MTU != 0 || c.Networks[0].Marker || c.Networks[0].Tags != nil || c.Routers[0].ExternalGateway || c.Routers[0].EnableSNAT != nil ||
 		!c.Ports[0].AdminStateUp || c.Ports[0].AllowedAddressPairs != nil || c.ExternalNetworkID != "" {
 		t.Errorf("comparable plan %+v", c)
