@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -14,31 +17,49 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/apiproxy"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/backend"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/openstack"
 	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/replication"
+	"github.com/waldur/terraform-provider-waldur-openstack-migration/internal/testlab"
 )
 
-// TestAccMigration_resumeAfterFailure makes an apply fail midway the way it happens in practice: the
-// source tenant's router quota was lowered below what it uses (Neutron allows that), the copy gets the
-// same quota, and creating its router is refused after the project, user, networks, subnets and security
-// groups were built. The failed apply saves what it built (ERRED, tainted). The operator raises the quota;
-// the next plan shows the replacement, and the apply resumes into the same destination project, adopting
-// what exists: no duplicate, the password of the first run kept.
+// TestAccMigration_resumeAfterFailure makes an apply fail midway: the destination refuses the router's
+// create once (409, from a fault-injecting proxy in front of the destination region), after the
+// project, user, networks, subnets and security groups were built. The failed apply saves what it built
+// (ERRED, tainted); the next plan shows the replacement, and the apply resumes into the same destination
+// project, adopting what exists: no duplicate, the password of the first run kept. The source's router
+// quota is lowered below what it uses (Neutron allows that): the plan raises the copy's to what it
+// holds (reported, skipped kind quota), so that alone no longer fails an apply.
 func TestAccMigration_resumeAfterFailure(t *testing.T) {
 	accPreCheck(t)
 	src := seedSource(t) // its quota is changed: not the shared source
 	name := accName("resume")
 	cleanupDestination(t, accDstOffering, name)
 	srcCloud := accConnect(t, accSrcOffering)
-	setRouterQuota := func(n int) {
-		t.Helper()
-		if err := openstack.SetNetworkQuotas(accContext(t), srcCloud.Network, src.ProjectID, map[string]int{"router": n}); err != nil {
-			t.Fatalf("setting the source's router quota: %v", err)
-		}
+	if err := openstack.SetNetworkQuotas(accContext(t), srcCloud.Network, src.ProjectID, map[string]int{"router": 0}); err != nil {
+		t.Fatalf("setting the source's router quota: %v", err)
 	}
-	setRouterQuota(0)
-	config := accStandalone(t, map[string]any{"SourceProjectID": src.ProjectID, "Name": name}, "migration_resume/main.tf")
+	proxy, err := apiproxy.Start(accContext(t), testlab.CloudsFile(), t.TempDir(), []string{accCloudOf[accDstOffering]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	faults := apiproxy.NewSchedule(apiproxy.Rule{Service: `network\[RegionTwo\]`, Method: "POST", Path: "/v2.0/routers", Nth: 1, Times: 1,
+		Fault: apiproxy.Fault{Kind: apiproxy.Status, Status: http.StatusConflict}})
+	proxy.SetFaults(faults)
+	ao, eo, _, err := clouds.Parse(clouds.WithCloudName(accCloudOf[accDstOffering]), clouds.WithLocations(proxy.CloudsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	projectDomain := ao.DomainName
+	if ao.Scope != nil {
+		projectDomain = cmp.Or(ao.Scope.DomainName, projectDomain)
+	}
+	config := accConfig(t, map[string]any{"SourceProjectID": src.ProjectID, "Name": name,
+		"DstAuthURL": ao.IdentityEndpoint, "DstRegion": eo.Region, "DstUsername": ao.Username, "DstPassword": ao.Password,
+		"DstProject": ao.TenantName, "DstUserDomain": ao.DomainName, "DstProjectDomain": projectDomain},
+		"migration_resume/provider.tf", "migration_resume/main.tf")
 
 	var partial openstack.Project
 	var partialPassword string
@@ -49,11 +70,11 @@ func TestAccMigration_resumeAfterFailure(t *testing.T) {
 			{
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					// The plan shows the quota the copy will get.
-					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "quotas", "network", "router"), num(0)),
+					// The plan shows the quota the copy will get: the source's 0 raised to the one router.
+					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "quotas", "network", "router"), num(1)),
 					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "counts", "routers"), num(1)),
 				}},
-				ExpectError: regexp.MustCompile(`(?s)Error creating migration.*router edge.*OverQuota.*Run terraform apply again\s+to\s+resume`),
+				ExpectError: regexp.MustCompile(`(?s)Error creating migration.*409.*InjectedFault.*Run terraform apply again\s+to\s+resume`),
 			},
 			{
 				// What the failed apply saved: an ERRED migration, tainted, naming the partial project.
@@ -68,7 +89,9 @@ func TestAccMigration_resumeAfterFailure(t *testing.T) {
 					if err != nil || len(routers) != 0 {
 						t.Fatalf("the partial destination has routers %v (%v), want none", routers, err)
 					}
-					setRouterQuota(4)
+					if got := faults.Injected(); len(got) != 1 {
+						t.Fatalf("faults injected: %v, want the router create's one", got)
+					}
 				},
 				Config:             config,
 				PlanOnly:           true,
@@ -79,7 +102,7 @@ func TestAccMigration_resumeAfterFailure(t *testing.T) {
 						if !r.Tainted || v["state"] != backend.StateErred || v["dst_project_id"] != partial.ID {
 							return fmt.Errorf("saved state: tainted %v, state %v, dst_project_id %v; want tainted, %s, %s", r.Tainted, v["state"], v["dst_project_id"], backend.StateErred, partial.ID)
 						}
-						if msg, _ := v["error_message"].(string); !strings.Contains(msg, "OverQuota") {
+						if msg, _ := v["error_message"].(string); !strings.Contains(msg, "InjectedFault") {
 							return fmt.Errorf("error_message %q does not say why", msg)
 						}
 						networkIDs, _ := v["network_ids"].(map[string]any)
@@ -93,8 +116,7 @@ func TestAccMigration_resumeAfterFailure(t *testing.T) {
 						return nil
 					}},
 					plancheck.ExpectResourceAction(accMigration, plancheck.ResourceActionDestroyBeforeCreate),
-					// The plan after raising the quota shows it.
-					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "quotas", "network", "router"), num(4)),
+					plancheck.ExpectKnownValue(accMigration, tfpath("preview", "quotas", "network", "router"), num(1)),
 				}},
 			},
 			{
