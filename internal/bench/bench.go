@@ -77,7 +77,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.mode, "mode", "compare", "compare | provider-rss | plan-calls | sync | scale | many | planner | all | report | seed | teardown (internal: child)")
-	fs.StringVar(&run, "run", strings.Join([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, ","), "modes measured by -mode compare (also: "+ModeProvider+", terraform apply of our resource; "+ModeEngineAdaptive+", the engine with the adaptive write gate)")
+	fs.StringVar(&run, "run", strings.Join([]string{ModeEngine, ModeEngineSeq, ModeFloor, ModeTPO}, ","), "modes measured by -mode compare (also: "+ModeProvider+", terraform apply of our resource; "+ModeEngineAdaptive+", the engine with the adaptive write gate;\n"+
+		fixedWritesPrefix+"<N>, the engine with N Neutron writes in flight: a run with "+ModeEngineAdaptive+" records the capacity matrix, see capacity.go)")
 	fs.IntVar(&c.repeats, "n", 3, "repetitions of each measured mode (medians are reported)")
 	fs.StringVar(&c.out, "out", "bench/results.json", "results file (merged: each -mode updates its own part)")
 	fs.StringVar(&c.srcCloud, "src-cloud", testlab.RegionOne, "clouds.yaml entry of the source region")
@@ -321,7 +322,7 @@ func (s *session) compare(ctx context.Context) error {
 		"write_slots": s.c.writeSlots, "write_spacing_ms": s.c.writeSpace}
 	s.res.Repeats = s.c.repeats
 	for _, m := range s.c.run {
-		if !slices.Contains([]string{ModeEngine, ModeEngineSeq, ModeEngineAdaptive, ModeFloor, ModeTPO, ModeProvider}, m) {
+		if _, fixed := fixedWrites(m); !fixed && !slices.Contains([]string{ModeEngine, ModeEngineSeq, ModeEngineAdaptive, ModeFloor, ModeTPO, ModeProvider}, m) {
 			return fmt.Errorf("unknown mode %q in -run", m)
 		}
 	}
@@ -330,6 +331,7 @@ func (s *session) compare(ctx context.Context) error {
 		s.proxy.SetDelay(delay)
 		modes, err := s.compareAt(ctx, source, plan, delay)
 		errs = append(errs, err)
+		s.res.recordCapacity(delay, modes)
 		if delay == 0 {
 			maps.Copy(s.res.Modes, modes)
 			continue
@@ -389,12 +391,20 @@ func (s *session) measure(ctx context.Context, mode, source, target string, plan
 	start := time.Now()
 	cpu := s.labCPU()
 	var r RunResult
-	switch mode {
+	kind := mode
+	fixed, isFixed := fixedWrites(mode)
+	if isFixed {
+		kind = KindEngine // engine_w<N>: the default engine mode with N writes in flight
+	}
+	switch kind {
 	case ModeEngine, ModeEngineSeq, ModeEngineAdaptive, ModeFloor:
-		a := childArgs{Kind: mode, SrcCloud: s.c.srcCloud, DstCloud: s.c.dstCloud, Source: source, Target: target}
-		switch mode {
+		a := childArgs{Kind: kind, SrcCloud: s.c.srcCloud, DstCloud: s.c.dstCloud, Source: source, Target: target}
+		switch kind {
 		case ModeEngine:
 			a.Concurrency, a.PortBulk, a.WriteSlots, a.WriteSpacingMS = s.c.engineConc, s.c.enginePorts, s.c.writeSlots, s.c.writeSpace
+			if isFixed {
+				a.WriteSlots = fixed
+			}
 		case ModeEngineSeq:
 			a.Concurrency, a.OnePerObj = 1, true
 		case ModeEngineAdaptive:

@@ -32,6 +32,10 @@ var Targets = map[string]float64{
 	"scale_peak_rss_mb":           100,
 	// Issue 17: eight tenants in one apply no slower than one tenant of their total size.
 	"many_vs_one": 1,
+	// Issue 17: the adaptive write gate within 5 % of the best fixed number of writes in flight in every
+	// cell of the capacity matrix, and never slower than the default (2) (the worst cell is reported).
+	"adaptive_vs_best_fixed": 1.05,
+	"adaptive_vs_default":    1,
 }
 
 // Results is bench/results.json. Each -mode updates its own part and the ratios are recomputed from
@@ -80,11 +84,13 @@ type Results struct {
 	// Scale is -mode scale, by factor of the large tenant; ScaleSlopes compares its smallest and largest.
 	Scale map[string]*ScaleResult `json:"scale,omitempty"`
 	// Many is -mode many.
-	Many        *ManyResult           `json:"many,omitempty"`
-	ScaleSlopes map[string]ScaleSlope `json:"scale_slopes,omitempty"`
-	Targets     map[string]float64    `json:"targets"`
-	Met         map[string]*bool      `json:"met"`
-	Notes       []string              `json:"notes,omitempty"`
+	Many *ManyResult `json:"many,omitempty"`
+	// Capacity is the matrix of writes in flight, fixed against adaptive, by capacityKey.
+	Capacity    map[string]*CapacityCell `json:"capacity,omitempty"`
+	ScaleSlopes map[string]ScaleSlope    `json:"scale_slopes,omitempty"`
+	Targets     map[string]float64       `json:"targets"`
+	Met         map[string]*bool         `json:"met"`
+	Notes       []string                 `json:"notes,omitempty"`
 }
 
 // LatencyResult is -mode compare at one proxy delay: the modes and their ratios against
@@ -381,6 +387,7 @@ func (r *Results) Compute() {
 		manyVsOne = r.Many.ManyVsOne
 	}
 	check("many_vs_one", manyVsOne, func(v float64) bool { return v <= Targets["many_vs_one"] })
+	r.computeCapacity(check)
 	if r.Sync != nil {
 		check("in_sync_plan_vs_tpo", r.Sync.Ratio, func(v float64) bool { return v <= Targets["in_sync_plan_vs_tpo"] })
 	}
@@ -480,6 +487,7 @@ func (r *Results) Table() string {
 		fmt.Fprintf(&b, "Planner time per object, largest vs smallest: %.2f× (1.00: linear)\n", slope)
 	}
 	b.WriteString(r.latencyTable())
+	b.WriteString(r.capacityTable())
 	b.WriteString(r.syncTable())
 	b.WriteString(r.scaleTable())
 	b.WriteString(r.manyTable())
