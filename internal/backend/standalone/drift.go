@@ -100,32 +100,56 @@ func (b *Backend) InPlaceSync() error { return nil }
 // that is down must not hold the plan for longer than the transport's retries (a minute per request).
 const sourceReadTimeout = 2 * time.Minute
 
+// sourceView is what a replica's refresh compares its destination with: the source planned now with
+// the migration's mappings, and the destination's quotas.
+type sourceView struct {
+	plan   *replication.Plan
+	err    error               // the source could not be read or planned
+	quotas *replication.Quotas // nil: not read
+}
+
+// readSourceView starts reading the source side of a replica's comparison, alongside the destination's
+// listing (issue 17: an in-sync plan of a large tenant waited for the two in turn). The result comes on
+// the returned channel; cancelling ctx abandons it.
+func (b *Backend) readSourceView(ctx context.Context, m backend.Migration, dst *openstack.Cloud) <-chan sourceView {
+	out := make(chan sourceView, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, sourceReadTimeout)
+		defer cancel()
+		var v sourceView
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if q, err := replication.ReadQuotas(ctx, dst, m.DstProjectID); err == nil {
+				v.quotas = &q
+			} else if ctx.Err() == nil {
+				b.log.Warn(ctx, "Could not read the destination's quotas; they are not compared with the source", map[string]any{
+					"dst_project_id": m.DstProjectID, "error": err.Error()})
+			}
+		}()
+		v.plan, v.err = b.Plan(ctx, m.Inputs)
+		<-done
+		out <- v
+	}()
+	return out
+}
+
 // compareWithSource records in m.SourceDrift how the destination (objects, listed by Read) differs from
-// the source as it is now, planned with the migration's mappings: what a Sync would add, change and
-// remove. A source that cannot be read or planned (its cloud down, its project gone: the disaster a
-// replica is for) is a warning, never an error, and leaves the drift empty: the replica is kept as it
-// is, and nothing is planned.
-func (b *Backend) compareWithSource(ctx context.Context, m *backend.Migration, dst *openstack.Cloud, objects replication.ProjectObjects) {
-	ctx, cancel := context.WithTimeout(ctx, sourceReadTimeout)
-	defer cancel()
-	p, err := b.Plan(ctx, m.Inputs)
-	if err != nil {
+// the source as it is now (v, from readSourceView): what a Sync would add, change and remove. A source
+// that cannot be read or planned (its cloud down, its project gone: the disaster a replica is for) is a
+// warning, never an error, and leaves the drift empty: the replica is kept as it is, and nothing is
+// planned.
+func (b *Backend) compareWithSource(ctx context.Context, m *backend.Migration, v sourceView, objects replication.ProjectObjects) {
+	if v.err != nil {
 		b.log.Warn(ctx, "The source could not be read; the replica is kept as it is", map[string]any{
-			"src_resource": m.SrcResource, "error": err.Error()})
+			"src_resource": m.SrcResource, "error": v.err.Error()})
 		m.Warnings = append(m.Warnings, fmt.Sprintf("follow_source = true, but source tenant %s could not be read or planned "+
 			"with the migration's mappings, so the replica was not compared with it: %s\n\n"+
 			"The replica is kept as it is and no change is planned for it (source_drift stays empty); "+
-			"the next refresh tries again.", m.SrcResource, errorText(err)))
+			"the next refresh tries again.", m.SrcResource, errorText(v.err)))
 		return
 	}
-	var quotas *replication.Quotas
-	if q, err := replication.ReadQuotas(ctx, dst, m.DstProjectID); err == nil {
-		quotas = &q
-	} else {
-		b.log.Warn(ctx, "Could not read the destination's quotas; they are not compared with the source", map[string]any{
-			"dst_project_id": m.DstProjectID, "error": err.Error()})
-	}
-	b.recordDrift(ctx, m, p, objects, quotas)
+	b.recordDrift(ctx, m, v.plan, objects, v.quotas)
 }
 
 // recordDrift records in m.SourceDrift how the destination's objects and quotas (nil: not compared)

@@ -189,6 +189,13 @@ func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migra
 	}
 	// What an earlier refresh found is replaced by what this one finds.
 	m.SourceDrift = nil
+	var source <-chan sourceView
+	if m.FollowSource && m.State == backend.StateOK {
+		// The source is read while the destination is listed; abandoned if the comparison is not made.
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		source = b.readSourceView(sctx, m, dst)
+	}
 	objects, ok := b.listDestination(ctx, dst, projectID)
 	if !ok {
 		return &m, nil
@@ -201,9 +208,9 @@ func (b *Backend) Read(ctx context.Context, m backend.Migration) (*backend.Migra
 		m.ErrorMessage = fmt.Sprintf("%s of the copy no longer exist in destination project %s; "+
 			"the next apply rebuilds them in place", what, projectID)
 	}
-	if m.FollowSource && m.State == backend.StateOK {
+	if source != nil && m.State == backend.StateOK {
 		// An INCOMPLETE migration is run again anyway, which syncs it with the source too.
-		b.compareWithSource(ctx, &m, dst, objects)
+		b.compareWithSource(ctx, &m, <-source, objects)
 	}
 	return &m, nil
 }

@@ -44,7 +44,8 @@ func TestCompareWithUnreadableSource(t *testing.T) {
 		DstProjectID: "p-dst", State: backend.StateOK,
 		IDs: backend.IDMaps{Networks: map[string]string{"net-web": "d-net-web"}},
 	}
-	b.compareWithSource(context.Background(), &m, nil, replication.ProjectObjects{})
+	p, err := b.Plan(context.Background(), m.Inputs)
+	b.compareWithSource(context.Background(), &m, sourceView{plan: p, err: err}, replication.ProjectObjects{})
 	if len(m.SourceDrift) != 0 {
 		t.Errorf("source drift = %v, want none: a source that cannot be read plans no removal", m.SourceDrift)
 	}
