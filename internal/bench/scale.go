@@ -27,21 +27,34 @@ type ScaleSlope struct {
 	Calls float64 `json:"calls_per_object"`
 }
 
+// scaledSource is the source tenant of factor k: the large tenant given with -source for 1 (the same
+// shape), otherwise one seeded now and deleted at the end.
+func (s *session) scaledSource(ctx context.Context, k int) (string, error) {
+	if k == 1 && s.c.source != "" {
+		return s.c.source, nil
+	}
+	start := time.Now()
+	t, err := testlab.SeedLargeScaled(ctx, s.src, "bench-src-"+testlab.Suffix(), testlab.LargeScaled(k))
+	if t != nil && t.ProjectID != "" {
+		s.seeded = append(s.seeded, t.ProjectID)
+	}
+	if err != nil {
+		return "", err
+	}
+	logf("seeded the large tenant ×%d %s (%s) in %.1f s", k, t.Name, t.ProjectID, time.Since(start).Seconds())
+	return t.ProjectID, nil
+}
+
 // scale measures the -run modes on the large tenant at each -scales factor (a tenant seeded for each,
 // and deleted at the end), -n rounds each, interleaved as in compare.
 func (s *session) scale(ctx context.Context) error {
 	var errs []error
 	for _, k := range s.c.scales {
-		start := time.Now()
-		t, err := testlab.SeedLargeScaled(ctx, s.src, "bench-src-"+testlab.Suffix(), testlab.LargeScaled(k))
-		if t != nil && t.ProjectID != "" {
-			s.seeded = append(s.seeded, t.ProjectID)
-		}
+		source, err := s.scaledSource(ctx, k)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
 		}
-		logf("seeded the large tenant ×%d %s (%s) in %.1f s", k, t.Name, t.ProjectID, time.Since(start).Seconds())
-		plan, err := s.plan(ctx, t.ProjectID)
+		plan, err := s.plan(ctx, source)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
 		}
@@ -49,7 +62,7 @@ func (s *session) scale(ctx context.Context) error {
 		for _, n := range Objects(plan) {
 			objects += n
 		}
-		modes, err := s.compareAt(ctx, t.ProjectID, plan, 0)
+		modes, err := s.compareAt(ctx, source, plan, 0)
 		errs = append(errs, err)
 		if s.res.Scale == nil {
 			s.res.Scale = map[string]*ScaleResult{}
