@@ -194,7 +194,10 @@ func (e *execution) interfacePort(ctx context.Context, iface InterfacePlan, netw
 		DeviceOwner: interfacePortOwner,
 	})
 	if err != nil {
-		return "", fmt.Errorf("creating the interface port at %s: %w", iface.IPAddress, err)
+		// Refused as allocated: an earlier create of this port, cut off before its answer, may have
+		// finished since (a port of the project holds the address: another pass adopts it), or Neutron
+		// leaked the address (the subnet is rebuilt), as for instance ports (leakedAddress).
+		return "", fmt.Errorf("creating the interface port at %s: %w", iface.IPAddress, e.leakedAddress(ctx, err))
 	}
 	return port.ID, nil
 }
