@@ -77,6 +77,10 @@ func (f *fakeHolders) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				"fixed_ips": []any{map[string]any{"subnet_id": fakeSubnetID, "ip_address": "10.0.0.5"}}})
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"ports": ports})
+	case r.Method == "POST" && r.URL.Path == "/v2.0/ports":
+		// A create at the held address (an interface port's): refused as Neutron refuses it.
+		w.WriteHeader(http.StatusConflict)
+		_, _ = io.WriteString(w, `{"NeutronError":{"type":"IpAddressAlreadyAllocated","message":"IP address 10.0.0.5 already allocated in subnet `+fakeSubnetID+`"}}`)
 	case r.Method == "PUT" && r.URL.Path == "/v2.0/subnets/"+fakeSubnetID+"/tags":
 		var body struct{ Tags []string }
 		_ = json.NewDecoder(r.Body).Decode(&body)
@@ -193,5 +197,26 @@ func TestLeakedAddressWaitsForARequestCutOff(t *testing.T) {
 				t.Errorf("the wait was not reported in progress")
 			}
 		})
+	}
+}
+
+// An interface port whose create is refused as allocated, the address held by a port of the project
+// (an earlier create of it, cut off, that finished since), is a late create: another pass adopts it,
+// rather than the run failing on the 409 (found by TestLabFaults when the late commit hit an interface
+// port before the ports bulk).
+func TestInterfacePortRefusedAsAllocatedIsALateCreate(t *testing.T) {
+	f := &fakeHolders{subnetProject: "p1", holderProject: "p1", holderFrom: 1}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	pc := &gophercloud.ProviderClient{HTTPClient: *srv.Client()}
+	dst := &openstack.Cloud{Network: &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: srv.URL + "/", ResourceBase: srv.URL + "/v2.0/"}}
+	e := &execution{dst: dst, res: &Result{ProjectID: "p1"}, pairs: emptyPairing()}
+	_, err := e.interfacePort(context.Background(), InterfacePlan{IPAddress: "10.0.0.5"}, "net-1", fakeSubnetID)
+	var late *LateCreateError
+	if !errors.As(err, &late) || late.PortID != "port-1" {
+		t.Fatalf("interfacePort: %v, want a LateCreateError naming port-1", err)
+	}
+	if why := anotherPass(err); why == "" {
+		t.Errorf("anotherPass(%v) = \"\", want another pass to adopt the port", err)
 	}
 }
