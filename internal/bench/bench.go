@@ -165,6 +165,13 @@ type session struct {
 	// scope is the project the measured clients' tokens are scoped to with -isolate-admin, by which their
 	// requests are told apart in Neutron's log.
 	scope string
+	// lab is the lab measured now. It differs from res.Lab when the results describe another lab size
+	// (see capacityOnly).
+	lab LabInfo
+	// capacityOnly is set when the lab runs another number of Neutron API processes than the results'
+	// headline tables were measured with: a compare run then files only its cells of the capacity
+	// matrix, and the headline (modes, latency, lab) is left as it was.
+	capacityOnly bool
 }
 
 func mainErr(ctx context.Context, c config, stdout io.Writer) (err error) {
@@ -213,12 +220,24 @@ func mainErr(ctx context.Context, c config, stdout io.Writer) (err error) {
 	}
 	defer s.proxy.Close()
 	prev := s.res.Lab
-	s.res.Lab = labInfo(c)
+	s.lab = labInfo(c)
+	s.res.Lab = s.lab
 	if err := s.tools(ctx); err != nil {
 		return err
 	}
 	s.res.Lab.Terraform = cmp.Or(s.res.Lab.Terraform, prev.Terraform)
 	s.res.Lab.TPO = cmp.Or(s.res.Lab.TPO, prev.TPO)
+	if prev.NeutronAPIWorkers != 0 && s.lab.NeutronAPIWorkers != prev.NeutronAPIWorkers {
+		if c.mode != "compare" {
+			return fmt.Errorf("the results in %s were measured with %d Neutron API processes and the lab runs %d: "+
+				"only -mode compare (for the capacity matrix) may run on another lab size; use another -out",
+				c.out, prev.NeutronAPIWorkers, s.lab.NeutronAPIWorkers)
+		}
+		logf("the lab runs %d Neutron API processes, the results' headline %d: recording the capacity matrix only",
+			s.lab.NeutronAPIWorkers, prev.NeutronAPIWorkers)
+		s.capacityOnly = true
+		s.res.Lab = prev
+	}
 	if c.isolate {
 		cleanup, err := s.isolateAdmin(ctx)
 		defer cleanup()
@@ -331,7 +350,10 @@ func (s *session) compare(ctx context.Context) error {
 		s.proxy.SetDelay(delay)
 		modes, err := s.compareAt(ctx, source, plan, delay)
 		errs = append(errs, err)
-		s.res.recordCapacity(delay, modes)
+		s.res.recordCapacity(s.lab.NeutronAPIWorkers, delay, modes)
+		if s.capacityOnly {
+			continue
+		}
 		if delay == 0 {
 			maps.Copy(s.res.Modes, modes)
 			continue
@@ -522,7 +544,7 @@ func (s *session) serverTime(r *RunResult, start time.Time) {
 	for _, st := range r.Server {
 		r.ServerSeconds += st.Seconds
 	}
-	r.NeutronBusy = busyShare(r.ServerSeconds, span, s.res.Lab.NeutronAPIWorkers)
+	r.NeutronBusy = busyShare(r.ServerSeconds, span, s.lab.NeutronAPIWorkers)
 }
 
 // tools makes sure the CLIs the modes need are there and records their versions.

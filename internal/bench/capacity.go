@@ -60,13 +60,13 @@ func capacityKey(processes int, delay time.Duration) string {
 	return fmt.Sprintf("p%d_d%d", processes, int(delay/time.Millisecond))
 }
 
-// recordCapacity files the engine modes of one delay's measurements as a cell of the matrix, when the
-// run measured the adaptive gate.
-func (r *Results) recordCapacity(delay time.Duration, modes map[string]*ModeResult) {
+// recordCapacity files the engine modes of one delay's measurements on a lab of the given number of
+// Neutron API processes as a cell of the matrix, when the run measured the adaptive gate.
+func (r *Results) recordCapacity(processes int, delay time.Duration, modes map[string]*ModeResult) {
 	if modes[ModeEngineAdaptive] == nil {
 		return
 	}
-	cell := &CapacityCell{Processes: r.Lab.NeutronAPIWorkers, DelayMS: int(delay / time.Millisecond), Modes: map[string]*ModeResult{}}
+	cell := &CapacityCell{Processes: processes, DelayMS: int(delay / time.Millisecond), Modes: map[string]*ModeResult{}}
 	for name, m := range modes {
 		if _, fixed := fixedWrites(name); fixed || name == ModeEngine || name == ModeEngineAdaptive {
 			cell.Modes[name] = m

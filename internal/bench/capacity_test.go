@@ -26,16 +26,16 @@ func runs(walls ...float64) *ModeResult {
 }
 
 func TestCapacityMatrix(t *testing.T) {
-	r := &Results{Modes: map[string]*ModeResult{}, Lab: LabInfo{NeutronAPIWorkers: 4}}
+	r := &Results{Modes: map[string]*ModeResult{}, Lab: LabInfo{NeutronAPIWorkers: 2}}
 	// A run without the adaptive mode records no cell.
-	r.recordCapacity(0, map[string]*ModeResult{ModeEngine: runs(30)})
+	r.recordCapacity(4, 0, map[string]*ModeResult{ModeEngine: runs(30)})
 	if len(r.Capacity) != 0 {
 		t.Fatalf("cell recorded without engine_adaptive: %v", r.Capacity)
 	}
 	// At 0 ms the adaptive mode is within 5 % of the best fixed (engine_w4); at 80 ms it is 10 % slower.
-	r.recordCapacity(0, map[string]*ModeResult{ModeEngine: runs(30, 31), "engine_w4": runs(20, 21), "engine_w8": runs(25, 26),
+	r.recordCapacity(4, 0, map[string]*ModeResult{ModeEngine: runs(30, 31), "engine_w4": runs(20, 21), "engine_w8": runs(25, 26),
 		ModeEngineAdaptive: runs(20.5, 21.5), ModeTPO: runs(90)})
-	r.recordCapacity(80*time.Millisecond, map[string]*ModeResult{ModeEngine: runs(40), "engine_w8": runs(20), ModeEngineAdaptive: runs(22)})
+	r.recordCapacity(4, 80*time.Millisecond, map[string]*ModeResult{ModeEngine: runs(40), "engine_w8": runs(20), ModeEngineAdaptive: runs(22)})
 	r.Compute()
 	c0, c80 := r.Capacity["p4_d0"], r.Capacity["p4_d80"]
 	if c0 == nil || c80 == nil {
