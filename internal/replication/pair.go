@@ -303,34 +303,49 @@ func pairKind[T any](plan []planned, prior map[string]string, objs []T, id func(
 
 // pairAddressGroups pairs address groups by prior, then by content in id order.
 func pairAddressGroups(p *Plan, prior *IDMaps, d ProjectObjects, pr *pairing) {
-	byID := map[string]openstack.AddressGroup{}
-	for _, ag := range d.AddressGroups {
-		byID[ag.ID] = ag
+	planned := make([]keyed, len(p.AddressGroups))
+	for i, ag := range p.AddressGroups {
+		planned[i] = keyed{id: ag.SourceID, key: addressGroupKey(ag.Name, ag.Description, ag.Addresses)}
+	}
+	pairByPriorThenContent(planned, d.AddressGroups, func(ag openstack.AddressGroup) string { return ag.ID },
+		func(ag openstack.AddressGroup) string { return addressGroupKey(ag.Name, ag.Description, ag.Addresses) },
+		prior.AddressGroups, pr.addressGroups, pr.addressGroupsByPrior, pr.stale.addressGroups)
+}
+
+// pairByPriorThenContent pairs the planned objects (source id and content key) with the destination's
+// objects dst, for kinds that cannot carry a marker: by the prior id maps first, then by equal content
+// in id order (pairInIDOrder). Each pair goes into paired by source id, and those made by prior into
+// byPrior too; a prior copy that exists and copies no planned object goes into stale.
+func pairByPriorThenContent[T any](planned []keyed, dst []T, id, key func(T) string, prior map[string]string,
+	paired map[string]T, byPrior map[string]bool, stale map[string]T) {
+	byID := make(map[string]T, len(dst))
+	dstKeyed := make([]keyed, len(dst))
+	for i, o := range dst {
+		byID[id(o)] = o
+		dstKeyed[i] = keyed{id: id(o), key: key(o)}
 	}
 	ids := map[string]string{}
 	var src []keyed
-	for _, ag := range p.AddressGroups {
-		if o, ok := byID[prior.AddressGroups[ag.SourceID]]; ok {
-			ids[ag.SourceID] = o.ID
-			pr.addressGroupsByPrior[ag.SourceID] = true
-			continue
+	for _, k := range planned {
+		if prev, ok := prior[k.id]; ok {
+			if _, exists := byID[prev]; exists {
+				ids[k.id] = prev
+				byPrior[k.id] = true
+				continue
+			}
 		}
-		src = append(src, keyed{id: ag.SourceID, key: addressGroupKey(ag.Name, ag.Description, ag.Addresses)})
+		src = append(src, k)
 	}
-	var dst []keyed
-	for _, ag := range d.AddressGroups {
-		dst = append(dst, keyed{id: ag.ID, key: addressGroupKey(ag.Name, ag.Description, ag.Addresses)})
-	}
-	pairInIDOrder(ids, src, dst)
+	pairInIDOrder(ids, src, dstKeyed)
 	taken := map[string]bool{}
-	for s, id := range ids {
-		pr.addressGroups[s] = byID[id]
-		taken[id] = true
+	for s, did := range ids {
+		paired[s] = byID[did]
+		taken[did] = true
 	}
-	for s, id := range prior.AddressGroups {
-		if o, ok := byID[id]; ok && !taken[id] {
-			if _, done := pr.addressGroups[s]; !done {
-				pr.stale.addressGroups[s] = o
+	for s, did := range prior {
+		if o, ok := byID[did]; ok && !taken[did] {
+			if _, done := paired[s]; !done {
+				stale[s] = o
 			}
 		}
 	}

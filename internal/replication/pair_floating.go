@@ -23,35 +23,11 @@ func pairFloatingIPs(p *Plan, prior *IDMaps, d ProjectObjects, pr *pairing) {
 // pairServerGroups pairs server groups by prior, then by content (name, policy, rules) in id order.
 // A group paired by prior that no longer matches its plan stays paired: Execute replaces it.
 func pairServerGroups(p *Plan, prior *IDMaps, d ProjectObjects, pr *pairing) {
-	byID := map[string]openstack.ServerGroup{}
-	for _, g := range d.ServerGroups {
-		byID[g.ID] = g
+	planned := make([]keyed, len(p.ServerGroups))
+	for i, g := range p.ServerGroups {
+		planned[i] = keyed{id: g.SourceID, key: serverGroupKey(g.Name, g.Policy, g.Rules)}
 	}
-	ids := map[string]string{}
-	var src []keyed
-	for _, g := range p.ServerGroups {
-		if o, ok := byID[prior.ServerGroups[g.SourceID]]; ok {
-			ids[g.SourceID] = o.ID
-			pr.serverGroupsByPrior[g.SourceID] = true
-			continue
-		}
-		src = append(src, keyed{id: g.SourceID, key: serverGroupKey(g.Name, g.Policy, g.Rules)})
-	}
-	var dst []keyed
-	for _, g := range d.ServerGroups {
-		dst = append(dst, keyed{id: g.ID, key: serverGroupKey(g.Name, g.PolicyName(), g.Rules)})
-	}
-	pairInIDOrder(ids, src, dst)
-	taken := map[string]bool{}
-	for s, id := range ids {
-		pr.serverGroups[s] = byID[id]
-		taken[id] = true
-	}
-	for s, id := range prior.ServerGroups {
-		if o, ok := byID[id]; ok && !taken[id] {
-			if _, done := pr.serverGroups[s]; !done {
-				pr.stale.serverGroups[s] = o
-			}
-		}
-	}
+	pairByPriorThenContent(planned, d.ServerGroups, func(g openstack.ServerGroup) string { return g.ID },
+		func(g openstack.ServerGroup) string { return serverGroupKey(g.Name, g.PolicyName(), g.Rules) },
+		prior.ServerGroups, pr.serverGroups, pr.serverGroupsByPrior, pr.stale.serverGroups)
 }
