@@ -156,7 +156,7 @@ func (r *Results) capacityTable() string {
 		return cmp.Or(cmp.Compare(wa, wb), cmp.Compare(a, b))
 	})
 	var b strings.Builder
-	b.WriteString("\nWrites in flight, fixed against adaptive (wall s, medians; engine is 2 fixed writes in flight, the default until the adaptive gate):\n\n| Neutron processes | delay ms |")
+	b.WriteString("\nWrites in flight, fixed against adaptive (wall s, medians; engine is the default, 2):\n\n| Neutron processes | delay ms |")
 	for _, c := range cols {
 		b.WriteString(" " + c + " |")
 	}

@@ -26,9 +26,8 @@ const (
 	KindEngine    = "engine"
 	KindEngineSeq = "engine_sequential"
 	KindFloor     = "floor"
-	// KindEngineAdaptive is the engine with the adaptive write gate (openstack's default since issue 17),
-	// up to AdaptiveUpperBound writes in flight per endpoint. Every other child runs a fixed gate
-	// (openstack.Config.NetworkWriteFixed), 2 writes in flight unless WriteSlots says otherwise.
+	// KindEngineAdaptive is the engine with the adaptive write gate (openstack.Config.NetworkWriteAdaptive),
+	// up to AdaptiveUpperBound writes in flight per endpoint.
 	KindEngineAdaptive = "engine_adaptive"
 	AdaptiveUpperBound = 16
 )
@@ -175,5 +174,5 @@ func cleanEnv() []string {
 // config is the connection settings of a clouds.yaml entry for an engine child.
 func (a childArgs) config(cloud string) openstack.Config {
 	return openstack.Config{Cloud: cloud, NetworkWriteSlots: a.WriteSlots, NetworkWriteSpacing: time.Duration(a.WriteSpacingMS) * time.Millisecond,
-		NetworkWriteFixed: !a.WriteAdaptive}
+		NetworkWriteAdaptive: a.WriteAdaptive}
 }

@@ -37,22 +37,20 @@ type Config struct {
 	Insecure          bool
 	CACertFile        string
 
-	// NetworkWriteSlots, NetworkWriteSpacing and NetworkWriteFixed tune how writes to Neutron are spread
-	// over its API workers: each write goes on a fresh connection, at most a limit of them at a time per
-	// Neutron endpoint, each started at least NetworkWriteSpacing after the previous one. neutron-server's
-	// worker processes accept connections greedily and keep them, so writes over pooled connections pile
-	// onto one worker while the others idle; a fresh connection opened once the previous write keeps its
-	// worker busy lands on an idle one.
-	//
-	// The limit adapts to the endpoint (see adaptiveLimit): it starts at 2 writes in flight, grows while
-	// the server keeps up and backs off when it is congested, up to NetworkWriteSlots (default 16). It is
-	// found per endpoint and shared by every migration in the process. NetworkWriteFixed keeps exactly
-	// NetworkWriteSlots (default 2) in flight instead, as the gate did before it adapted; the benchmark's
-	// engine_w<N> modes measure that. Zero means the defaults (spacing 100ms); a negative spacing means
+	// NetworkWriteSlots and NetworkWriteSpacing tune how writes to Neutron are spread over its API
+	// workers: each write goes on a fresh connection, at most NetworkWriteSlots at a time per Neutron
+	// endpoint, each started at least NetworkWriteSpacing after the previous one. neutron-server's worker
+	// processes accept connections greedily and keep them, so writes over pooled connections pile onto
+	// one worker while the others idle; a fresh connection opened once the previous write keeps its
+	// worker busy lands on an idle one. Zero means the default (2 slots, 100ms); a negative spacing means
 	// none.
 	NetworkWriteSlots   int
 	NetworkWriteSpacing time.Duration
-	NetworkWriteFixed   bool
+	// NetworkWriteAdaptive makes NetworkWriteSlots the upper bound of a limit the gate finds by itself
+	// for each endpoint, from 2 writes in flight upwards while the server keeps up, backing off when
+	// it is congested (see adaptiveLimit). Not yet the provider's default: it is measured against fixed
+	// settings first (bench -engine-adaptive).
+	NetworkWriteAdaptive bool
 }
 
 // Cloud is an authenticated connection to one region: a client per service, all sharing one token.

@@ -10,11 +10,9 @@ import (
 	"time"
 )
 
-// Defaults of Config.NetworkWriteSlots and Config.NetworkWriteSpacing. defaultNetworkWriteSlots is also
-// where the adaptive limit starts.
+// Defaults of Config.NetworkWriteSlots and Config.NetworkWriteSpacing.
 const (
 	defaultNetworkWriteSlots   = 2
-	defaultNetworkWriteUpper   = 16
 	defaultNetworkWriteSpacing = 100 * time.Millisecond
 )
 
@@ -27,12 +25,8 @@ type gateSettings struct {
 
 // networkWriteGate returns the gate settings of cfg, defaults filled in.
 func networkWriteGate(cfg Config) gateSettings {
-	gs := gateSettings{slots: cfg.NetworkWriteSlots, spacing: cfg.NetworkWriteSpacing, adaptive: !cfg.NetworkWriteFixed}
-	switch {
-	case gs.slots > 0:
-	case gs.adaptive:
-		gs.slots = defaultNetworkWriteUpper
-	default:
+	gs := gateSettings{slots: cfg.NetworkWriteSlots, spacing: cfg.NetworkWriteSpacing, adaptive: cfg.NetworkWriteAdaptive}
+	if gs.slots <= 0 {
 		gs.slots = defaultNetworkWriteSlots
 	}
 	switch {

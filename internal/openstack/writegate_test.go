@@ -321,21 +321,16 @@ func TestWriteGateBelowRetries(t *testing.T) {
 
 func TestNetworkWriteGateDefaults(t *testing.T) {
 	for _, tc := range []struct {
-		cfg      Config
-		slots    int
-		spacing  time.Duration
-		adaptive bool
+		cfg     Config
+		slots   int
+		spacing time.Duration
 	}{
-		// Adaptive by default, up to 16 writes in flight; a configured number is the upper bound.
-		{Config{}, 16, 100 * time.Millisecond, true},
-		{Config{NetworkWriteSlots: 4}, 4, 100 * time.Millisecond, true},
-		// Fixed: exactly the configured number, 2 by default.
-		{Config{NetworkWriteFixed: true}, 2, 100 * time.Millisecond, false},
-		{Config{NetworkWriteFixed: true, NetworkWriteSlots: 4, NetworkWriteSpacing: 50 * time.Millisecond}, 4, 50 * time.Millisecond, false},
-		{Config{NetworkWriteFixed: true, NetworkWriteSlots: -1, NetworkWriteSpacing: -1}, 2, 0, false},
+		{Config{}, 2, 100 * time.Millisecond},
+		{Config{NetworkWriteSlots: 4, NetworkWriteSpacing: 50 * time.Millisecond}, 4, 50 * time.Millisecond},
+		{Config{NetworkWriteSlots: -1, NetworkWriteSpacing: -1}, 2, 0},
 	} {
-		if gs := networkWriteGate(tc.cfg); gs.slots != tc.slots || gs.spacing != tc.spacing || gs.adaptive != tc.adaptive {
-			t.Errorf("%+v: got %d, %v, adaptive %v; want %d, %v, %v", tc.cfg, gs.slots, gs.spacing, gs.adaptive, tc.slots, tc.spacing, tc.adaptive)
+		if gs := networkWriteGate(tc.cfg); gs.slots != tc.slots || gs.spacing != tc.spacing {
+			t.Errorf("%+v: got %d, %v; want %d, %v", tc.cfg, gs.slots, gs.spacing, tc.slots, tc.spacing)
 		}
 	}
 }

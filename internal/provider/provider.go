@@ -224,10 +224,8 @@ func (p *WaldurProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 							"max_parallel_writes": schema.Int64Attribute{
 								MarkdownDescription: "Most Neutron writes (creates, updates, deletes) sent to this offering at once. Each goes " +
 									"on a fresh connection, started at least 100 ms after another still in flight, so that it reaches an idle neutron-server API " +
-									"worker. How many are in flight adapts to the endpoint: it starts at 2, grows while Neutron keeps up (more API workers, " +
-									"or latency between Terraform and the cloud, make room for more) and backs off when requests queue or Neutron answers " +
-									"429, 502, 503 or 504; the number found is shared by every migration into the endpoint in one run. This attribute is " +
-									"the upper bound. Defaults to `16`; set `2` to keep the load of earlier versions at most.",
+									"worker; set it to the number of API workers behind the endpoint (api_workers times servers). " +
+									"Defaults to `2`.",
 								Optional:   true,
 								Validators: []validator.Int64{int64validator.Between(1, 64)},
 							},
