@@ -68,6 +68,7 @@ type config struct {
 	delays      []time.Duration
 	scales      []int
 	tenants     int
+	writeTrace  string
 }
 
 // Main runs the benchmark command with args (without the program name) and returns the exit code.
@@ -103,6 +104,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.buildTools, "build-tools", true, "go install Terraform 1.8.5 and terraform-provider-openstack when missing")
 	fs.StringVar(&c.tpoVersion, "tpo-version", "latest", "version of terraform-provider-openstack/v3 to build when missing")
 	fs.DurationVar(&c.timeout, "timeout", 90*time.Minute, "overall time limit")
+	fs.StringVar(&c.writeTrace, "write-trace", "", "-mode compare: a directory to write each engine run's gated Neutron writes to, one CSV file per run\n"+
+		"(when each was sent, its latency, the gate's limit after it: to see how the adaptive gate paced a run)")
 	var delays string
 	fs.StringVar(&delays, "delay-ms", "0", "-mode compare: round-trip delays the counting proxy adds to every request, in ms, comma-separated\n"+
 		"(e.g. 0,20,80: every client alike, as a WAN between the clients and the cloud would); each is measured in turn")
@@ -431,6 +434,9 @@ func (s *session) measure(ctx context.Context, mode, source, target string, plan
 			a.Concurrency, a.OnePerObj = 1, true
 		case ModeEngineAdaptive:
 			a.Concurrency, a.PortBulk, a.WriteSlots, a.WriteAdaptive = s.c.engineConc, s.c.enginePorts, AdaptiveUpperBound, true
+		}
+		if s.c.writeTrace != "" {
+			a.WriteTrace = filepath.Join(s.c.writeTrace, fmt.Sprintf("%s-%s.csv", mode, start.Format("150405")))
 		}
 		child, peak, err := spawnChild(ctx, s.proxy.CloudsFile, a)
 		r = RunResult{WallSeconds: child.WallSeconds, ProjectID: child.ProjectID, Created: child.Created, SelfCalls: child.SelfCalls,

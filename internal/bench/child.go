@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -46,6 +47,10 @@ type childArgs struct {
 	WriteSlots     int  `json:"write_slots,omitempty"`
 	WriteSpacingMS int  `json:"write_spacing_ms,omitempty"`
 	WriteAdaptive  bool `json:"write_adaptive,omitempty"`
+	// WriteTrace is a file to write every gated Neutron write to, as CSV (openstack.WriteTracer).
+	WriteTrace string `json:"write_trace,omitempty"`
+
+	tracer *openstack.WriteTracer // made by the child from WriteTrace
 }
 
 // childResult is what a child run reports on its standard output.
@@ -94,6 +99,14 @@ func childEngine(ctx context.Context, a childArgs) (childResult, error) {
 	res := childResult{Steps: map[string]string{}}
 	start := time.Now()
 	counter := openstack.NewRequestCounter()
+	if a.WriteTrace != "" {
+		tracer, closeTrace, err := csvWriteTracer(a.WriteTrace, start)
+		if err != nil {
+			return res, err
+		}
+		defer closeTrace()
+		a.tracer = tracer
+	}
 	var src, dst *openstack.Cloud
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -174,5 +187,28 @@ func cleanEnv() []string {
 // config is the connection settings of a clouds.yaml entry for an engine child.
 func (a childArgs) config(cloud string) openstack.Config {
 	return openstack.Config{Cloud: cloud, NetworkWriteSlots: a.WriteSlots, NetworkWriteSpacing: time.Duration(a.WriteSpacingMS) * time.Millisecond,
-		NetworkWriteAdaptive: a.WriteAdaptive}
+		NetworkWriteAdaptive: a.WriteAdaptive, NetworkWriteTrace: a.tracer}
+}
+
+// csvWriteTracer writes each gated write to the file at path, as a CSV row, its times in ms from start.
+func csvWriteTracer(path string, start time.Time) (*openstack.WriteTracer, func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "sent_ms,latency_ms,class,status,failed,saturated,in_flight,limit,congested")
+	var mu sync.Mutex
+	tracer := &openstack.WriteTracer{Observe: func(e openstack.WriteEvent) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "%d,%d,%q,%d,%t,%t,%d,%.3f,%t\n", e.Sent.Sub(start).Milliseconds(), e.Latency.Milliseconds(), e.Class,
+			e.Status, e.Failed, e.Saturated, e.InFlight, e.Limit, e.Congested)
+	}}
+	return tracer, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = w.Flush()
+		_ = f.Close()
+	}, nil
 }

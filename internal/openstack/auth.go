@@ -51,6 +51,8 @@ type Config struct {
 	// it is congested (see adaptiveLimit). Not yet the provider's default: it is measured against fixed
 	// settings first (bench -engine-adaptive).
 	NetworkWriteAdaptive bool
+	// NetworkWriteTrace, when set, is told of every gated Neutron write (a diagnostic; see WriteTracer).
+	NetworkWriteTrace *WriteTracer
 }
 
 // Cloud is an authenticated connection to one region: a client per service, all sharing one token.

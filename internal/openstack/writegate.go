@@ -21,11 +21,12 @@ type gateSettings struct {
 	slots    int
 	spacing  time.Duration
 	adaptive bool
+	trace    *WriteTracer
 }
 
 // networkWriteGate returns the gate settings of cfg, defaults filled in.
 func networkWriteGate(cfg Config) gateSettings {
-	gs := gateSettings{slots: cfg.NetworkWriteSlots, spacing: cfg.NetworkWriteSpacing, adaptive: cfg.NetworkWriteAdaptive}
+	gs := gateSettings{slots: cfg.NetworkWriteSlots, spacing: cfg.NetworkWriteSpacing, adaptive: cfg.NetworkWriteAdaptive, trace: cfg.NetworkWriteTrace}
 	if gs.slots <= 0 {
 		gs.slots = defaultNetworkWriteSlots
 	}
@@ -56,6 +57,7 @@ type writeGate struct {
 	// adaptive makes slots the upper bound of each lane's limit, which adaptiveLimit finds, starting
 	// at defaultNetworkWriteSlots.
 	adaptive bool
+	trace    *WriteTracer // or nil
 
 	mu    sync.RWMutex
 	lanes []*writeLane
@@ -72,13 +74,17 @@ type writeLane struct {
 
 	mu       sync.Mutex
 	inFlight int
-	freed    chan struct{} // closed (and replaced) when a request in flight ends
+	// waiting are the requests waiting for a slot, in the order they came: a slot that frees goes to
+	// the first, whose channel is closed with the slot counted in inFlight. First come, first served, so
+	// that a large write (a bulk of ports, the longest of a run) is not passed over again and again by
+	// the small ones that keep coming.
+	waiting []chan struct{}
 }
 
 // newWriteGate gates requests to pooled; fresh must be a transport that does not keep connections
 // alive.
 func newWriteGate(pooled, fresh http.RoundTripper, gs gateSettings) *writeGate {
-	return &writeGate{pooled: pooled, fresh: fresh, slots: max(gs.slots, 1), spacing: max(gs.spacing, 0), adaptive: gs.adaptive}
+	return &writeGate{pooled: pooled, fresh: fresh, slots: max(gs.slots, 1), spacing: max(gs.spacing, 0), adaptive: gs.adaptive, trace: gs.trace}
 }
 
 // addEndpoint gates the writes to URLs under endpoint from now on. Adding an endpoint again is a no-op;
@@ -99,8 +105,7 @@ func (g *writeGate) addEndpoint(endpoint string) {
 			return
 		}
 	}
-	l := &writeLane{scheme: scheme, host: host, path: path, slots: g.slots, spacing: g.spacing,
-		turn: make(chan struct{}, 1), freed: make(chan struct{})}
+	l := &writeLane{scheme: scheme, host: host, path: path, slots: g.slots, spacing: g.spacing, turn: make(chan struct{}, 1)}
 	if g.adaptive {
 		l.adaptive = newAdaptiveLimit(defaultNetworkWriteSlots, g.slots)
 	}
@@ -137,17 +142,26 @@ func (g *writeGate) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	class, start := "", time.Now()
-	if l.adaptive != nil {
+	tracing := g.trace != nil && g.trace.Observe != nil
+	if l.adaptive != nil || tracing {
 		class = writeClass(req)
 	}
 	resp, err := g.fresh.RoundTrip(req)
-	if l.adaptive != nil && req.Context().Err() == nil {
+	if (l.adaptive != nil || tracing) && req.Context().Err() == nil {
 		now := time.Now()
 		s := writeSample{class: class, latency: now.Sub(start), failed: err != nil, saturated: saturated, sent: start, at: now}
 		if resp != nil {
 			s.status = resp.StatusCode
 		}
-		l.adaptive.observe(s)
+		limit, congested := float64(l.slots), false
+		if l.adaptive != nil {
+			limit, congested = l.adaptive.observe(s)
+			l.grant() // the limit may have grown
+		}
+		if tracing {
+			g.trace.Observe(WriteEvent{Endpoint: l.host + l.path, Class: class, Sent: start, Latency: s.latency, Status: s.status,
+				Failed: s.failed, Saturated: saturated, InFlight: l.busy(), Limit: limit, Congested: congested})
+		}
 	}
 	if err != nil {
 		l.release()
@@ -166,27 +180,30 @@ func (l *writeLane) limit() int {
 	return l.slots
 }
 
-// acquire waits for a free slot and then for its turn to start, or until ctx ends. The turn is held
-// while waiting out the spacing, so that starts are spaced by when they happen, not by when they were
-// planned. saturated says the request found every slot taken (it had to wait, or took the last one).
+// acquire waits for a free slot, first come first served, and then for its turn to start, or until
+// ctx ends. The turn is held while waiting out the spacing, so that starts are spaced by when they
+// happen, not by when they were planned. saturated says the request found every slot taken (it had to
+// wait, or took the last one).
 func (l *writeLane) acquire(ctx context.Context) (saturated bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	for {
-		l.mu.Lock()
-		if l.inFlight < l.limit() {
-			l.inFlight++
-			saturated = saturated || l.inFlight >= l.limit()
-			l.mu.Unlock()
-			break
-		}
-		freed := l.freed
+	l.mu.Lock()
+	if len(l.waiting) == 0 && l.inFlight < l.limit() {
+		l.inFlight++
+		saturated = l.inFlight >= l.limit()
+		l.mu.Unlock()
+	} else {
+		granted := make(chan struct{})
+		l.waiting = append(l.waiting, granted)
 		l.mu.Unlock()
 		saturated = true
 		select {
-		case <-freed:
+		case <-granted:
 		case <-ctx.Done():
+			if !l.leaveQueue(granted) {
+				l.release() // granted as ctx ended: give the slot on
+			}
 			return false, ctx.Err()
 		}
 	}
@@ -211,6 +228,34 @@ func (l *writeLane) acquire(ctx context.Context) (saturated bool, err error) {
 	return saturated, nil
 }
 
+// leaveQueue takes a waiting request out of the queue; false if it was granted a slot meanwhile.
+func (l *writeLane) leaveQueue(granted chan struct{}) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, w := range l.waiting {
+		if w == granted {
+			l.waiting = append(l.waiting[:i], l.waiting[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// grant gives free slots to the waiting requests, in the order they came.
+func (l *writeLane) grant() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.grantLocked()
+}
+
+func (l *writeLane) grantLocked() {
+	for len(l.waiting) > 0 && l.inFlight < l.limit() {
+		l.inFlight++
+		close(l.waiting[0])
+		l.waiting = l.waiting[1:]
+	}
+}
+
 func (l *writeLane) busy() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -221,8 +266,7 @@ func (l *writeLane) release() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.inFlight--
-	close(l.freed)
-	l.freed = make(chan struct{})
+	l.grantLocked()
 }
 
 // releasingBody frees its request's slot when the body has been read to its end or closed, whichever

@@ -3,6 +3,7 @@ package openstack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -332,5 +333,120 @@ func TestNetworkWriteGateDefaults(t *testing.T) {
 		if gs := networkWriteGate(tc.cfg); gs.slots != tc.slots || gs.spacing != tc.spacing {
 			t.Errorf("%+v: got %d, %v; want %d, %v", tc.cfg, gs.slots, gs.spacing, tc.slots, tc.spacing)
 		}
+	}
+}
+
+func TestWriteGateTrace(t *testing.T) {
+	srv := newGateServer(t, 0, func(s *gateServer) {
+		s.status = func(n int) int {
+			if n == 2 {
+				return http.StatusServiceUnavailable
+			}
+			return http.StatusCreated
+		}
+	})
+	for _, adaptive := range []bool{false, true} {
+		srv.calls.Store(0)
+		var mu sync.Mutex
+		var events []WriteEvent
+		tracer := &WriteTracer{Observe: func(e WriteEvent) {
+			mu.Lock()
+			defer mu.Unlock()
+			events = append(events, e)
+		}}
+		pooledT := transport.CloneDefault()
+		freshT := pooledT.Clone()
+		freshT.DisableKeepAlives = true
+		g := newWriteGate(pooledT, freshT, gateSettings{slots: 4, spacing: -1, adaptive: adaptive, trace: tracer})
+		g.addEndpoint(srv.URL + "/network/")
+		for range 3 {
+			if _, err := send(t, context.Background(), g, http.MethodPost, srv.URL+"/network/v2.0/ports/0123456789abcdef/bindings"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := send(t, context.Background(), g, http.MethodGet, srv.URL+"/network/v2.0/ports"); err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 3 {
+			t.Fatalf("adaptive %t: %d events for 3 writes and a read, want 3: %+v", adaptive, len(events), events)
+		}
+		wantLimit := []float64{4, 4, 4}
+		if adaptive {
+			// Starts at 2; the 503 cuts a quarter; the next takes the only slot (saturated) and adds 1/1.5.
+			wantLimit = []float64{2, 1.5, 1.5 + 1/1.5}
+		}
+		for i, e := range events {
+			wantStatus := map[bool]int{true: http.StatusServiceUnavailable, false: http.StatusCreated}[i == 1]
+			if e.Class != "POST /network/v2.0/ports/{id}/bindings 2^3" || e.Status != wantStatus || e.Limit != wantLimit[i] ||
+				e.Congested != (adaptive && i == 1) || e.InFlight != 1 || e.Endpoint != strings.TrimPrefix(srv.URL, "http://")+"/network/" {
+				t.Errorf("adaptive %t: event %d = %+v, want status %d, limit %v", adaptive, i, e, wantStatus, wantLimit[i])
+			}
+		}
+		pooledT.CloseIdleConnections()
+	}
+}
+
+// orderTransport records the paths of the requests it sends, in order.
+type orderTransport struct {
+	next  http.RoundTripper
+	mu    sync.Mutex
+	paths []string
+}
+
+func (o *orderTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	o.mu.Lock()
+	o.paths = append(o.paths, req.URL.Path)
+	o.mu.Unlock()
+	return o.next.RoundTrip(req)
+}
+
+// A slot that frees goes to the write that has waited longest: many writes queued after a large one
+// do not pass it over.
+func TestWriteGateFirstComeFirstServed(t *testing.T) {
+	block := make(chan struct{})
+	srv := newGateServer(t, 0, func(s *gateServer) { s.block = block })
+	pooledT := transport.CloneDefault()
+	freshT := pooledT.Clone()
+	freshT.DisableKeepAlives = true
+	t.Cleanup(pooledT.CloseIdleConnections)
+	fresh := &orderTransport{next: freshT}
+	g := newWriteGate(pooledT, fresh, gateSettings{slots: 1, spacing: -1})
+	g.addEndpoint(srv.URL + "/network/")
+	l := g.lanes[0]
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := send(t, context.Background(), g, http.MethodPost, fmt.Sprintf("%s/network/v2.0/ports/%d", srv.URL, i))
+			errs <- err
+		}()
+		// The next write comes only once this one holds the slot (the first) or waits in line.
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			l.mu.Lock()
+			queued := l.inFlight + len(l.waiting)
+			l.mu.Unlock()
+			if queued == i+1 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("write %d neither sent nor queued", i)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(block)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, p := range fresh.paths {
+		if want := fmt.Sprintf("/network/v2.0/ports/%d", i); p != want {
+			t.Fatalf("writes sent in the order %v, want the order they came in", fresh.paths)
+		}
+	}
+	if len(fresh.paths) != n || l.inFlight != 0 || len(l.waiting) != 0 {
+		t.Fatalf("%d writes sent, %d in flight and %d waiting after all ended", len(fresh.paths), l.inFlight, len(l.waiting))
 	}
 }

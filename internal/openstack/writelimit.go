@@ -10,13 +10,19 @@ import (
 )
 
 // adaptiveLimit finds how many writes one Neutron endpoint sustains at once, by additive increase and
-// multiplicative decrease (AIMD), between 1 and the configured upper bound (Config.NetworkWriteSlots):
+// multiplicative decrease (AIMD), up to the configured upper bound (Config.NetworkWriteSlots):
 //
 //   - a write that found every slot taken (the engine had more to send than the limit let through) and
 //     came back without a sign of congestion raises the limit by 1/limit: one more slot per limit
 //     such writes, so it grows while the server keeps up;
 //   - a sign of congestion cuts it by a quarter, once: writes sent before the last cut report the
 //     congestion that cut and do not cut again (as TCP cuts once per round trip).
+//
+// The server's refusals (below) cut it down to 1 write at a time. Queueing, which is estimated from
+// latencies, cuts it down to the number it started from (the fixed default, 2), no lower: on a busy
+// server a class's latencies vary by far more than queueing explains (on the lab, security group rule
+// creates took from 0.17 s to 3.9 s in one run at 2 to 4 in flight), and cuts on that noise alone
+// would leave the gate sending fewer writes than the fixed default does, and the run slower.
 //
 // Signs of congestion: a refused or dropped connection; 429, 502, 503 or 504; or requests queueing in
 // front of the server's workers. That is estimated as TCP Vegas does: a write that took latency where
@@ -30,6 +36,7 @@ import (
 type adaptiveLimit struct {
 	mu      sync.Mutex
 	limit   float64
+	floor   float64 // the lowest a queueing estimate cuts to: the start
 	max     float64
 	fastest map[string]time.Duration // by class
 	lastCut time.Time
@@ -46,7 +53,8 @@ const (
 
 func newAdaptiveLimit(start, upper int) *adaptiveLimit {
 	upper = max(upper, 1)
-	return &adaptiveLimit{limit: float64(min(max(start, 1), upper)), max: float64(upper), fastest: map[string]time.Duration{}}
+	limit := float64(min(max(start, 1), upper))
+	return &adaptiveLimit{limit: limit, floor: limit, max: float64(upper), fastest: map[string]time.Duration{}}
 }
 
 // current is the number of writes that may be in flight now.
@@ -67,12 +75,14 @@ type writeSample struct {
 	at        time.Time     // when the answer (or the failure) came
 }
 
-// observe adjusts the limit to one write's outcome.
-func (a *adaptiveLimit) observe(s writeSample) {
+// observe adjusts the limit to one write's outcome, and returns the limit after it and whether the
+// write was a sign of congestion.
+func (a *adaptiveLimit) observe(s writeSample) (limit float64, congested bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	congested := s.failed || s.status == http.StatusTooManyRequests || s.status == http.StatusBadGateway ||
+	refused := s.failed || s.status == http.StatusTooManyRequests || s.status == http.StatusBadGateway ||
 		s.status == http.StatusServiceUnavailable || s.status == http.StatusGatewayTimeout
+	congested = refused
 	if s.status > 0 && s.status < 500 && s.status != http.StatusTooManyRequests {
 		fastest, seen := a.fastest[s.class]
 		switch {
@@ -87,12 +97,17 @@ func (a *adaptiveLimit) observe(s writeSample) {
 	switch {
 	case congested:
 		if s.sent.After(a.lastCut) {
-			a.limit = max(1, a.limit*cutFactor)
+			lowest := 1.0
+			if !refused {
+				lowest = min(a.limit, a.floor) // queueing: down to the start, and never up to it
+			}
+			a.limit = max(lowest, a.limit*cutFactor)
 			a.lastCut = s.at
 		}
 	case s.saturated:
 		a.limit = min(a.max, a.limit+1/a.limit)
 	}
+	return a.limit, congested
 }
 
 // writeClass is a request's class for adaptiveLimit: method, path without ids, and body size bucket.

@@ -37,7 +37,8 @@ func TestAdaptiveLimitGrowsWhileTheServerKeepsUp(t *testing.T) {
 func TestAdaptiveLimitBacksOff(t *testing.T) {
 	at := time.Unix(0, 0)
 	grown := func() *adaptiveLimit {
-		a := newAdaptiveLimit(8, 8)
+		a := newAdaptiveLimit(2, 8)
+		a.limit = 8 // grown from 2
 		a.observe(writeSample{class: "POST /v2.0/networks", latency: 100 * time.Millisecond, status: 201, at: at})
 		return a
 	}
@@ -83,6 +84,21 @@ func TestAdaptiveLimitBacksOff(t *testing.T) {
 	}
 	if got := a.current(); got != 1 {
 		t.Errorf("limit %d, want 1", got)
+	}
+
+	// Queueing alone cuts down to the start (2), no lower; below it (after refusals) it cuts nothing.
+	a = grown()
+	for i := range 20 {
+		a.observe(writeSample{class: "POST /v2.0/networks", latency: time.Second, status: 201,
+			sent: at.Add(time.Duration(10+2*i) * time.Second), at: at.Add(time.Duration(11+2*i) * time.Second)})
+	}
+	if a.limit != 2 {
+		t.Errorf("limit %v after queueing signs only, want the start, 2", a.limit)
+	}
+	a.observe(writeSample{class: "POST /v2.0/networks", status: 503, sent: at.Add(time.Minute), at: at.Add(61 * time.Second)})
+	a.observe(writeSample{class: "POST /v2.0/networks", latency: time.Second, status: 201, sent: at.Add(62 * time.Second), at: at.Add(63 * time.Second)})
+	if a.limit != 1.5 {
+		t.Errorf("limit %v after a 503 and then a queueing sign, want 1.5 (2 × 0.75, not raised to the start)", a.limit)
 	}
 }
 
