@@ -107,7 +107,7 @@ func (g *writeGate) addEndpoint(endpoint string) {
 	}
 	l := &writeLane{scheme: scheme, host: host, path: path, slots: g.slots, spacing: g.spacing, turn: make(chan struct{}, 1)}
 	if g.adaptive {
-		l.adaptive = newAdaptiveLimit(defaultNetworkWriteSlots, g.slots)
+		l.adaptive = newAdaptiveLimit(g.slots)
 	}
 	g.lanes = append(g.lanes, l)
 }

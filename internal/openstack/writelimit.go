@@ -51,9 +51,10 @@ const (
 	fastestDrift = 1.0 / 16
 )
 
-func newAdaptiveLimit(start, upper int) *adaptiveLimit {
+// newAdaptiveLimit starts at the fixed default (defaultNetworkWriteSlots), or upper if that is lower.
+func newAdaptiveLimit(upper int) *adaptiveLimit {
 	upper = max(upper, 1)
-	limit := float64(min(max(start, 1), upper))
+	limit := float64(min(defaultNetworkWriteSlots, upper))
 	return &adaptiveLimit{limit: limit, floor: limit, max: float64(upper), fastest: map[string]time.Duration{}}
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 func TestAdaptiveLimitGrowsWhileTheServerKeepsUp(t *testing.T) {
-	a := newAdaptiveLimit(2, 8)
+	a := newAdaptiveLimit(8)
 	at := time.Unix(0, 0)
 	for range 200 {
 		at = at.Add(10 * time.Millisecond)
@@ -25,7 +25,7 @@ func TestAdaptiveLimitGrowsWhileTheServerKeepsUp(t *testing.T) {
 		t.Errorf("limit %d after 200 quick saturated writes, want the upper bound 8", got)
 	}
 	// Writes that found a slot free say nothing about more capacity: no growth.
-	b := newAdaptiveLimit(2, 8)
+	b := newAdaptiveLimit(8)
 	for range 200 {
 		b.observe(writeSample{class: "POST /v2.0/ports", latency: 80 * time.Millisecond, status: 201, at: at})
 	}
@@ -37,7 +37,7 @@ func TestAdaptiveLimitGrowsWhileTheServerKeepsUp(t *testing.T) {
 func TestAdaptiveLimitBacksOff(t *testing.T) {
 	at := time.Unix(0, 0)
 	grown := func() *adaptiveLimit {
-		a := newAdaptiveLimit(2, 8)
+		a := newAdaptiveLimit(8)
 		a.limit = 8 // grown from 2
 		a.observe(writeSample{class: "POST /v2.0/networks", latency: 100 * time.Millisecond, status: 201, at: at})
 		return a
