@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -258,5 +259,70 @@ func TestExecuteFreshProjectBuildsNetworksAndRoutersDuringTheScan(t *testing.T) 
 	}
 	if len(res.Networks) != 2 || len(res.Routers) != 1 || len(res.SecurityGroups) != 2 {
 		t.Fatalf("result networks %v routers %v groups %v", res.Networks, res.Routers, res.SecurityGroups)
+	}
+}
+
+// Ports wait for the interfaces of routers on their subnets (Neutron locks a subnet for a whole port
+// bulk, and an interface added meanwhile waits for it), and for no other router's.
+func TestExecutePortsAfterTheInterfacesOnTheirSubnets(t *testing.T) {
+	withPort := func(p *Plan, routerSubnet string) *Plan {
+		p.Subnets = append(p.Subnets, SubnetPlan{SourceID: "s2", NetworkSourceID: "n2", CIDR: "10.0.2.0/24", IPVersion: 4})
+		p.Routers[0].Interfaces[0].SubnetSourceID = routerSubnet
+		p.Routers[0].Routes = nil
+		p.Ports = []PortPlan{{SourceID: "port1", Kind: "instance", NetworkSourceID: "n1", Name: "vm",
+			FixedIPs: []PlannedFixedIP{{SubnetSourceID: "s1", IPAddress: "10.0.1.5"}}}}
+		return p
+	}
+	isInterface := func(method, path string) bool {
+		return method == "PUT" && strings.HasSuffix(path, "/add_router_interface")
+	}
+
+	// The router's interface is on the port's subnet: the ports are sent once it was answered, however
+	// slowly.
+	var answered, portsSent atomic.Bool
+	dst, calls := fakeCloud(t, func(method, path string) bool {
+		switch {
+		case isInterface(method, path):
+			time.Sleep(300 * time.Millisecond)
+			answered.Store(true)
+		case method == "POST" && path == "/v2.0/ports":
+			portsSent.Store(true)
+			if !answered.Load() {
+				t.Error("ports created before the interface on their subnet was answered")
+			}
+		}
+		return false
+	})
+	if _, err := execute(context.Background(), dst, withPort(smallPlan(), "s1"), Options{}); err != nil {
+		t.Fatalf("execute: %v", err)
+	}
+	if !answered.Load() || !portsSent.Load() {
+		t.Fatalf("interface answered %t, ports sent %t, want both: %v", answered.Load(), portsSent.Load(), *calls)
+	}
+
+	// The router is on another subnet: its interface is answered only once the ports were created.
+	var mu sync.Mutex
+	portsPosted := make(chan struct{})
+	dst, calls = fakeCloud(t, func(method, path string) bool {
+		switch {
+		case method == "POST" && path == "/v2.0/ports":
+			mu.Lock()
+			defer mu.Unlock()
+			select {
+			case <-portsPosted:
+			default:
+				close(portsPosted)
+			}
+		case isInterface(method, path):
+			select {
+			case <-portsPosted:
+			case <-time.After(5 * time.Second):
+				t.Error("ports not created within 5 s while an interface on another subnet was pending: they waited for it")
+			}
+		}
+		return false
+	})
+	if _, err := execute(context.Background(), dst, withPort(smallPlan(), "s2"), Options{}); err != nil {
+		t.Fatalf("execute: %v (calls %v)", err, *calls)
 	}
 }

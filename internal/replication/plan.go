@@ -191,6 +191,17 @@ func (p *Plan) hasMarkers() bool {
 		slices.ContainsFunc(p.FloatingIPs, func(f FloatingIPPlan) bool { return f.Marker })
 }
 
+// portSubnets returns the source ids of the subnets the planned ports take addresses on.
+func (p *Plan) portSubnets() map[string]bool {
+	out := map[string]bool{}
+	for _, port := range p.Ports {
+		for _, ip := range port.FixedIPs {
+			out[ip.SubnetSourceID] = true
+		}
+	}
+	return out
+}
+
 // Counts returns the number of objects of each kind the plan builds.
 func (p *Plan) Counts() map[string]int {
 	interfaces, routes := 0, 0

@@ -18,8 +18,10 @@ import (
 // quota details show that only reservations stood in the way, also when the reservation is already
 // gone (a concurrent request of the run held it); a shortage that usage explains fails at once.
 func TestCreateWaitingOutReservations(t *testing.T) {
-	defer func(w, p time.Duration) { staleReservationWait, staleReservationPoll = w, p }(staleReservationWait, staleReservationPoll)
-	staleReservationWait, staleReservationPoll = 5*time.Second, 10*time.Millisecond
+	defer func(w, p, m time.Duration) {
+		staleReservationWait, staleReservationPoll, staleReservationPollMax = w, p, m
+	}(staleReservationWait, staleReservationPoll, staleReservationPollMax)
+	staleReservationWait, staleReservationPoll, staleReservationPollMax = 5*time.Second, 10*time.Millisecond, 40*time.Millisecond
 	overQuota := &openstack.APIError{Status: 409, Type: "OverQuota", Message: "Quota exceeded for resources: ['port']."}
 	for _, tc := range []struct {
 		name           string
