@@ -262,9 +262,9 @@ func TestExecuteFreshProjectBuildsNetworksAndRoutersDuringTheScan(t *testing.T) 
 	}
 }
 
-// Ports wait for the interfaces of routers on their subnets (Neutron locks a subnet for a whole port
-// bulk, and an interface added meanwhile waits for it), and for no other router's.
-func TestExecutePortsAfterTheInterfacesOnTheirSubnets(t *testing.T) {
+// Interfaces on the ports' subnets wait for the ports (Neutron locks a subnet for a whole port bulk,
+// and an interface added meanwhile waits for it); those on other subnets do not.
+func TestExecuteInterfacesOnPortSubnetsAfterThePorts(t *testing.T) {
 	withPort := func(p *Plan, routerSubnet string) *Plan {
 		p.Subnets = append(p.Subnets, SubnetPlan{SourceID: "s2", NetworkSourceID: "n2", CIDR: "10.0.2.0/24", IPVersion: 4})
 		p.Routers[0].Interfaces[0].SubnetSourceID = routerSubnet
@@ -276,53 +276,43 @@ func TestExecutePortsAfterTheInterfacesOnTheirSubnets(t *testing.T) {
 	isInterface := func(method, path string) bool {
 		return method == "PUT" && strings.HasSuffix(path, "/add_router_interface")
 	}
-
-	// The router's interface is on the port's subnet: the ports are sent once it was answered, however
-	// slowly.
-	var answered, portsSent atomic.Bool
-	dst, calls := fakeCloud(t, func(method, path string) bool {
-		switch {
-		case isInterface(method, path):
-			time.Sleep(300 * time.Millisecond)
-			answered.Store(true)
-		case method == "POST" && path == "/v2.0/ports":
-			portsSent.Store(true)
-			if !answered.Load() {
-				t.Error("ports created before the interface on their subnet was answered")
+	// first is answered slowly; second must not reach the fake before first was answered, or (when
+	// independent) must reach it while first is still pending.
+	run := func(routerSubnet string, first, second func(method, path string) bool, dependent bool) {
+		t.Helper()
+		var answered, secondSent atomic.Bool
+		release := make(chan struct{})
+		dst, calls := fakeCloud(t, func(method, path string) bool {
+			switch {
+			case first(method, path):
+				if dependent {
+					time.Sleep(300 * time.Millisecond)
+				} else {
+					select {
+					case <-release:
+					case <-time.After(5 * time.Second):
+						t.Errorf("subnet %s: the second call did not come while the first was pending: it waited for it", routerSubnet)
+					}
+				}
+				answered.Store(true)
+			case second(method, path):
+				if secondSent.CompareAndSwap(false, true) && !dependent {
+					close(release)
+				}
+				if dependent && !answered.Load() {
+					t.Errorf("subnet %s: %s %s sent before the call it depends on was answered", routerSubnet, method, path)
+				}
 			}
+			return false
+		})
+		if _, err := execute(context.Background(), dst, withPort(smallPlan(), routerSubnet), Options{}); err != nil {
+			t.Fatalf("execute: %v (calls %v)", err, *calls)
 		}
-		return false
-	})
-	if _, err := execute(context.Background(), dst, withPort(smallPlan(), "s1"), Options{}); err != nil {
-		t.Fatalf("execute: %v", err)
-	}
-	if !answered.Load() || !portsSent.Load() {
-		t.Fatalf("interface answered %t, ports sent %t, want both: %v", answered.Load(), portsSent.Load(), *calls)
-	}
-
-	// The router is on another subnet: its interface is answered only once the ports were created.
-	var mu sync.Mutex
-	portsPosted := make(chan struct{})
-	dst, calls = fakeCloud(t, func(method, path string) bool {
-		switch {
-		case method == "POST" && path == "/v2.0/ports":
-			mu.Lock()
-			defer mu.Unlock()
-			select {
-			case <-portsPosted:
-			default:
-				close(portsPosted)
-			}
-		case isInterface(method, path):
-			select {
-			case <-portsPosted:
-			case <-time.After(5 * time.Second):
-				t.Error("ports not created within 5 s while an interface on another subnet was pending: they waited for it")
-			}
+		if !answered.Load() || !secondSent.Load() {
+			t.Fatalf("subnet %s: first answered %t, second sent %t, want both: %v", routerSubnet, answered.Load(), secondSent.Load(), *calls)
 		}
-		return false
-	})
-	if _, err := execute(context.Background(), dst, withPort(smallPlan(), "s2"), Options{}); err != nil {
-		t.Fatalf("execute: %v (calls %v)", err, *calls)
 	}
+	isPortCreate := func(method, path string) bool { return method == "POST" && path == "/v2.0/ports" }
+	run("s1", isPortCreate, isInterface, true)  // on the port's subnet: after the ports
+	run("s2", isPortCreate, isInterface, false) // elsewhere: alongside them
 }
