@@ -61,10 +61,10 @@ func TestAdaptiveLimitBacksOff(t *testing.T) {
 		}
 	}
 
-	// Slower, but by less than 4 of the 8 writes in flight queueing (8 × (1 − 100/190) ≈ 3.8), or a
+	// Slower, but by less than 1.5 of the 8 writes in flight queueing (8 × (1 − 100/115) ≈ 1.04), or a
 	// 409 (a real conflict): no cut.
 	a := grown()
-	a.observe(writeSample{class: "POST /v2.0/networks", latency: 190 * time.Millisecond, status: 201, sent: at.Add(time.Second), at: at.Add(2 * time.Second)})
+	a.observe(writeSample{class: "POST /v2.0/networks", latency: 115 * time.Millisecond, status: 201, sent: at.Add(time.Second), at: at.Add(2 * time.Second)})
 	a.observe(writeSample{class: "POST /v2.0/networks", latency: 10 * time.Millisecond, status: 409, sent: at.Add(2 * time.Second), at: at.Add(3 * time.Second)})
 	if got := a.current(); got != 8 {
 		t.Errorf("limit %d, want 8", got)
@@ -85,29 +85,20 @@ func TestAdaptiveLimitBacksOff(t *testing.T) {
 	if got := a.current(); got != 1 {
 		t.Errorf("limit %d, want 1", got)
 	}
-}
 
-// Between growBelow and queuedBeyond writes queued the limit holds; queueing alone never cuts below 3.
-func TestAdaptiveLimitHoldsWhileTheServerQueuesALittle(t *testing.T) {
-	at := time.Unix(0, 0)
-	a := newAdaptiveLimit(16)
-	a.limit = 3
-	a.observe(writeSample{class: "POST /v2.0/networks", latency: 100 * time.Millisecond, status: 201, at: at})
-	for i := range 50 {
-		// 3 × (1 − 100/1000) = 2.7 queued: hold.
-		a.observe(writeSample{class: "POST /v2.0/networks", latency: time.Second, status: 201, saturated: true,
-			sent: at.Add(time.Duration(1+2*i) * time.Second), at: at.Add(time.Duration(2+2*i) * time.Second)})
+	// Queueing alone cuts down to the start (2), no lower; below it (after refusals) it cuts nothing.
+	a = grown()
+	for i := range 20 {
+		a.observe(writeSample{class: "POST /v2.0/networks", latency: time.Second, status: 201,
+			sent: at.Add(time.Duration(10+2*i) * time.Second), at: at.Add(time.Duration(11+2*i) * time.Second)})
 	}
-	if a.limit != 3 {
-		t.Errorf("limit %v after saturated writes with 2.7 queued, want it held at 3", a.limit)
+	if a.limit != 2 {
+		t.Errorf("limit %v after queueing signs only, want the start, 2", a.limit)
 	}
-	for i := range 50 {
-		// Ten times slower still: at most 3 of 3 queued, never beyond 4.
-		a.observe(writeSample{class: "POST /v2.0/networks", latency: 10 * time.Second, status: 201, saturated: true,
-			sent: at.Add(time.Duration(200+20*i) * time.Second), at: at.Add(time.Duration(210+20*i) * time.Second)})
-	}
-	if a.limit != 3 {
-		t.Errorf("limit %v, want 3: queueing cuts only a limit above 4", a.limit)
+	a.observe(writeSample{class: "POST /v2.0/networks", status: 503, sent: at.Add(time.Minute), at: at.Add(61 * time.Second)})
+	a.observe(writeSample{class: "POST /v2.0/networks", latency: time.Second, status: 201, sent: at.Add(62 * time.Second), at: at.Add(63 * time.Second)})
+	if a.limit != 1.5 {
+		t.Errorf("limit %v after a 503 and then a queueing sign, want 1.5 (2 × 0.75, not raised to the start)", a.limit)
 	}
 }
 
@@ -142,7 +133,7 @@ func TestAdaptiveGateFindsTheServersCapacity(t *testing.T) {
 		transit      time.Duration
 		lowest, most int
 	}{
-		{"loopback", 0, 2, workers + queuedBeyond + 1},
+		{"loopback", 0, 2, 2 * workers},
 		{"WAN", 60 * time.Millisecond, workers + 1, 16},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
