@@ -89,7 +89,8 @@ type execution struct {
 //
 //	project → user and role; project → quotas (compute, network, volume)
 //	network quotas → networks → subnets → interfaces of each router → that router's static routes
-//	network quotas → routers ────────────────┘   ↑ (on the ports' subnets: after the ports)
+//	network quotas → routers ────────────────┘
+//	ports → interfaces on the ports' subnets (see below)
 //	network quotas → security groups → rules (of a few groups at a time)
 //	address groups ────────────────────┘
 //	subnets + security groups → ports → floating IPs (after every router's interfaces too)
@@ -137,10 +138,10 @@ func execute(ctx context.Context, dst *openstack.Cloud, plan *Plan, opts Options
 	groups := g.add("security groups", e.createSecurityGroups, netQuotas, scan)
 	addressGroups := g.add("address groups", e.ensureAddressGroups, scan)
 	rules := g.add("security group rules", e.syncAllRules, groups, addressGroups)
-	// Interfaces on the ports' subnets wait for the ports. Neutron (Zed) locks a subnet's address
-	// allocation for a whole bulk of ports, and an interface added to it meanwhile waits for the bulk: in
-	// the benchmark, with 20 ms of latency, three interfaces sent alongside the two bulks of 100 ports
-	// took 28 s each, holding three of the writes in flight. Ports first, then: the bulks are the
+	// Interfaces on the ports' subnets wait for the ports. Neutron (Zed) holds a bulk of ports' subnets
+	// (and, on the lab, the project's other writes) until the bulk commits, and an interface added
+	// meanwhile waits for it: in the benchmark, with 20 ms of latency, three interfaces sent alongside
+	// the two bulks of 100 ports took 28 s each, holding three of the writes in flight. Ports first, then: the bulks are the
 	// longest writes of a run, each keeping a Neutron worker busy for ~20 s while the others serve the
 	// rest; interfaces first put their routers' serial adds (and their waits behind rule writes) on the
 	// critical path before the bulks (78 s against 66 s, 4 writes in flight).
