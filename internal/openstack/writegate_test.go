@@ -70,6 +70,16 @@ func newGateServer(t *testing.T, hold time.Duration, configure func(*gateServer)
 	return s
 }
 
+// unavailableAt answers the n-th request with 503 and every other with 201.
+func unavailableAt(n int) func(int) int {
+	return func(i int) int {
+		if i == n {
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusCreated
+	}
+}
+
 func (s *gateServer) distinctRemotes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -282,14 +292,7 @@ func waitCancelled(t *testing.T, g *writeGate, url string) {
 // TestWriteGateBelowRetries checks that retried writes pass the gate again, each on a fresh connection,
 // and that the counter counts every attempt once.
 func TestWriteGateBelowRetries(t *testing.T) {
-	srv := newGateServer(t, 0, func(s *gateServer) {
-		s.status = func(n int) int {
-			if n == 1 {
-				return http.StatusServiceUnavailable
-			}
-			return http.StatusCreated
-		}
-	})
+	srv := newGateServer(t, 0, func(s *gateServer) { s.status = unavailableAt(1) })
 	pooledT := transport.CloneDefault()
 	freshT := pooledT.Clone()
 	freshT.DisableKeepAlives = true
@@ -337,14 +340,7 @@ func TestNetworkWriteGateDefaults(t *testing.T) {
 }
 
 func TestWriteGateTrace(t *testing.T) {
-	srv := newGateServer(t, 0, func(s *gateServer) {
-		s.status = func(n int) int {
-			if n == 2 {
-				return http.StatusServiceUnavailable
-			}
-			return http.StatusCreated
-		}
-	})
+	srv := newGateServer(t, 0, func(s *gateServer) { s.status = unavailableAt(2) })
 	for _, adaptive := range []bool{false, true} {
 		srv.calls.Store(0)
 		var mu sync.Mutex
