@@ -48,8 +48,9 @@ type Config struct {
 	NetworkWriteSpacing time.Duration
 	// NetworkWriteAdaptive makes NetworkWriteSlots the upper bound of a limit the gate finds by itself
 	// for each endpoint, from 2 writes in flight upwards while the server keeps up, backing off when
-	// it is congested (see adaptiveLimit). Not yet the provider's default: it is measured against fixed
-	// settings first (bench -engine-adaptive).
+	// it is congested (see adaptiveLimit). Not the provider's default: on the 2-core lab it could not
+	// be shown within 5 % of the best fixed setting in every cell (bench -run engine_adaptive;
+	// bench/README.md).
 	NetworkWriteAdaptive bool
 	// NetworkWriteTrace, when set, is told of every gated Neutron write (a diagnostic; see WriteTracer).
 	NetworkWriteTrace *WriteTracer
